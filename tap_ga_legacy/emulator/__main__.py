@@ -1,0 +1,97 @@
+"""``ga-emulator``: serve the GA API emulator until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from tap_ga_legacy.emulator.dataset import DatasetConfig
+from tap_ga_legacy.emulator.server import Emulator
+
+
+def _parser() -> argparse.ArgumentParser:
+    defaults = DatasetConfig()
+    parser = argparse.ArgumentParser(
+        prog="ga-emulator",
+        description="Serve Meltano legacy GA telemetry through local GA4 Data API"
+        " and UA Reporting API v4 endpoints.",
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument(
+        "--grpc-port", type=int, help="also serve GA4 over gRPC (0: a free port)"
+    )
+    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--projects", type=int, default=defaults.projects)
+    parser.add_argument("--rows-per-day", type=int, default=defaults.rows_per_day)
+    parser.add_argument(
+        "--first-day", type=dt.date.fromisoformat, default=defaults.first_day
+    )
+    parser.add_argument(
+        "--last-day", type=dt.date.fromisoformat, default=defaults.last_day
+    )
+    parser.add_argument(
+        "--outage-every",
+        type=int,
+        default=defaults.outage_every,
+        help="days whose ordinal is a multiple of this have no data (0: none)",
+    )
+    parser.add_argument(
+        "--cache-pages", type=int, default=0, help="keep this many encoded answers"
+    )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="JSON",
+        help='inject a fault, e.g. \'{"kind": "error", "status": 429, "times": 2}\'',
+    )
+    parser.add_argument(
+        "--ready-file", type=Path, help="write the endpoint URLs here as JSON once up"
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the emulator in the foreground; print its URL; stop on SIGINT/SIGTERM."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(name)s %(message)s")
+    dataset = DatasetConfig(
+        seed=args.seed,
+        projects=args.projects,
+        rows_per_day=args.rows_per_day,
+        first_day=args.first_day,
+        last_day=args.last_day,
+        outage_every=args.outage_every,
+    )
+    emulator = Emulator(
+        dataset,
+        host=args.host,
+        port=args.port,
+        grpc_port=args.grpc_port,
+        cache_size=args.cache_pages,
+    )
+    for spec in args.fault:
+        emulator.add_fault(**json.loads(spec))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    with emulator:
+        urls = {"url": emulator.url}
+        if emulator.grpc_port is not None:
+            urls["grpc_url"] = emulator.grpc_url
+        if args.ready_file:
+            args.ready_file.write_text(json.dumps(urls))
+        print(json.dumps(urls), flush=True)
+        stop.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

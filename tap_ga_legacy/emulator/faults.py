@@ -1,0 +1,100 @@
+"""Faults the emulator injects on request, the way Google's APIs misbehave."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+#: HTTP status -> (google.rpc status name, message), as Google words them.
+ERRORS: dict[int, tuple[str, str]] = {
+    400: ("INVALID_ARGUMENT", "Request contains an invalid argument."),
+    401: (
+        "UNAUTHENTICATED",
+        "Request had invalid authentication credentials. Expected OAuth 2 access"
+        " token, login cookie or other valid authentication credential.",
+    ),
+    403: (
+        "PERMISSION_DENIED",
+        "User does not have sufficient permissions for this property.",
+    ),
+    429: (
+        "RESOURCE_EXHAUSTED",
+        "Exhausted property tokens for a project per hour. These quota tokens will"
+        " return in under an hour.",
+    ),
+    500: ("INTERNAL", "Internal error encountered."),
+    503: ("UNAVAILABLE", "The service is currently unavailable."),
+}
+
+#: What a fault does to a response that would otherwise succeed.
+KINDS = ("error", "slow", "sampled", "not_golden", "other_row", "drop_rows")
+
+
+@dataclass
+class Fault:
+    """One injected misbehaviour.
+
+    Attributes:
+        kind: one of ``KINDS``.
+        api: ``ga4``, ``ua`` or ``any``.
+        property_id: only requests for this property or view (``None``: any).
+        status: HTTP status of an ``error`` fault.
+        message: overrides the default error message.
+        times: how many matching requests it affects (``None``: all of them).
+        delay_seconds: the wait of a ``slow`` fault.
+    """
+
+    kind: str = "error"
+    api: str = "any"
+    property_id: str | None = None
+    status: int = 503
+    message: str | None = None
+    times: int | None = 1
+    delay_seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            msg = f"unknown fault kind {self.kind!r}; expected one of {KINDS}"
+            raise ValueError(msg)
+        if self.kind == "error" and self.status not in ERRORS:
+            msg = f"unsupported fault status {self.status}; one of {sorted(ERRORS)}"
+            raise ValueError(msg)
+
+    def matches(self, api: str, property_id: str) -> bool:
+        """Whether this fault applies to a request."""
+        return self.api in ("any", api) and self.property_id in (None, property_id)
+
+
+@dataclass
+class FaultBook:
+    """The faults waiting to fire, consumed in the order they were added."""
+
+    _faults: list[Fault] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, spec: dict[str, Any]) -> Fault:
+        """Register a fault from its JSON description."""
+        fault = Fault(**spec)
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def clear(self) -> None:
+        """Forget every pending fault."""
+        with self._lock:
+            self._faults.clear()
+
+    def take(self, api: str, property_id: str) -> list[Fault]:
+        """The faults that fire for this request (one per kind), used up once."""
+        fired: dict[str, Fault] = {}
+        with self._lock:
+            for fault in list(self._faults):
+                if fault.kind in fired or not fault.matches(api, property_id):
+                    continue
+                fired[fault.kind] = fault
+                if fault.times is not None:
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self._faults.remove(fault)
+        return list(fired.values())

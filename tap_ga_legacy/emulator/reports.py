@@ -1,0 +1,375 @@
+"""Answers to GA4 ``runReport`` and UA ``reports:batchGet`` over the synthetic data.
+
+Responses follow Google's documented wire format: proto3 JSON for GA4 (int64 as
+strings, default values omitted) and the discovery document's JSON for UA.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from tap_ga_legacy.emulator.dataset import DatasetConfig, Row, rows_in_range
+from tap_ga_legacy.emulator.faults import ERRORS, Fault
+
+#: API field name -> attribute of ``Row``. Unknown names are rejected as GA does.
+GA4_DIMENSIONS = {
+    "date": "date",
+    "customEvent:event_category": "category",
+    "customEvent:event_action": "action",
+    "customEvent:event_label": "label",
+    "customEvent:project_id": "dimension1",
+}
+GA4_METRICS = {"eventCount": "count"}
+UA_DIMENSIONS = {
+    "ga:date": "date",
+    "ga:eventCategory": "category",
+    "ga:eventAction": "action",
+    "ga:eventLabel": "label",
+    "ga:dimension1": "dimension1",
+    "ga:clientId": "client_id",
+}
+UA_METRICS = {"ga:totalEvents": "count"}
+
+GA4_MAX_LIMIT = 250_000
+GA4_DEFAULT_LIMIT = 10_000
+UA_MAX_PAGE_SIZE = 100_000
+UA_DEFAULT_PAGE_SIZE = 1_000
+TOKENS_PER_HOUR = 40_000
+TOKENS_PER_DAY = 200_000
+UA_DAILY_TOKENS = 50_000
+
+
+class ApiError(Exception):
+    """An error answer: HTTP status plus Google's message."""
+
+    def __init__(self, status: int, message: str | None = None) -> None:
+        self.status = status
+        self.message = message or ERRORS[status][1]
+        super().__init__(f"{status} {self.message}")
+
+    def body(self, api: str) -> dict[str, Any]:
+        """Google's JSON error envelope."""
+        error: dict[str, Any] = {
+            "code": self.status,
+            "message": self.message,
+            "status": ERRORS[self.status][0],
+        }
+        if api == "ua":
+            reason = {
+                429: "rateLimitExceeded",
+                403: "forbidden",
+                401: "authError",
+                400: "badRequest",
+            }
+            error["errors"] = [
+                {
+                    "message": self.message,
+                    "domain": "global",
+                    "reason": reason.get(self.status, "backendError"),
+                }
+            ]
+        return {"error": error}
+
+
+@dataclass
+class QuotaMeter:
+    """Counts tokens per property so responses can report what is left."""
+
+    used: dict[str, int] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def charge(self, property_id: str, rows: int) -> int:
+        """Charge one request; return the tokens consumed so far."""
+        cost = 1 + rows // 10_000
+        with self.lock:
+            self.used[property_id] = self.used.get(property_id, 0) + cost
+            return self.used[property_id]
+
+
+def _date(value: Any, field_name: str) -> dt.date:
+    today = dt.datetime.now(dt.UTC).date()
+    if value == "today":
+        return today
+    if value == "yesterday":
+        return today - dt.timedelta(days=1)
+    if isinstance(value, str) and value.endswith("daysAgo") and value[:-7].isdigit():
+        return today - dt.timedelta(days=int(value[:-7]))
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ApiError(
+            400, f"Invalid {field_name}: {value!r}. Use YYYY-MM-DD or NdaysAgo."
+        ) from None
+
+
+def _date_range(ranges: list[dict[str, Any]]) -> tuple[dt.date, dt.date]:
+    if len(ranges) != 1:
+        raise ApiError(400, "The emulator serves exactly one date range per report.")
+    start = _date(ranges[0].get("startDate"), "startDate")
+    end = _date(ranges[0].get("endDate"), "endDate")
+    if end < start:
+        raise ApiError(400, f"endDate {end} is before startDate {start}.")
+    return start, end
+
+
+def _resolve(names: list[str], known: dict[str, str], what: str, api: str) -> list[str]:
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        hint = "" if api == "ua" else " Did you register the custom definition?"
+        raise ApiError(400, f"Field {unknown[0]} is not a valid {what}.{hint}")
+    return [known[name] for name in names]
+
+
+def _ordered(
+    rows: list[Row], order_attrs: list[tuple[str, bool]], nonce: int
+) -> list[Row]:
+    if not order_attrs:
+        # Google documents no order without orderBys; rotate per request so a
+        # client that pages without orderBys sees rows move between pages.
+        shift = random.Random(nonce).randrange(len(rows)) if rows else 0
+        return rows[shift:] + rows[:shift]
+    ordered = rows
+    for attr, desc in reversed(order_attrs):
+        ordered = sorted(ordered, key=lambda r, a=attr: getattr(r, a), reverse=desc)
+    return ordered
+
+
+_ROW_KEY = ("date", "category", "action", "label", "dimension1")
+
+
+def _aggregate(rows: list[Row], dim_attrs: list[str]) -> list[Row]:
+    """Sum rows that the requested dimensions cannot tell apart, as GA does."""
+    if set(_ROW_KEY) <= set(dim_attrs):
+        return rows
+    totals: dict[tuple[str, ...], int] = {}
+    for row in rows:
+        key = tuple(getattr(row, a) if a in dim_attrs else "" for a in _ROW_KEY)
+        totals[key] = totals.get(key, 0) + row.count
+    return [Row(*key, client_id="", count=count) for key, count in totals.items()]
+
+
+def _apply_data_faults(rows: list[Row], faults: list[Fault]) -> list[Row]:
+    if any(f.kind == "other_row" for f in faults) and rows:
+        # High-cardinality combinations rolled up into one "(other)" row.
+        last = rows[-1]
+        rows = [
+            *rows[:-1],
+            Row(last.date, "(other)", "(other)", "(other)", "(other)", "", last.count),
+        ]
+    return rows
+
+
+def run_report(
+    config: DatasetConfig,
+    property_id: str,
+    body: dict[str, Any],
+    faults: list[Fault],
+    quota: QuotaMeter,
+) -> dict[str, Any]:
+    """The RunReportResponse JSON for one GA4 ``runReport`` request body."""
+    if not property_id.isdigit():
+        raise ApiError(
+            400, f"Invalid property: properties/{property_id}. It must be numeric."
+        )
+    start, end = _date_range(body.get("dateRanges", []))
+    dimensions = [d["name"] for d in body.get("dimensions", [])]
+    metrics = [m["name"] for m in body.get("metrics", [])]
+    dim_attrs = _resolve(dimensions, GA4_DIMENSIONS, "dimension", "ga4")
+    met_attrs = _resolve(metrics, GA4_METRICS, "metric", "ga4")
+    order_attrs = []
+    for order in body.get("orderBys", []):
+        name = order.get("dimension", {}).get("dimensionName")
+        if name not in dimensions:
+            raise ApiError(400, f"orderBys dimension {name!r} is not in the request.")
+        order_attrs.append((GA4_DIMENSIONS[name], bool(order.get("desc"))))
+    offset = int(body.get("offset", 0))
+    limit = min(int(body.get("limit", GA4_DEFAULT_LIMIT)), GA4_MAX_LIMIT)
+    if offset < 0 or limit < 0:
+        raise ApiError(400, "offset and limit must not be negative.")
+
+    rows = _aggregate(rows_in_range(config, property_id, start, end), dim_attrs)
+    rows = _apply_data_faults(rows, faults)
+    rows = _ordered(rows, order_attrs, nonce=offset + len(rows))
+    page = rows[offset : offset + limit]
+    if any(f.kind == "drop_rows" for f in faults):
+        page = page[: len(page) // 2]
+
+    response: dict[str, Any] = {
+        "dimensionHeaders": [{"name": name} for name in dimensions],
+        "metricHeaders": [{"name": name, "type": "TYPE_INTEGER"} for name in metrics],
+    }
+    if page:
+        response["rows"] = [
+            {
+                "dimensionValues": [{"value": getattr(r, a)} for a in dim_attrs],
+                "metricValues": [{"value": str(getattr(r, a))} for a in met_attrs],
+            }
+            for r in page
+        ]
+    if rows:
+        response["rowCount"] = len(rows)
+    metadata: dict[str, Any] = {
+        "currencyCode": "USD",
+        "timeZone": "America/Los_Angeles",
+    }
+    if any(f.kind == "other_row" for f in faults):
+        metadata["dataLossFromOtherRow"] = True
+    if any(f.kind == "sampled" for f in faults):
+        metadata["samplingMetadatas"] = [
+            {"samplesReadCount": "500000", "samplingSpaceSize": "2500000"}
+        ]
+    response["metadata"] = metadata
+    if body.get("returnPropertyQuota"):
+        used = quota.charge(property_id, len(page))
+        response["propertyQuota"] = {
+            "tokensPerDay": {"consumed": 1, "remaining": TOKENS_PER_DAY - used},
+            "tokensPerHour": {"consumed": 1, "remaining": TOKENS_PER_HOUR - used},
+            "concurrentRequests": {"remaining": 10},
+            "serverErrorsPerProjectPerHour": {"remaining": 10},
+            "potentiallyThresholdedRequestsPerHour": {"remaining": 120},
+            "tokensPerProjectPerHour": {"consumed": 1, "remaining": 14_000 - used},
+        }
+    response["kind"] = "analyticsData#runReport"
+    return response
+
+
+UA_REQUEST_FIELDS = frozenset(
+    {
+        "viewId",
+        "dateRanges",
+        "dimensions",
+        "metrics",
+        "orderBys",
+        "pageSize",
+        "pageToken",
+        "samplingLevel",
+        "hideTotals",
+        "hideValueRanges",
+        "includeEmptyRows",
+        "filtersExpression",
+        "dimensionFilterClauses",
+        "metricFilterClauses",
+        "segments",
+        "pivots",
+        "cohortGroup",
+    }
+)
+
+
+def batch_get(
+    config: DatasetConfig,
+    body: dict[str, Any],
+    faults: list[Fault],
+    quota: QuotaMeter,
+) -> dict[str, Any]:
+    """The GetReportsResponse JSON for one UA ``reports:batchGet`` body."""
+    requests = body.get("reportRequests") or []
+    if not 1 <= len(requests) <= 5:
+        raise ApiError(400, "reportRequests must hold between 1 and 5 requests.")
+    if len({r.get("viewId") for r in requests}) != 1:
+        raise ApiError(400, "All reportRequests must have the same viewId.")
+    reports = [_ua_report(config, r, faults) for r in requests]
+    view_id = str(requests[0].get("viewId"))
+    response: dict[str, Any] = {"reports": reports, "queryCost": len(reports)}
+    if body.get("useResourceQuotas"):
+        used = quota.charge(view_id, sum(r["data"].get("rowCount", 0) for r in reports))
+        response["resourceQuotasRemaining"] = {
+            "dailyQuotaTokensRemaining": UA_DAILY_TOKENS - used,
+            "hourlyQuotaTokensRemaining": UA_DAILY_TOKENS // 5 - used,
+        }
+    return response
+
+
+def _ua_report(
+    config: DatasetConfig, request: dict[str, Any], faults: list[Fault]
+) -> dict[str, Any]:
+    extra = set(request) - UA_REQUEST_FIELDS
+    if extra:
+        raise ApiError(400, f'Unknown name "{sorted(extra)[0]}": Cannot find field.')
+    view_id = str(request.get("viewId", ""))
+    if not view_id.isdigit():
+        raise ApiError(400, f"Invalid viewId: {view_id!r}. It must be numeric.")
+    start, end = _date_range(
+        request.get("dateRanges") or [{"startDate": "7daysAgo", "endDate": "yesterday"}]
+    )
+    dimensions = [d["name"] for d in request.get("dimensions", [])]
+    metrics = [m["expression"] for m in request.get("metrics", [])]
+    if not metrics:
+        raise ApiError(
+            400, "Selected dimensions and metrics cannot be queried together."
+        )
+    dim_attrs = _resolve(dimensions, UA_DIMENSIONS, "dimension", "ua")
+    met_attrs = _resolve(metrics, UA_METRICS, "metric", "ua")
+    order_attrs = []
+    for order in request.get("orderBys", []):
+        name = order.get("fieldName")
+        if name not in dimensions:
+            raise ApiError(400, f"orderBys fieldName {name!r} is not a dimension.")
+        order_attrs.append(
+            (UA_DIMENSIONS[name], order.get("sortOrder") == "DESCENDING")
+        )
+    # Unlike GA4, UA sorts by the dimensions when no order is asked for.
+    order_attrs = order_attrs or [(a, False) for a in dim_attrs]
+    page_size = min(
+        int(request.get("pageSize") or UA_DEFAULT_PAGE_SIZE), UA_MAX_PAGE_SIZE
+    )
+    token = request.get("pageToken") or "0"
+    if not token.isdigit():
+        raise ApiError(400, f"Invalid pageToken: {token!r}.")
+    offset = int(token)
+
+    rows = _aggregate(rows_in_range(config, view_id, start, end), dim_attrs)
+    rows = _apply_data_faults(rows, faults)
+    rows = _ordered(rows, order_attrs, nonce=0)
+    page = rows[offset : offset + page_size]
+    if any(f.kind == "drop_rows" for f in faults):
+        page = page[: len(page) // 2]
+
+    total = sum(getattr(r, met_attrs[0]) for r in rows)
+    data: dict[str, Any] = {}
+    if page:
+        data["rows"] = [
+            {
+                "dimensions": [getattr(r, a) for a in dim_attrs],
+                "metrics": [{"values": [str(getattr(r, a)) for a in met_attrs]}],
+            }
+            for r in page
+        ]
+    if not request.get("hideTotals"):
+        data["totals"] = [{"values": [str(total)] * len(met_attrs)}]
+    if rows:
+        data["rowCount"] = len(rows)
+        if not request.get("hideValueRanges"):
+            low = min(getattr(r, met_attrs[0]) for r in rows)
+            high = max(getattr(r, met_attrs[0]) for r in rows)
+            data["minimums"] = [{"values": [str(low)] * len(met_attrs)}]
+            data["maximums"] = [{"values": [str(high)] * len(met_attrs)}]
+    if any(f.kind == "sampled" for f in faults):
+        data["samplesReadCounts"] = ["499630"]
+        data["samplingSpaceSizes"] = ["15328013"]
+    data["isDataGolden"] = not any(f.kind == "not_golden" for f in faults)
+    data["dataLastRefreshed"] = _refreshed(view_id, end)
+    report: dict[str, Any] = {
+        "columnHeader": {
+            "dimensions": dimensions,
+            "metricHeader": {
+                "metricHeaderEntries": [
+                    {"name": name, "type": "INTEGER"} for name in metrics
+                ]
+            },
+        },
+        "data": data,
+    }
+    if offset + page_size < len(rows):
+        report["nextPageToken"] = str(offset + page_size)
+    return report
+
+
+def _refreshed(view_id: str, end: dt.date) -> str:
+    minute = int(hashlib.md5(view_id.encode()).hexdigest()[:2], 16) % 60  # noqa: S324
+    return f"{end + dt.timedelta(days=1)}T0{minute % 9}:{minute:02d}:00Z"

@@ -1,0 +1,322 @@
+"""The GA API emulator: Google's two reporting APIs on a loopback port.
+
+HTTP (REST, JSON):
+
+* ``POST /v1beta/properties/{id}:runReport``: GA4 Data API.
+* ``POST /v4/reports:batchGet``: UA Reporting API v4.
+* ``POST /token``: an OAuth 2 token endpoint (service-account JWT grant and
+  refresh-token grant) for credentials whose ``token_uri`` points here.
+
+gRPC (optional, own port): ``google.analytics.data.v1beta.BetaAnalyticsData/RunReport``.
+
+Control (for tests and demos; not part of Google's APIs):
+
+* ``POST /__emulator/faults`` with a JSON fault (see ``faults.Fault``) or a list.
+* ``DELETE /__emulator/faults``: forget pending faults.
+* ``GET /__emulator/requests``: every API request received (path + body).
+* ``DELETE /__emulator/requests``: forget them.
+
+Requests without an ``Authorization`` header are served (anonymous mode); a
+bearer token the emulator did not issue gets 401, as a bad token gets at Google.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+import threading
+import time
+import urllib.parse
+from collections import OrderedDict
+from concurrent import futures
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import grpc
+import msgspec
+from google.analytics.data_v1beta.types import RunReportRequest, RunReportResponse
+from google.protobuf import json_format
+
+from tap_ga_legacy.emulator.dataset import DatasetConfig
+from tap_ga_legacy.emulator.faults import ERRORS, Fault, FaultBook
+from tap_ga_legacy.emulator.reports import ApiError, QuotaMeter, batch_get, run_report
+
+log = logging.getLogger("ga-emulator")
+
+RUN_REPORT_PATH = re.compile(r"^/v1beta/properties/(?P<property>[^/:]+):runReport$")
+BATCH_GET_PATH = "/v4/reports:batchGet"
+#: A refresh token the token endpoint refuses, to exercise revoked OAuth grants.
+REVOKED_REFRESH_TOKEN = "revoked"  # noqa: S105
+GRPC_SERVICE = "google.analytics.data.v1beta.BetaAnalyticsData"
+GRPC_CODES = {
+    400: grpc.StatusCode.INVALID_ARGUMENT,
+    401: grpc.StatusCode.UNAUTHENTICATED,
+    403: grpc.StatusCode.PERMISSION_DENIED,
+    429: grpc.StatusCode.RESOURCE_EXHAUSTED,
+    500: grpc.StatusCode.INTERNAL,
+    503: grpc.StatusCode.UNAVAILABLE,
+}
+
+
+@dataclass
+class EmulatorState:
+    """Everything the request handlers share."""
+
+    dataset: DatasetConfig
+    faults: FaultBook = field(default_factory=FaultBook)
+    quota: QuotaMeter = field(default_factory=QuotaMeter)
+    tokens: set[str] = field(default_factory=set)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    #: Encoded answers kept for identical requests (0 disables): the benchmark
+    #: reads the same pages twice and must not measure the generator twice.
+    cache_size: int = 0
+    cache: OrderedDict[tuple[str, bytes], bytes] = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, api: str, path: str, body: dict[str, Any]) -> None:
+        """Log an API request for inspection through the control endpoint."""
+        with self.lock:
+            self.requests.append({"api": api, "path": path, "body": body})
+
+    def answer(self, api: str, property_id: str, path: str, raw: bytes) -> bytes:
+        """Run one API request through faults, cache and the report builders."""
+        body = json.loads(raw or b"{}")
+        self.record(api, path, body)
+        fired = self.faults.take(api, property_id)
+        for fault in fired:
+            if fault.kind == "slow":
+                time.sleep(fault.delay_seconds)
+        for fault in fired:
+            if fault.kind == "error":
+                raise ApiError(fault.status, fault.message)
+        key = (path, raw)
+        if self.cache_size and not fired:
+            with self.lock:
+                if key in self.cache:
+                    return self.cache[key]
+        if api == "ga4":
+            _check_ga4_request(body)
+            response = run_report(self.dataset, property_id, body, fired, self.quota)
+        else:
+            response = batch_get(self.dataset, body, fired, self.quota)
+        encoded = msgspec.json.encode(response)
+        if self.cache_size and not fired:
+            with self.lock:
+                self.cache[key] = encoded
+                while len(self.cache) > self.cache_size:
+                    self.cache.popitem(last=False)
+        return encoded
+
+
+def _check_ga4_request(body: dict[str, Any]) -> None:
+    """Reject what Google's RunReportRequest proto would not parse."""
+    try:
+        json_format.ParseDict(body, RunReportRequest.pb(RunReportRequest()))
+    except json_format.ParseError as exc:
+        raise ApiError(400, f"Invalid JSON payload received. {exc}") from None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s " + format, self.address_string(), *args)
+
+    def _send(self, status: int, payload: bytes | dict[str, Any] | list[Any]) -> None:
+        data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _body(self) -> bytes:
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def do_GET(self) -> None:
+        state = self.server.state
+        if self.path == "/__emulator/requests":
+            with state.lock:
+                self._send(200, list(state.requests))
+        else:
+            self._send(404, {"error": {"code": 404, "message": "Not found."}})
+
+    def do_DELETE(self) -> None:
+        state = self.server.state
+        if self.path == "/__emulator/faults":
+            state.faults.clear()
+        elif self.path == "/__emulator/requests":
+            with state.lock:
+                state.requests.clear()
+        else:
+            self._send(404, {"error": {"code": 404, "message": "Not found."}})
+            return
+        self._send(200, {})
+
+    def do_POST(self) -> None:
+        state = self.server.state
+        path = urllib.parse.urlsplit(self.path).path
+        raw = self._body()
+        if path == "/__emulator/faults":
+            specs = json.loads(raw)
+            for spec in specs if isinstance(specs, list) else [specs]:
+                state.faults.add(spec)
+            self._send(200, {})
+            return
+        if path == "/token":
+            self._token(raw)
+            return
+        match = RUN_REPORT_PATH.match(path)
+        if match:
+            api, property_id = "ga4", urllib.parse.unquote(match["property"])
+        elif path == BATCH_GET_PATH:
+            api = "ua"
+            property_id = str(
+                (json.loads(raw or b"{}").get("reportRequests") or [{}])[0].get(
+                    "viewId", ""
+                )
+            )
+        else:
+            self._send(404, {"error": {"code": 404, "message": f"No route {path}."}})
+            return
+        try:
+            self._authorize()
+            self._send(200, state.answer(api, property_id, path, raw))
+        except ApiError as exc:
+            self._send(exc.status, exc.body(api))
+
+    def _authorize(self) -> None:
+        header = self.headers.get("Authorization")
+        if header is None:
+            return
+        token = header.removeprefix("Bearer ")
+        if token not in self.server.state.tokens:
+            raise ApiError(401)
+
+    def _token(self, raw: bytes) -> None:
+        form = urllib.parse.parse_qs(raw.decode())
+        grant = form.get("grant_type", [""])[0]
+        if grant == "refresh_token":
+            if form.get("refresh_token", [""])[0] == REVOKED_REFRESH_TOKEN:
+                self._send(
+                    400,
+                    {
+                        "error": "invalid_grant",
+                        "error_description": "Token has been expired or revoked.",
+                    },
+                )
+                return
+        elif (
+            grant != "urn:ietf:params:oauth:grant-type:jwt-bearer"
+            or form.get("assertion", [""])[0].count(".") != 2
+        ):
+            self._send(
+                400,
+                {"error": "invalid_grant", "error_description": "Invalid JWT grant."},
+            )
+            return
+        token = "ya29.emulator-" + secrets.token_urlsafe(16)
+        with self.server.state.lock:
+            self.server.state.tokens.add(token)
+        self._send(
+            200, {"access_token": token, "expires_in": 3599, "token_type": "Bearer"}
+        )
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    state: EmulatorState
+
+
+def _grpc_handler(state: EmulatorState) -> grpc.GenericRpcHandler:
+    def run(request: Any, context: grpc.ServicerContext) -> Any:
+        body = json_format.MessageToDict(request)
+        property_id = body.pop("property", "").removeprefix("properties/")
+        raw = json.dumps(body, sort_keys=True).encode()
+        path = f"grpc:/v1beta/properties/{property_id}:runReport"
+        try:
+            answer = state.answer("ga4", property_id, path, raw)
+        except ApiError as exc:
+            context.abort(GRPC_CODES[exc.status], exc.message)
+        message = RunReportResponse.pb(RunReportResponse())
+        json_format.Parse(answer, message)
+        return message
+
+    pb_request = RunReportRequest.pb(RunReportRequest())
+    return grpc.method_handlers_generic_handler(
+        GRPC_SERVICE,
+        {
+            "RunReport": grpc.unary_unary_rpc_method_handler(
+                run,
+                request_deserializer=type(pb_request).FromString,
+                response_serializer=lambda m: m.SerializeToString(),
+            )
+        },
+    )
+
+
+class Emulator:
+    """A running emulator; use as a context manager or call ``stop``."""
+
+    def __init__(
+        self,
+        dataset: DatasetConfig | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        grpc_port: int | None = None,
+        cache_size: int = 0,
+    ) -> None:
+        self.state = EmulatorState(dataset or DatasetConfig(), cache_size=cache_size)
+        self._http = _Server((host, port), _Handler)
+        self._http.state = self.state
+        self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
+        self._grpc: grpc.Server | None = None
+        self.grpc_port: int | None = None
+        if grpc_port is not None:
+            self._grpc = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+            self._grpc.add_generic_rpc_handlers((_grpc_handler(self.state),))
+            self.grpc_port = self._grpc.add_insecure_port(f"{host}:{grpc_port}")
+
+    @property
+    def url(self) -> str:
+        """Base URL of the REST endpoints, for the tap's ``api_endpoint``."""
+        host, port = self._http.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def grpc_url(self) -> str:
+        """Base URL of the gRPC endpoint (``transport: grpc``)."""
+        host = self._http.server_address[0]
+        return f"http://{host}:{self.grpc_port}"
+
+    def start(self) -> Emulator:
+        """Start serving in background threads."""
+        self._thread.start()
+        if self._grpc is not None:
+            self._grpc.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and release the ports."""
+        self._http.shutdown()
+        self._http.server_close()
+        if self._grpc is not None:
+            self._grpc.stop(grace=None)
+
+    def add_fault(self, **spec: Any) -> Fault:
+        """Inject a fault (same fields as ``faults.Fault``)."""
+        return self.state.faults.add(spec)
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+__all__ = ["ERRORS", "REVOKED_REFRESH_TOKEN", "Emulator", "EmulatorState"]

@@ -1,0 +1,63 @@
+"""How a Google API error becomes a retry or a stop with a message that says why."""
+
+from __future__ import annotations
+
+import re
+
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+
+#: UA reports some rate limits as 403 with these reasons (Reporting API v4
+#: "Limits and quotas"); they pass, so they are retried.
+RETRIABLE_REASONS = frozenset(
+    {"userRateLimitExceeded", "rateLimitExceeded", "quotaExceeded", "backendError"}
+)
+RETRIABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: A daily quota does not come back for hours: retrying only burns the
+#: server-error budget (singer-io/tap-google-analytics#37), so stop instead.
+DAILY_QUOTA = re.compile(r"per day|daily|dailyLimitExceeded", re.IGNORECASE)
+
+
+class ReportError(FatalAPIError):
+    """A report that cannot be pulled; the message names the cause and the fix."""
+
+
+class IncompleteReportError(ReportError):
+    """The rows received do not add up to the rowCount GA announced."""
+
+
+def classify(
+    status: int,
+    message: str,
+    *,
+    reason: str = "",
+    subject: str,
+    principal: str,
+) -> RetriableAPIError | ReportError:
+    """The exception for a failed request.
+
+    Args:
+        status: HTTP status (gRPC errors carry their HTTP equivalent).
+        message: Google's error message.
+        reason: UA's ``errors[0].reason``, if any.
+        subject: what was asked, e.g. ``GA4 property 123 (2021-01-01..2021-01-07)``.
+        principal: who asked, e.g. ``service account x@y.iam.gserviceaccount.com``.
+    """
+    detail = f"{subject}: HTTP {status}: {message}"
+    if status in (403, 429) and DAILY_QUOTA.search(f"{message} {reason}"):
+        return ReportError(
+            f"{detail}. The daily quota is used up; run again after it resets"
+            " (midnight Pacific time). State is saved up to the last finished window."
+        )
+    if status in RETRIABLE_STATUSES or reason in RETRIABLE_REASONS:
+        return RetriableAPIError(detail)
+    hint = {
+        400: "Google rejected the request: check the id and the field names in"
+        " the `dimensions` setting (GA4 custom dimensions must be registered on"
+        " the property).",
+        401: "The credentials were rejected: check credentials_json,"
+        " key_file_location or oauth_credentials.",
+        403: f"{principal} has no access: grant it the Viewer role on the"
+        " property or view, and check the id.",
+        404: "No such property or view: check the id.",
+    }.get(status, "Unexpected error from Google.")
+    return ReportError(f"{detail}. {hint}")

@@ -1,0 +1,79 @@
+"""project_id and event_key: the two keys every record carries.
+
+The GA client id changed with every clone, container and CI job, so the only
+stable identity in the legacy events is the project_id that Meltano put in the
+event label and in custom dimension 1.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import uuid
+
+NOT_SET = "(not set)"
+
+#: ``project_id_source`` values, in the order the rules are tried.
+LABEL = "label"
+CUSTOM_DIMENSION = "custom_dimension"
+DERIVED = "derived"
+MISSING = "missing"
+SOURCES = (LABEL, CUSTOM_DIMENSION, DERIVED, MISSING)
+
+
+def _as_uuid(value: str) -> str | None:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
+
+
+def derive_project_uuid(project_id: str) -> str:
+    """The UUID Meltano >= 2.0 derives from a project_id that is not a UUID.
+
+    Same as ``meltano.core.tracking.contexts.project``: every other hex digit of
+    the SHA-256 of the id, so GA-era rows join the Snowplow-era project_uuid.
+    """
+    return str(uuid.UUID(hashlib.sha256(project_id.encode()).hexdigest()[::2]))
+
+
+def _usable(value: str) -> bool:
+    return bool(value) and value != NOT_SET
+
+
+@functools.lru_cache(maxsize=65_536)
+def resolve_project_id(label: str, dimension: str) -> tuple[str | None, str]:
+    """``(project_id, project_id_source)`` for one row's label and dimension 1.
+
+    Rules, first match wins: a label that is a UUID; a dimension 1 that is a
+    UUID; the UUID derived from the label, or else from dimension 1, when it is
+    non-empty and not ``(not set)``; else no project_id. UUIDs come out in
+    canonical lowercase form. Cached: a project's id repeats on every row.
+    """
+    project_id = _as_uuid(label)
+    if project_id:
+        return project_id, LABEL
+    project_id = _as_uuid(dimension)
+    if project_id:
+        return project_id, CUSTOM_DIMENSION
+    for value in (label.strip(), dimension.strip()):
+        if _usable(value):
+            return derive_project_uuid(value), DERIVED
+    return None, MISSING
+
+
+def event_key(
+    property_id: str, event_date: str, category: str, action: str, label: str
+) -> str:
+    """MD5 hex of the row's identity, serialised without ambiguity.
+
+    Each field is written as ``<length in characters>:<value>,`` (a netstring),
+    in the order property_id, event_date (YYYY-MM-DD), category, action, label,
+    so no two different rows can serialise alike. In SQL:
+    ``md5(length(a) || ':' || a || ',' || length(b) || ':' || b || ',' ...)``.
+    """
+    text = (
+        f"{len(property_id)}:{property_id},{len(event_date)}:{event_date},"
+        f"{len(category)}:{category},{len(action)}:{action},{len(label)}:{label},"
+    )
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()

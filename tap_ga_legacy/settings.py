@@ -1,0 +1,344 @@
+"""The tap's settings: the JSON schema users see, and the checks beyond it.
+
+JSON Schema catches wrong types; ``parse_settings`` catches the rest (dates that
+do not exist, a range that ends before it starts, no property at all, a
+transport that does not exist) and turns a config dict into ``Settings``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from singer_sdk import typing as th
+
+TRANSPORTS = ("rest", "grpc")
+DEFAULT_TRANSPORT = "rest"
+GA4_MAX_PAGE_SIZE = 250_000
+UA_MAX_PAGE_SIZE = 100_000
+
+#: Field roles in request order; the count metric comes last.
+ROLES = (
+    "event_date",
+    "event_category",
+    "event_action",
+    "event_label",
+    "project_dimension",
+    "event_count",
+)
+#: How Meltano < 2.0 reported to Universal Analytics (event label and custom
+#: dimension 1 both carried the project_id).
+UA_DEFAULT_FIELDS = {
+    "event_date": "ga:date",
+    "event_category": "ga:eventCategory",
+    "event_action": "ga:eventAction",
+    "event_label": "ga:eventLabel",
+    "project_dimension": "ga:dimension1",
+    "event_count": "ga:totalEvents",
+}
+#: GA4 has no category/action/label: legacy events keep them as event-scoped
+#: custom dimensions registered under these parameter names.
+GA4_DEFAULT_FIELDS = {
+    "event_date": "date",
+    "event_category": "customEvent:event_category",
+    "event_action": "customEvent:event_action",
+    "event_label": "customEvent:event_label",
+    "project_dimension": "customEvent:project_id",
+    "event_count": "eventCount",
+}
+_ROLE_DESCRIPTIONS = {
+    "event_date": "the day (GA returns YYYYMMDD)",
+    "event_category": "the event category (`meltano <command>`)",
+    "event_action": "the event action (the command line)",
+    "event_label": "the event label (the project_id)",
+    "project_dimension": "the custom dimension carrying the project_id",
+    "event_count": "the metric counting events",
+}
+
+
+def _fields_schema(api: str, defaults: dict[str, str]) -> th.Property:
+    return th.Property(
+        api,
+        th.ObjectType(
+            *(
+                th.Property(
+                    role,
+                    th.StringType,
+                    default=defaults[role],
+                    description=f"{api.upper()} field for {_ROLE_DESCRIPTIONS[role]}.",
+                )
+                for role in ROLES
+            ),
+            additional_properties=False,
+        ),
+        description=f"{api.upper()} field names; unset keys keep their defaults.",
+    )
+
+
+CONFIG_SCHEMA = th.PropertiesList(
+    th.Property(
+        "property_ids",
+        th.ArrayType(th.StringType),
+        description="GA4 property ids to pull through the Data API (digits only,"
+        " e.g. `312647579`).",
+    ),
+    th.Property(
+        "view_ids",
+        th.ArrayType(th.StringType),
+        description="Universal Analytics view ids to pull through the Reporting API"
+        " v4 (Meltano's CLI view was `188392047`).",
+    ),
+    th.Property(
+        "start_date",
+        th.DateType,
+        required=True,
+        description="First day to pull (YYYY-MM-DD) when a property has no state.",
+    ),
+    th.Property(
+        "end_date",
+        th.DateType,
+        description="Last day to pull, inclusive (YYYY-MM-DD). Default: yesterday"
+        " (UTC), since GA's current day is incomplete.",
+    ),
+    th.Property(
+        "lookback_days",
+        th.IntegerType(minimum=0),
+        default=3,
+        description="On incremental runs, pull this many days up to and including"
+        " the bookmark again: GA data keeps changing for 24-48 h.",
+    ),
+    th.Property(
+        "window_days",
+        th.IntegerType(minimum=1, maximum=366),
+        default=7,
+        description="Days per report request window. State is saved after each"
+        " window, so a killed run resumes there; smaller windows also avoid"
+        " sampling and `(other)` rows.",
+    ),
+    th.Property(
+        "credentials_json",
+        th.StringType,
+        secret=True,
+        description="Service-account key JSON: the content of the key file.",
+    ),
+    th.Property(
+        "key_file_location",
+        th.StringType,
+        description="Path to a service-account key file.",
+    ),
+    th.Property(
+        "oauth_credentials",
+        th.ObjectType(
+            th.Property(
+                "client_id", th.StringType, secret=True, description="OAuth client id."
+            ),
+            th.Property(
+                "client_secret",
+                th.StringType,
+                secret=True,
+                description="OAuth client secret.",
+            ),
+            th.Property(
+                "refresh_token",
+                th.StringType,
+                secret=True,
+                description="Refresh token granted for the analytics.readonly scope.",
+            ),
+            th.Property(
+                "token_uri",
+                th.URIType,
+                description="Token endpoint; default Google's.",
+            ),
+        ),
+        secret=True,
+        description="OAuth user credentials: `client_id`, `client_secret` and"
+        " `refresh_token`.",
+    ),
+    th.Property(
+        "api_endpoint",
+        th.URIType,
+        description="Base URL replacing Google's API hosts, e.g. the emulator's"
+        " `http://127.0.0.1:PORT`. With it and no credentials the tap sends"
+        " anonymous requests; without it and without credentials it uses"
+        " Application Default Credentials.",
+    ),
+    th.Property(
+        "transport",
+        th.StringType,
+        default=DEFAULT_TRANSPORT,
+        allowed_values=list(TRANSPORTS),
+        description="Transport of the GA4 client: `rest` (JSON over HTTP, decoded"
+        " without protobuf objects: fastest) or `grpc` (the google-analytics-data"
+        " gRPC client).",
+    ),
+    th.Property(
+        "page_size",
+        th.IntegerType(minimum=1),
+        description=f"Rows per request. Default and maximum: {GA4_MAX_PAGE_SIZE:,}"
+        f" for GA4, {UA_MAX_PAGE_SIZE:,} for UA (larger values are capped).",
+    ),
+    th.Property(
+        "dimensions",
+        th.ObjectType(
+            _fields_schema("ga4", GA4_DEFAULT_FIELDS),
+            _fields_schema("ua", UA_DEFAULT_FIELDS),
+            additional_properties=False,
+        ),
+        description="API field names of each column, per API: `ga4` and `ua` objects"
+        " with keys " + ", ".join(f"`{r}`" for r in ROLES) + ".",
+    ),
+    th.Property(
+        "request_timeout_seconds",
+        th.NumberType,
+        default=120,
+        description="Seconds to wait for one API response before retrying it.",
+    ),
+    th.Property(
+        "max_retries",
+        th.IntegerType(minimum=0),
+        default=8,
+        description="Retries of a request failing with 429/RESOURCE_EXHAUSTED, 500,"
+        " 503 or a timeout, with exponential backoff and jitter.",
+    ),
+    th.Property(
+        "backoff_base_seconds",
+        th.NumberType,
+        default=2,
+        description="First backoff wait; it doubles with each retry.",
+    ),
+    th.Property(
+        "backoff_max_seconds",
+        th.NumberType,
+        default=600,
+        description="Longest single backoff wait.",
+    ),
+    th.Property(
+        "ua_use_resource_quotas",
+        th.BooleanType,
+        default=False,
+        description="Send `useResourceQuotas` (Analytics 360 views only): higher"
+        " sampling thresholds, and the response reports the tokens left.",
+    ),
+).to_dict()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated, typed settings."""
+
+    property_ids: tuple[str, ...]
+    view_ids: tuple[str, ...]
+    start_date: dt.date
+    end_date: dt.date
+    lookback_days: int
+    window_days: int
+    transport: str
+    api_endpoint: str | None
+    ga4_fields: tuple[str, ...]
+    ua_fields: tuple[str, ...]
+    ga4_page_size: int
+    ua_page_size: int
+    request_timeout: float
+    max_retries: int
+    backoff_base: float
+    backoff_max: float
+    ua_use_resource_quotas: bool
+
+
+class SettingsError(ValueError):
+    """Config that cannot work; ``errors`` holds one message per problem."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(errors))
+
+
+def _parse_date(name: str, value: Any, errors: list[str]) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        errors.append(
+            f"{name}: {value!r} is not a valid date; use YYYY-MM-DD, e.g. 2021-06-01."
+        )
+        return None
+
+
+def _ids(name: str, value: Any, errors: list[str]) -> tuple[str, ...]:
+    ids = tuple(str(v).strip() for v in value or ())
+    ids = tuple(i.removeprefix("properties/").removeprefix("ga:") for i in ids)
+    errors.extend(
+        f"{name}: {i!r} is not a GA id; expected digits only, e.g. '188392047'."
+        for i in ids
+        if not i.isdigit()
+    )
+    if len(set(ids)) != len(ids):
+        errors.append(f"{name}: lists the same id twice.")
+    return ids
+
+
+def _fields(api: str, config: dict[str, Any], defaults: dict[str, str]) -> tuple:
+    overrides = (config.get("dimensions") or {}).get(api) or {}
+    return tuple(overrides.get(role) or defaults[role] for role in ROLES)
+
+
+def parse_settings(config: dict[str, Any], today: dt.date | None = None) -> Settings:
+    """Check a config dict and return typed settings.
+
+    Raises:
+        SettingsError: naming every problem found.
+    """
+    errors: list[str] = []
+    today = today or dt.datetime.now(dt.UTC).date()
+    property_ids = _ids("property_ids", config.get("property_ids"), errors)
+    view_ids = _ids("view_ids", config.get("view_ids"), errors)
+    if not property_ids and not view_ids and not errors:
+        errors.append(
+            "Set property_ids (GA4) or view_ids (Universal Analytics): there is"
+            " nothing to pull."
+        )
+    start = None
+    if config.get("start_date") in (None, ""):
+        errors.append("start_date is required (YYYY-MM-DD).")
+    else:
+        start = _parse_date("start_date", config["start_date"], errors)
+    end = today - dt.timedelta(days=1)
+    if config.get("end_date") not in (None, ""):
+        end = _parse_date("end_date", config["end_date"], errors) or end
+    if start and end < start:
+        errors.append(f"end_date {end} is before start_date {start}.")
+    transport = config.get("transport") or DEFAULT_TRANSPORT
+    if transport not in TRANSPORTS:
+        errors.append(
+            f"transport: {transport!r} is not a transport; use 'rest' or 'grpc'."
+        )
+    page_size = config.get("page_size")
+    if page_size is not None and (not isinstance(page_size, int) or page_size < 1):
+        errors.append(f"page_size: {page_size!r} must be a positive integer.")
+        page_size = None
+    for name in ("request_timeout_seconds", "backoff_base_seconds"):
+        value = config.get(name)
+        if value is not None and value <= 0:
+            errors.append(f"{name}: {value!r} must be greater than 0.")
+    if errors:
+        raise SettingsError(errors)
+    assert start is not None
+    return Settings(
+        property_ids=property_ids,
+        view_ids=view_ids,
+        start_date=start,
+        end_date=end,
+        lookback_days=int(config.get("lookback_days", 3)),
+        window_days=int(config.get("window_days", 7)),
+        transport=transport,
+        api_endpoint=(config.get("api_endpoint") or "").rstrip("/") or None,
+        ga4_fields=_fields("ga4", config, GA4_DEFAULT_FIELDS),
+        ua_fields=_fields("ua", config, UA_DEFAULT_FIELDS),
+        ga4_page_size=min(page_size or GA4_MAX_PAGE_SIZE, GA4_MAX_PAGE_SIZE),
+        ua_page_size=min(page_size or UA_MAX_PAGE_SIZE, UA_MAX_PAGE_SIZE),
+        request_timeout=float(config.get("request_timeout_seconds", 120)),
+        max_retries=int(config.get("max_retries", 8)),
+        backoff_base=float(config.get("backoff_base_seconds", 2)),
+        backoff_max=float(config.get("backoff_max_seconds", 600)),
+        ua_use_resource_quotas=bool(config.get("ua_use_resource_quotas", False)),
+    )

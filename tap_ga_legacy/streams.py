@@ -1,0 +1,258 @@
+"""The ``events`` stream: one record per GA row, keyed on project_id."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from singer_sdk import Stream
+from singer_sdk import typing as th
+from singer_sdk.helpers.conform import TypeConformanceLevel
+
+from tap_ga_legacy.auth import build_credentials, describe
+from tap_ga_legacy.client import ReportClient, make_clients
+from tap_ga_legacy.errors import ReportError
+from tap_ga_legacy.rekey import MISSING, SOURCES, event_key, resolve_project_id
+from tap_ga_legacy.settings import Settings, parse_settings
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+OTHER = "(other)"
+
+
+def plan_range(
+    settings: Settings, bookmark: str | None
+) -> tuple[dt.date, dt.date] | None:
+    """First and last day to pull for one property, or None if nothing is due.
+
+    Without state: start_date to end_date. With a bookmark (the last day fully
+    pulled), the ``lookback_days`` days up to and including it are pulled again,
+    because GA data keeps changing for 24-48 hours; never before start_date.
+    """
+    start = settings.start_date
+    if bookmark:
+        resume = dt.date.fromisoformat(bookmark) + dt.timedelta(
+            days=1 - settings.lookback_days
+        )
+        start = max(start, resume)
+    if start > settings.end_date:
+        return None
+    return start, settings.end_date
+
+
+def windows(
+    start: dt.date, end: dt.date, days: int
+) -> Iterator[tuple[dt.date, dt.date]]:
+    """Consecutive windows of at most ``days`` days covering start..end."""
+    while start <= end:
+        last = min(start + dt.timedelta(days=days - 1), end)
+        yield start, last
+        start = last + dt.timedelta(days=1)
+
+
+class EventsStream(Stream):
+    """Legacy Meltano CLI events, one record per GA (day, category, action, label)."""
+
+    name = "events"
+    primary_keys = ("event_key",)
+    replication_key = "event_date"
+    # Rows come ordered by date (orderBys) and windows advance in date order.
+    is_sorted = True
+    # Bookmarks are set at the end of each window by this stream, never from a
+    # record in the middle of one: a STATE message mid-window would claim a day
+    # as done while half of its rows are still to come.
+    STATE_MSG_FREQUENCY = 10**12
+    # Records are built with their final types; conforming them again per
+    # record would only cost time.
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
+
+    schema = th.PropertiesList(
+        th.Property(
+            "event_key",
+            th.StringType,
+            required=True,
+            description="MD5 hex of the netstring serialisation of property_id,"
+            " event_date, event_category, event_action and event_label.",
+        ),
+        th.Property(
+            "property_id",
+            th.StringType,
+            required=True,
+            description="GA4 property id or UA view id the row came from.",
+        ),
+        th.Property("event_date", th.DateType, required=True),
+        th.Property("event_category", th.StringType, description="`meltano <cmd>`"),
+        th.Property("event_action", th.StringType, description="The command line."),
+        th.Property("event_label", th.StringType, description="As GA returned it."),
+        th.Property("event_count", th.IntegerType, description="Events that day."),
+        th.Property(
+            "project_id",
+            th.UUIDType,
+            description="Canonical lowercase project UUID, or null.",
+        ),
+        th.Property(
+            "project_id_source",
+            th.StringType(allowed_values=list(SOURCES)),
+            required=True,
+            description="Which rule gave project_id: label, custom_dimension,"
+            " derived or missing.",
+        ),
+    ).to_dict()
+
+    @cached_property
+    def settings(self) -> Settings:
+        """The validated settings."""
+        return parse_settings(dict(self.config))
+
+    @cached_property
+    def clients(self) -> dict[str, ReportClient]:
+        """One report client per API in use, built on first use."""
+        credentials = build_credentials(dict(self.config))
+        return make_clients(
+            self.settings, credentials, describe(credentials), self.logger
+        )
+
+    @property
+    def partitions(self) -> list[dict[str, Any]]:
+        """One partition per GA4 property and UA view: each has its own bookmark."""
+        settings = self.settings
+        return [{"api": "ga4", "property_id": p} for p in settings.property_ids] + [
+            {"api": "ua", "property_id": v} for v in settings.view_ids
+        ]
+
+    def get_records(self, context: dict[str, Any] | None) -> Iterable[dict[str, Any]]:
+        """Pull each window of one property, then save its bookmark."""
+        assert context is not None
+        client = self.clients[context["api"]]
+        property_id = context["property_id"]
+        state = self.get_context_state(context)
+        bookmark = state.get("replication_key_value")
+        span = plan_range(self.settings, bookmark)
+        label = f"{client.noun} {property_id}"
+        if span is None:
+            self.logger.info(
+                "%s: up to date (bookmark %s, end_date %s)",
+                label,
+                bookmark,
+                self.settings.end_date,
+            )
+            return
+        start, end = span
+        total_days = (end - start).days + 1
+        self.logger.info(
+            "%s: pulling %s..%s (%d days, bookmark %s)",
+            label,
+            start,
+            end,
+            total_days,
+            bookmark,
+        )
+        totals: Counter[str] = Counter()
+        for first, last in windows(start, end, self.settings.window_days):
+            tally: Counter[str] = Counter()
+            for page in client.pages(property_id, first, last):
+                yield from self._records(property_id, first, last, page.rows, tally)
+            # Every row of the window has been written: it is safe to say so.
+            done = last.isoformat()
+            state["replication_key"] = self.replication_key
+            state["replication_key_value"] = max(done, bookmark or done)
+            self.finalize_state_progress_markers(state)
+            totals.update(tally)
+            self._log_window(label, first, last, tally, totals, end, total_days)
+        self.logger.info(
+            "%s: done, %d rows, %d without project_id (%s)",
+            label,
+            totals["rows"],
+            totals[MISSING],
+            ", ".join(f"{s}={totals[s]}" for s in SOURCES),
+        )
+
+    def _records(
+        self,
+        property_id: str,
+        first: dt.date,
+        last: dt.date,
+        rows: list[tuple[str, str, str, str, str, str]],
+        tally: Counter[str],
+    ) -> Iterator[dict[str, Any]]:
+        # The hot loop: per row, only what is needed. Dates repeat, so their
+        # parsing is memoised per window; project ids are memoised in rekey.
+        dates: dict[str, str] = {}
+        sources: Counter[str] = Counter()
+        for raw_date, category, action, label, dimension, count in rows:
+            event_date = dates.get(raw_date)
+            if event_date is None:
+                event_date = dates[raw_date] = _iso_date(raw_date, first, last)
+            project_id, source = resolve_project_id(label, dimension)
+            sources[source] += 1
+            if source == MISSING and OTHER in (category, action, label):
+                tally["other_rows"] += 1
+            try:
+                event_count = int(count)
+            except ValueError:
+                msg = f"event_count {count!r} is not an integer ({event_date})."
+                raise ReportError(msg) from None
+            yield {
+                "event_key": event_key(
+                    property_id, event_date, category, action, label
+                ),
+                "property_id": property_id,
+                "event_date": event_date,
+                "event_category": category,
+                "event_action": action,
+                "event_label": label,
+                "event_count": event_count,
+                "project_id": project_id,
+                "project_id_source": source,
+            }
+        tally.update(sources)
+        tally["rows"] += len(rows)
+
+    def _log_window(  # noqa: PLR0917
+        self,
+        label: str,
+        first: dt.date,
+        last: dt.date,
+        tally: Counter[str],
+        totals: Counter[str],
+        end: dt.date,
+        total_days: int,
+    ) -> None:
+        remaining = (end - last).days
+        self.logger.info(
+            "%s: %s..%s: %d rows, %d without project_id; %d rows so far, %.0f%% of"
+            " the range done",
+            label,
+            first,
+            last,
+            tally["rows"],
+            tally[MISSING],
+            totals["rows"],
+            100 * (total_days - remaining) / total_days,
+        )
+        if tally["other_rows"]:
+            self.logger.warning(
+                "%s: %s..%s: %d '(other)' rows: GA rolled rare combinations"
+                " together. Lower window_days.",
+                label,
+                first,
+                last,
+                tally["other_rows"],
+            )
+
+
+def _iso_date(raw: str, first: dt.date, last: dt.date) -> str:
+    """``YYYYMMDD`` from GA as ``YYYY-MM-DD``, checked to be inside the window."""
+    try:
+        day = dt.date(int(raw[:4]), int(raw[4:6]), int(raw[6:8]))
+    except ValueError:
+        day = None
+    if len(raw) != 8 or day is None or not first <= day <= last:
+        msg = f"GA returned the date {raw!r} for the window {first}..{last}." + (
+            " Lower window_days to avoid '(other)' rows." if raw == OTHER else ""
+        )
+        raise ReportError(msg)
+    return day.isoformat()
