@@ -62,18 +62,29 @@ def resolve_project_id(label: str, dimension: str) -> tuple[str | None, str]:
     return None, MISSING
 
 
-def event_key(
-    property_id: str, event_date: str, category: str, action: str, label: str
+def event_key(  # noqa: PLR0917 - one argument per key field, in key order
+    property_id: str,
+    event_date: str,
+    category: str,
+    action: str,
+    label: str,
+    project_dimension: str,
 ) -> str:
     """MD5 hex of the row's identity, serialised without ambiguity.
 
     Each field is written as ``<length in characters>:<value>,`` (a netstring),
     in the order property_id, event_date (YYYY-MM-DD), category, action, label,
-    so no two different rows can serialise alike. In SQL:
+    project_dimension, so no two different rows can serialise alike. In SQL:
     ``md5(length(a) || ':' || a || ',' || length(b) || ':' || b || ',' ...)``.
+
+    The project dimension is part of the key because GA returns one row per
+    combination of every requested dimension: two projects running the same
+    command on the same day with a ``(not set)`` label differ only there, and
+    without it one row would overwrite the other in the warehouse.
     """
     text = (
         f"{len(property_id)}:{property_id},{len(event_date)}:{event_date},"
         f"{len(category)}:{category},{len(action)}:{action},{len(label)}:{label},"
+        f"{len(project_dimension)}:{project_dimension},"
     )
     return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()

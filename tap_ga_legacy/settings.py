@@ -167,7 +167,6 @@ CONFIG_SCHEMA = th.PropertiesList(
         "transport",
         th.StringType,
         default=DEFAULT_TRANSPORT,
-        allowed_values=list(TRANSPORTS),
         description="Transport of the GA4 client: `rest` (JSON over HTTP, decoded"
         " without protobuf objects: fastest) or `grpc` (the google-analytics-data"
         " gRPC client).",

@@ -75,7 +75,8 @@ class EventsStream(Stream):
             th.StringType,
             required=True,
             description="MD5 hex of the netstring serialisation of property_id,"
-            " event_date, event_category, event_action and event_label.",
+            " event_date, event_category, event_action, event_label and"
+            " project_dimension.",
         ),
         th.Property(
             "property_id",
@@ -83,10 +84,21 @@ class EventsStream(Stream):
             required=True,
             description="GA4 property id or UA view id the row came from.",
         ),
+        th.Property(
+            "api",
+            th.StringType(allowed_values=["ga4", "ua"]),
+            required=True,
+            description="`ga4` (Data API property) or `ua` (Reporting API view).",
+        ),
         th.Property("event_date", th.DateType, required=True),
         th.Property("event_category", th.StringType, description="`meltano <cmd>`"),
         th.Property("event_action", th.StringType, description="The command line."),
         th.Property("event_label", th.StringType, description="As GA returned it."),
+        th.Property(
+            "project_dimension",
+            th.StringType,
+            description="Custom dimension 1 (the project_id), as GA returned it.",
+        ),
         th.Property("event_count", th.IntegerType, description="Events that day."),
         th.Property(
             "project_id",
@@ -154,7 +166,7 @@ class EventsStream(Stream):
         for first, last in windows(start, end, self.settings.window_days):
             tally: Counter[str] = Counter()
             for page in client.pages(property_id, first, last):
-                yield from self._records(property_id, first, last, page.rows, tally)
+                yield from self._records(context, first, last, page.rows, tally)
             # Every row of the window has been written: it is safe to say so.
             done = last.isoformat()
             state["replication_key"] = self.replication_key
@@ -172,7 +184,7 @@ class EventsStream(Stream):
 
     def _records(
         self,
-        property_id: str,
+        context: dict[str, Any],
         first: dt.date,
         last: dt.date,
         rows: list[tuple[str, str, str, str, str, str]],
@@ -180,6 +192,7 @@ class EventsStream(Stream):
     ) -> Iterator[dict[str, Any]]:
         # The hot loop: per row, only what is needed. Dates repeat, so their
         # parsing is memoised per window; project ids are memoised in rekey.
+        property_id, api = context["property_id"], context["api"]
         dates: dict[str, str] = {}
         sources: Counter[str] = Counter()
         for raw_date, category, action, label, dimension, count in rows:
@@ -197,13 +210,15 @@ class EventsStream(Stream):
                 raise ReportError(msg) from None
             yield {
                 "event_key": event_key(
-                    property_id, event_date, category, action, label
+                    property_id, event_date, category, action, label, dimension
                 ),
                 "property_id": property_id,
+                "api": api,
                 "event_date": event_date,
                 "event_category": category,
                 "event_action": action,
                 "event_label": label,
+                "project_dimension": dimension,
                 "event_count": event_count,
                 "project_id": project_id,
                 "project_id_source": source,

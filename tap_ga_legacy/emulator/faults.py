@@ -43,6 +43,7 @@ class Fault:
         message: overrides the default error message.
         times: how many matching requests it affects (``None``: all of them).
         delay_seconds: the wait of a ``slow`` fault.
+        after: let this many matching requests pass before firing.
     """
 
     kind: str = "error"
@@ -52,6 +53,7 @@ class Fault:
     message: str | None = None
     times: int | None = 1
     delay_seconds: float = 0.0
+    after: int = 0
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -91,6 +93,9 @@ class FaultBook:
         with self._lock:
             for fault in list(self._faults):
                 if fault.kind in fired or not fault.matches(api, property_id):
+                    continue
+                if fault.after > 0:
+                    fault.after -= 1
                     continue
                 fired[fault.kind] = fault
                 if fault.times is not None:

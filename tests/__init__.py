@@ -1,0 +1,1 @@
+"""Tests for tap-ga-legacy, its emulator and the pipeline around it."""

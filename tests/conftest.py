@@ -1,0 +1,115 @@
+"""Shared fixtures: a running GA API emulator, and a way to run the real tap CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tap_ga_legacy.emulator.dataset import DatasetConfig, Row, rows_in_range
+from tap_ga_legacy.emulator.server import Emulator
+
+TAP = str(Path(sys.executable).with_name("tap-ga-legacy"))
+VIEW_ID = "188392047"
+PROPERTY_ID = "312647579"
+DATASET = DatasetConfig()
+#: A week with a weekend and an outage day (2021-03-05: no data at all) in it.
+START, END = dt.date(2021, 3, 4), dt.date(2021, 3, 10)
+OUTAGE_DAY = dt.date(2021, 3, 5)
+
+
+@dataclass
+class TapRun:
+    """What one run of the tap CLI printed and how it ended."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.stdout.splitlines() if line]
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        return [m["record"] for m in self.messages if m["type"] == "RECORD"]
+
+    @property
+    def states(self) -> list[dict[str, Any]]:
+        return [m["value"] for m in self.messages if m["type"] == "STATE"]
+
+    def bookmarks(self, state: dict[str, Any] | None = None) -> dict[str, str]:
+        """``{"ga4:123": "2021-03-16", ...}`` from the last (or a given) state."""
+        value = state if state is not None else (self.states or [{}])[-1]
+        partitions = value.get("bookmarks", {}).get("events", {}).get("partitions", [])
+        return {
+            f"{p['context']['api']}:{p['context']['property_id']}": p.get(
+                "replication_key_value"
+            )
+            for p in partitions
+        }
+
+
+def run_tap(
+    config: dict[str, Any],
+    tmp_path: Path,
+    *,
+    state: dict[str, Any] | None = None,
+    args: tuple[str, ...] = (),
+) -> TapRun:
+    """Run ``tap-ga-legacy`` as a user would, in a subprocess."""
+    config_file = tmp_path / "config.json"
+    config_file.write_text(json.dumps(config))
+    command = [TAP, "--config", str(config_file), *args]
+    if state is not None:
+        state_file = tmp_path / "state.json"
+        state_file.write_text(json.dumps(state))
+        command += ["--state", str(state_file)]
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=300, check=False
+    )
+    return TapRun(done.returncode, done.stdout, done.stderr)
+
+
+def expected_rows(
+    property_id: str, start: dt.date = START, end: dt.date = END
+) -> list[Row]:
+    """What the emulator serves for one property and range."""
+    return rows_in_range(DATASET, property_id, start, end)
+
+
+@pytest.fixture(scope="session")
+def emulator_session() -> Emulator:
+    with Emulator(DATASET, grpc_port=0) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def emulator(emulator_session: Emulator) -> Emulator:
+    """The shared emulator, with no pending fault and an empty request log."""
+    emulator_session.state.faults.clear()
+    emulator_session.state.requests.clear()
+    yield emulator_session
+    emulator_session.state.faults.clear()
+
+
+@pytest.fixture
+def config(emulator: Emulator) -> dict[str, Any]:
+    """A working config for both APIs over one week, with fast retries."""
+    return {
+        "property_ids": [PROPERTY_ID],
+        "view_ids": [VIEW_ID],
+        "start_date": START.isoformat(),
+        "end_date": END.isoformat(),
+        "api_endpoint": emulator.url,
+        "backoff_base_seconds": 0.01,
+        "backoff_max_seconds": 0.05,
+        "max_retries": 3,
+        "window_days": 3,
+    }

@@ -1,0 +1,96 @@
+"""Bad config stops the tap before any request, with a message naming the problem."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import run_tap
+
+SERVICE_ACCOUNT_LIKE_OAUTH_CLIENT = json.dumps(
+    {"installed": {"client_id": "x.apps.googleusercontent.com", "client_secret": "s"}}
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        pytest.param(
+            {"start_date": "2021-03-10", "end_date": "2021-03-01"},
+            "end_date 2021-03-01 is before start_date 2021-03-10",
+            id="end-before-start",
+        ),
+        pytest.param(
+            {"start_date": "2021-02-30"},
+            "start_date: '2021-02-30' is not a valid date",
+            id="no-such-day",
+        ),
+        pytest.param(
+            {"end_date": "03/01/2021"},
+            "end_date: '03/01/2021' is not a valid date",
+            id="wrong-format",
+        ),
+        pytest.param(
+            {"property_ids": [], "view_ids": []},
+            "Set property_ids (GA4) or view_ids (Universal Analytics)",
+            id="nothing-to-pull",
+        ),
+        pytest.param(
+            {"view_ids": ["UA-132758957-3"]},
+            "view_ids: 'UA-132758957-3' is not a GA id",
+            id="tracking-id-not-view-id",
+        ),
+        pytest.param(
+            {"credentials_json": SERVICE_ACCOUNT_LIKE_OAUTH_CLIENT},
+            "credentials_json is not a service-account key",
+            id="oauth-client-file-as-key",
+        ),
+        pytest.param(
+            {"credentials_json": "{not json"},
+            "credentials_json is not JSON",
+            id="credentials-not-json",
+        ),
+        pytest.param(
+            {"key_file_location": "/nonexistent/key.json"},
+            "key_file_location: cannot read /nonexistent/key.json",
+            id="missing-key-file",
+        ),
+        pytest.param(
+            {"oauth_credentials": {"client_id": "x", "client_secret": "y"}},
+            "oauth_credentials is missing refresh_token",
+            id="oauth-without-refresh-token",
+        ),
+        pytest.param(
+            {"transport": "http2"},
+            "transport: 'http2' is not a transport",
+            id="unknown-transport",
+        ),
+    ],
+)
+def test_bad_config_fails_before_any_request(
+    config: dict, emulator, tmp_path, change: dict, message: str
+) -> None:
+    run = run_tap({**config, **change}, tmp_path)
+    assert run.returncode != 0
+    assert message in run.stderr
+    assert not run.stdout, "nothing may be written to stdout, least of all state"
+    assert emulator.state.requests == []
+
+
+def test_secrets_never_reach_the_log(config: dict, tmp_path) -> None:
+    secret = "-----BEGIN PRIVATE KEY-----\\nTOPSECRETKEYMATERIAL\\n-----END"
+    key = json.dumps({"type": "authorized_user", "private_key": secret})
+    run = run_tap({**config, "credentials_json": key}, tmp_path)
+    assert run.returncode != 0
+    assert "TOPSECRETKEYMATERIAL" not in run.stderr
+
+
+def test_discovery_needs_no_credentials_or_ids(tmp_path) -> None:
+    run = run_tap({}, tmp_path, args=("--discover",))
+    assert run.returncode == 0, run.stderr
+    catalog = json.loads(run.stdout)
+    (stream,) = catalog["streams"]
+    assert stream["tap_stream_id"] == "events"
+    assert stream["key_properties"] == ["event_key"]
+    assert stream["replication_key"] == "event_date"

@@ -1,0 +1,80 @@
+"""project_id rules and the event_key, as analysts will rely on them."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from tap_ga_legacy.rekey import derive_project_uuid, event_key, resolve_project_id
+
+UUID = "6c1d7c44-0a2b-4b7a-9d1e-1f2d3c4b5a69"
+OTHER_UUID = "0f5b2d7e-9c3a-4d8e-8b1f-2a3c4d5e6f70"
+
+
+@pytest.mark.parametrize(
+    ("label", "dimension", "expected"),
+    [
+        pytest.param(UUID, OTHER_UUID, (UUID, "label"), id="label-wins"),
+        pytest.param(UUID.upper(), "", (UUID, "label"), id="label-canonicalised"),
+        pytest.param("(not set)", UUID, (UUID, "custom_dimension"), id="label-not-set"),
+        pytest.param(UUID[:13], UUID, (UUID, "custom_dimension"), id="label-truncated"),
+        pytest.param(
+            "acme-analytics",
+            "(not set)",
+            ("95e6b795-7767-dbf2-6c42-6f2b553456d0", "derived"),
+            id="custom-id-derived",
+        ),
+        pytest.param(
+            "(not set)",
+            "acme-analytics",
+            ("95e6b795-7767-dbf2-6c42-6f2b553456d0", "derived"),
+            id="custom-id-in-dimension",
+        ),
+        pytest.param("(not set)", "(not set)", (None, "missing"), id="nothing"),
+        pytest.param("", "", (None, "missing"), id="empty"),
+        pytest.param("  ", "(not set)", (None, "missing"), id="blank"),
+    ],
+)
+def test_project_id_rules(label: str, dimension: str, expected: tuple) -> None:
+    assert resolve_project_id(label, dimension) == expected
+
+
+def test_derived_uuid_matches_meltano_2() -> None:
+    # meltano.core.tracking.contexts.project: UUID(sha256(id).hexdigest()[::2])
+    assert derive_project_uuid("acme-analytics") == (
+        "95e6b795-7767-dbf2-6c42-6f2b553456d0"
+    )
+    assert derive_project_uuid(UUID[:13]) != derive_project_uuid(UUID[:12])
+
+
+def test_event_key_is_unambiguous() -> None:
+    # Moving a separator from one field to the next must change the key.
+    assert event_key("1", "2021-01-01", "a,b", "c", "d", "e") != event_key(
+        "1", "2021-01-01", "a", "b,c", "d", "e"
+    )
+    assert event_key("1", "2021-01-01", "a:1", "c", "d", "e") != event_key(
+        "1", "2021-01-01", "a", "1:c", "d", "e"
+    )
+    assert event_key("12", "2021-01-01", "a", "b", "c", "d") != event_key(
+        "1", "2021-01-01", "2a", "b", "c", "d"
+    )
+
+
+def test_event_key_tells_projects_apart_when_the_label_is_not_set() -> None:
+    args = ("1", "2021-01-01", "meltano elt", "meltano elt tap-x target-y", "(not set)")
+    assert event_key(*args, UUID) != event_key(*args, OTHER_UUID)
+
+
+def test_event_key_is_reproducible_in_sql() -> None:
+    """The documented SQL expression gives the same key (so dbt can check it)."""
+    fields = ("188392047", "2021-03-10", "meltano elt", "meltano elt tap-ü x", "", UUID)
+    sql = (
+        "select md5("
+        + " || ".join(
+            f"length(${i + 1}) || ':' || ${i + 1} || ','" for i in range(len(fields))
+        )
+        + ")"
+    )
+    with duckdb.connect() as con:
+        (in_sql,) = con.execute(sql, list(fields)).fetchone()
+    assert in_sql == event_key(*fields)
