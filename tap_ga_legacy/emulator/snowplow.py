@@ -1,0 +1,654 @@
+"""Deterministic Snowplow enriched events for the projects the GA emulator serves.
+
+Meltano >= 1.97 also sent every GA event to Snowplow as a structured event
+(``se_category``/``se_action``/``se_label`` = project id); v2.0 stopped GA, and
+v2.0-2.4 sent unstructured ``iglu:com.meltano/cli_event`` events with
+``project_context`` and friends, while struct events kept coming (with the
+contexts) until v2.5 removed them. Snowpipe copied the enriched TSV into
+``RAW.SNOWPLOW.EVENTS``: the 131 enriched columns, all VARCHAR, plus
+``uploaded_at``. This module writes that TSV and loads it into a DuckDB table of
+the same shape, for the same projects as ``dataset.projects(seed, count)``.
+
+Planted on purpose (counted in ``Plan``, so tests can check known answers):
+
+* executions (one ``context_uuid`` each) that complete, that fail, and that
+  started and never finished (killed: ``aborted``), with exit events for the
+  ones that ended;
+* 1.97-1.105 struct events without contexts, and 2.1-2.4 struct events that
+  carry the contexts of the execution they belong to;
+* re-delivered rows: the same ``event_id`` in a later upload batch;
+* a *late* project: its Snowplow activation comes weeks after its last GA day;
+* an *overlap* project: a few Snowplow struct events while GA still counts
+  far more, so it must not flip to Snowplow early;
+* Snowplow-only projects, some with a random (ephemeral) project uuid, and
+  executions from CI.
+
+Usage: ``snowplow-sample --database warehouse.duckdb`` (``main`` below).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import random
+import sys
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tap_ga_legacy.emulator import dataset
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+#: The 131 columns of a Snowplow enriched event, in TSV order.
+COLUMNS = (
+    "app_id", "platform", "etl_tstamp", "collector_tstamp", "dvce_created_tstamp",
+    "event", "event_id", "txn_id", "name_tracker", "v_tracker", "v_collector",
+    "v_etl", "user_id", "user_ipaddress", "user_fingerprint", "domain_userid",
+    "domain_sessionidx", "network_userid", "geo_country", "geo_region", "geo_city",
+    "geo_zipcode", "geo_latitude", "geo_longitude", "geo_region_name", "ip_isp",
+    "ip_organization", "ip_domain", "ip_netspeed", "page_url", "page_title",
+    "page_referrer", "page_urlscheme", "page_urlhost", "page_urlport",
+    "page_urlpath", "page_urlquery", "page_urlfragment", "refr_urlscheme",
+    "refr_urlhost", "refr_urlport", "refr_urlpath", "refr_urlquery",
+    "refr_urlfragment", "refr_medium", "refr_source", "refr_term", "mkt_medium",
+    "mkt_source", "mkt_term", "mkt_content", "mkt_campaign", "contexts",
+    "se_category", "se_action", "se_label", "se_property", "se_value",
+    "unstruct_event", "tr_orderid", "tr_affiliation", "tr_total", "tr_tax",
+    "tr_shipping", "tr_city", "tr_state", "tr_country", "ti_orderid", "ti_sku",
+    "ti_name", "ti_category", "ti_price", "ti_quantity", "pp_xoffset_min",
+    "pp_xoffset_max", "pp_yoffset_min", "pp_yoffset_max", "useragent", "br_name",
+    "br_family", "br_version", "br_type", "br_renderengine", "br_lang",
+    "br_features_pdf", "br_features_flash", "br_features_java",
+    "br_features_director", "br_features_quicktime", "br_features_realplayer",
+    "br_features_windowsmedia", "br_features_gears", "br_features_silverlight",
+    "br_cookies", "br_colordepth", "br_viewwidth", "br_viewheight", "os_name",
+    "os_family", "os_manufacturer", "os_timezone", "dvce_type", "dvce_ismobile",
+    "dvce_screenwidth", "dvce_screenheight", "doc_charset", "doc_width",
+    "doc_height", "tr_currency", "tr_total_base", "tr_tax_base",
+    "tr_shipping_base", "ti_currency", "ti_price_base", "base_currency",
+    "geo_timezone", "mkt_clickid", "mkt_network", "etl_tags", "dvce_sent_tstamp",
+    "refr_domain_userid", "refr_dvce_tstamp", "derived_contexts",
+    "domain_sessionid", "derived_tstamp", "event_vendor", "event_name",
+    "event_format", "event_version", "event_fingerprint", "true_tstamp",
+)  # fmt: skip
+assert len(COLUMNS) == 131
+
+#: v1.97.0: every GA event is also a Snowplow struct event (no contexts).
+STRUCT_FROM = dt.date(2022, 3, 1)
+#: v2.0 (GA stopped after dataset.LAST_GA_DAY): cli_event + contexts. The first
+#: Monday after the last GA day, so every unstructured week has no GA at all.
+UNSTRUCT_FROM = dt.date(2022, 6, 6)
+#: v2.5.0 removed the legacy struct events.
+STRUCT_UNTIL = dt.date(2022, 8, 14)
+LAST_DAY = dt.date(2022, 10, 30)
+#: Weeks between the late project's last GA day and its first Snowplow event.
+LATE_GAP_WEEKS = 10
+
+IGLU = "iglu:com.meltano/{}/jsonschema/{}"
+CONTEXTS_SCHEMA = "iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-0"
+UNSTRUCT_SCHEMA = "iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0"
+TS_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+ENV_NAMES = ("dev", "staging", "prod", "cicd")
+PLUGIN_COMMANDS = (
+    ("run", 30),
+    ("elt", 14),
+    ("invoke", 20),
+    ("install", 10),
+    ("add", 6),
+    ("config", 6),
+    ("init", 2),
+    ("state", 4),
+    ("test", 4),
+    ("schedule", 4),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SnowplowConfig:
+    """The knobs of the Snowplow sample."""
+
+    seed: int = 42
+    #: Same as ``dataset.DatasetConfig.projects``: which GA projects exist.
+    projects: int = 400
+    #: Projects that only ever appear in Snowplow (2.x installs).
+    snowplow_only_projects: int = 25
+    #: Mean executions per project per active day.
+    executions_per_day: float = 1.5
+    first_day: dt.date = STRUCT_FROM
+    last_day: dt.date = LAST_DAY
+    #: Per mille of executions killed before they finished (no completion).
+    aborted_per_mille: int = 40
+    #: Per mille of executions that fail.
+    failed_per_mille: int = 60
+    #: Per mille of rows delivered twice (same event_id, later upload batch).
+    duplicate_per_mille: int = 10
+
+
+@dataclass
+class Plan:
+    """What the generator planted: the known answers for tests."""
+
+    events: int = 0  # distinct event_id
+    rows: int = 0  # rows delivered (events + duplicates)
+    duplicates: int = 0
+    struct_events: int = 0  # struct events without contexts (1.97-1.105)
+    struct_events_with_contexts: int = 0
+    executions: int = 0  # distinct context_uuid
+    succeeded: int = 0
+    failed: int = 0
+    aborted: int = 0
+    exit_events: int = 0
+    ci_executions: int = 0
+    late_project_id: str = ""  # as GA carried it
+    late_project_uuid: str = ""
+    late_last_ga_day: str = ""
+    late_first_snowplow_day: str = ""
+    overlap_project_id: str = ""
+    overlap_project_uuid: str = ""
+    overlap_first_snowplow_day: str = ""
+    snowplow_only_project_uuids: list[str] = field(default_factory=list)
+    random_project_uuids: list[str] = field(default_factory=list)
+    project_uuids: list[str] = field(default_factory=list)
+
+
+def project_uuid(project_id: str) -> str:
+    """The project_uuid Meltano 2.x puts in project_context for a project_id."""
+    try:
+        return str(uuid.UUID(project_id))
+    except ValueError:
+        return str(uuid.UUID(hashlib.sha256(project_id.encode()).hexdigest()[::2]))
+
+
+def _rng(*parts: object) -> random.Random:
+    return random.Random(":".join(str(p) for p in parts))
+
+
+def _uuid(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _ts(moment: dt.datetime) -> str:
+    return moment.strftime(TS_FORMAT)[:-3]
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """One project as Snowplow sees it, with the window it sends events in."""
+
+    project_id: str  # as Meltano 1.x sent it in se_label
+    project_uuid: str
+    uuid_source: str  # explicit, derived, random
+    first_day: dt.date
+    last_day: dt.date
+    weight: int
+    ip: str
+    struct_per_week: int | None = None  # overlap project: a trickle of struct events
+    ci: bool = False
+
+
+def _sources(config: SnowplowConfig, plan: Plan) -> list[_Source]:
+    """Which projects send Snowplow events when; fills the plan's project facts."""
+    rng = _rng("snowplow-projects", config.seed)
+    ga = dataset.projects(config.seed, config.projects)
+    # The late project: a long-lived GA project that stopped in spring 2022 and
+    # came back on 2.x weeks later. The overlap project: the busiest project
+    # still on GA at the end, which tried 1.97+ locally for weeks before.
+    late_pool = [
+        p
+        for p in ga
+        if dt.date(2022, 3, 1) <= p.last_day <= dt.date(2022, 5, 1)
+        and (p.last_day - p.first_day).days >= 60
+    ]
+    late = max(late_pool, key=lambda p: (p.weight, p.project_id))
+    overlap = max(
+        (p for p in ga if p.last_day == dataset.LAST_GA_DAY),
+        key=lambda p: (p.weight, p.project_id),
+    )
+    result: list[_Source] = []
+
+    def ip() -> str:
+        return ".".join(str(rng.randrange(1, 255)) for _ in range(4))
+
+    for project in ga:
+        pid = project.project_id
+        is_uuid = project_uuid(pid).lower() == pid.lower()
+        source = "explicit" if is_uuid else "derived"
+        if project is late:
+            first = max(
+                project.last_day + dt.timedelta(weeks=LATE_GAP_WEEKS), UNSTRUCT_FROM
+            )
+            last = first + dt.timedelta(days=90)
+            plan.late_project_id = pid
+            plan.late_project_uuid = project_uuid(pid)
+            plan.late_last_ga_day = project.last_day.isoformat()
+            plan.late_first_snowplow_day = first.isoformat()
+            result.append(_Source(pid, project_uuid(pid), source, first, last, 3, ip()))
+        elif project is overlap:
+            first = dataset.LAST_GA_DAY - dt.timedelta(weeks=8)
+            plan.overlap_project_id = pid
+            plan.overlap_project_uuid = project_uuid(pid)
+            plan.overlap_first_snowplow_day = first.isoformat()
+            result.append(
+                _Source(
+                    pid,
+                    project_uuid(pid),
+                    source,
+                    first,
+                    LAST_DAY,
+                    4,
+                    ip(),
+                    struct_per_week=1,
+                )
+            )
+        elif project.last_day >= STRUCT_FROM:
+            # Upgraded to 1.97+ at some point of its GA life, kept going on 2.x
+            # for a while (or not at all).
+            first = max(project.first_day, STRUCT_FROM) + dt.timedelta(
+                days=rng.randrange(0, 20)
+            )
+            last = project.last_day + dt.timedelta(days=rng.choice((0, 0, 30, 120)))
+            if first <= last:
+                result.append(
+                    _Source(
+                        pid, project_uuid(pid), source, first, last, 1, ip(),
+                        ci=rng.random() < 0.1,
+                    )
+                )  # fmt: skip
+    for index in range(config.snowplow_only_projects):
+        first = UNSTRUCT_FROM + dt.timedelta(days=rng.randrange(0, 120))
+        random_id = index % 5 == 0
+        if random_id:
+            # No project_id in meltano.yml: a new random uuid per run would
+            # appear; here one short-lived run burst.
+            last = first
+        else:
+            last = min(first + dt.timedelta(days=rng.randrange(1, 90)), LAST_DAY)
+        pid = _uuid(rng)
+        source = "random" if random_id else "explicit"
+        result.append(
+            _Source(pid, pid, source, first, last, 2, ip(), ci=index % 7 == 3)
+        )
+        plan.snowplow_only_project_uuids.append(pid)
+        if random_id:
+            plan.random_project_uuids.append(pid)
+    return [
+        s
+        for s in result
+        if s.first_day <= config.last_day and s.last_day >= config.first_day
+    ]
+
+
+class _Writer:
+    """Builds enriched rows (dicts of the 131 columns) and counts the plan."""
+
+    def __init__(self, config: SnowplowConfig, plan: Plan) -> None:
+        self.config = config
+        self.plan = plan
+
+    def row(  # noqa: PLR0917
+        self,
+        rng: random.Random,
+        source: _Source,
+        moment: dt.datetime,
+        contexts: list[dict] | None,
+        unstruct: dict | None = None,
+        se: tuple[str, str] | None = None,
+    ) -> dict[str, str | None]:
+        row: dict[str, str | None] = dict.fromkeys(COLUMNS)
+        collector = moment + dt.timedelta(milliseconds=rng.randrange(20, 900))
+        etl = collector + dt.timedelta(seconds=rng.randrange(5, 120))
+        # app_id="meltano" only from v2.9.0; before it the tracker set none.
+        row["app_id"] = "meltano" if moment.date() >= dt.date(2022, 10, 1) else None
+        row["platform"] = "pc"
+        row["etl_tstamp"] = _ts(etl)
+        row["collector_tstamp"] = _ts(collector)
+        row["dvce_created_tstamp"] = _ts(moment)
+        row["dvce_sent_tstamp"] = _ts(moment + dt.timedelta(milliseconds=5))
+        row["derived_tstamp"] = _ts(moment)
+        row["event_id"] = _uuid(rng)
+        row["name_tracker"] = "snowplow-tracker-py"
+        row["v_tracker"] = "py-0.10.0"
+        row["v_collector"] = "ssc-2.3.1-kinesis"
+        row["v_etl"] = "stream-enrich-3.2.3-common-3.2.3"
+        row["user_ipaddress"] = source.ip if rng.random() > 0.02 else "unknown"
+        row["network_userid"] = _uuid(rng)
+        row["geo_country"] = rng.choice(("US", "DE", "GB", "FR", "BR", "IN"))
+        row["useragent"] = "python-requests/2.27.1"
+        row["event_fingerprint"] = hashlib.md5(  # noqa: S324 (Snowplow's own choice)
+            row["event_id"].encode()
+        ).hexdigest()
+        if contexts is not None:
+            row["contexts"] = json.dumps(
+                {"schema": CONTEXTS_SCHEMA, "data": contexts}, separators=(",", ":")
+            )
+        if unstruct is not None:
+            row["event"] = "unstruct"
+            row["unstruct_event"] = json.dumps(
+                {"schema": UNSTRUCT_SCHEMA, "data": unstruct}, separators=(",", ":")
+            )
+            # iglu:<vendor>/<name>/<format>/<version>
+            vendor, name, fmt, version = unstruct["schema"][5:].split("/")
+            row["event_vendor"] = vendor
+            row["event_name"] = name
+            row["event_format"] = fmt
+            row["event_version"] = version
+        else:
+            assert se is not None
+            row["event"] = "struct"
+            row["se_category"], row["se_action"] = se
+            row["se_label"] = source.project_id
+            row["event_vendor"] = "com.google.analytics"
+            row["event_name"] = "event"
+            row["event_format"] = "jsonschema"
+            row["event_version"] = "1-0-0"
+        self.plan.events += 1
+        return row
+
+    def execution(
+        self, rng: random.Random, source: _Source, moment: dt.datetime
+    ) -> Iterator[dict[str, str | None]]:
+        """The events of one 2.x CLI execution, sharing one context_uuid."""
+        plan = self.plan
+        context_uuid = _uuid(rng)
+        command = rng.choices(
+            [c for c, _ in PLUGIN_COMMANDS], [w for _, w in PLUGIN_COMMANDS]
+        )[0]
+        env = rng.choice(ENV_NAMES) if rng.random() < 0.5 else None
+        contexts = [
+            {
+                "schema": IGLU.format("environment_context", "1-1-0"),
+                "data": {
+                    "context_uuid": context_uuid,
+                    "parent_context_uuid": None,
+                    "meltano_version": "2.3.0",
+                    "is_dev_build": False,
+                    "is_ci_environment": source.ci,
+                    "python_version": "3.9.13",
+                    "python_implementation": "CPython",
+                    "system_name": "Linux",
+                    "system_release": "5.15.0",
+                    "machine": "x86_64",
+                    "num_cpu_cores": 4,
+                    "num_cpu_cores_available": 4,
+                },
+            },
+            {
+                "schema": IGLU.format("project_context", "1-1-0"),
+                "data": {
+                    "context_uuid": context_uuid,
+                    "project_uuid": source.project_uuid,
+                    "project_uuid_source": source.uuid_source,
+                    "client_uuid": _uuid(rng),
+                    "environment_name_hash": _sha256(env) if env else None,
+                    "send_anonymous_usage_stats": True,
+                    "send_anonymous_usage_stats_source": "default",
+                },
+            },
+            {
+                "schema": IGLU.format("cli_context", "1-1-0"),
+                "data": {
+                    "command": command,
+                    "parent_command_hint": None,
+                    "options": {"force": False},
+                },
+            },
+        ]
+        plan.executions += 1
+        plan.ci_executions += source.ci
+        roll = rng.randrange(1000)
+        aborted = roll < self.config.aborted_per_mille
+        failed = not aborted and roll < (
+            self.config.aborted_per_mille + self.config.failed_per_mille
+        )
+
+        def cli(event: str, at: dt.datetime) -> dict[str, str | None]:
+            return self.row(
+                rng,
+                source,
+                at,
+                contexts,
+                {
+                    "schema": IGLU.format("cli_event", "1-0-1"),
+                    "data": {"event": event},
+                },
+            )
+
+        yield cli("started", moment)
+        elapsed = dt.timedelta(seconds=rng.randrange(2, 900))
+        if moment.date() <= STRUCT_UNTIL and rng.random() < 0.5:
+            # 2.1-2.4: the legacy struct event still fires, with the contexts.
+            plan.struct_events_with_contexts += 1
+            yield self.row(
+                rng,
+                source,
+                moment + elapsed / 2,
+                contexts,
+                se=(f"meltano {command}", f"meltano {command}"),
+            )
+        if aborted:
+            plan.aborted += 1
+            if rng.random() < 0.5:
+                yield cli("inflight", moment + elapsed / 3)
+            return
+        end = moment + elapsed
+        if failed:
+            plan.failed += 1
+            failed_contexts = [
+                *contexts,
+                {
+                    "schema": IGLU.format("exception_context", "1-0-0"),
+                    "data": {
+                        "context_uuid": context_uuid,
+                        "exception": {
+                            "type": "RuntimeError",
+                            "str_hash": _sha256("Extractor failed"),
+                            "repr_hash": _sha256("RuntimeError('Extractor failed')"),
+                            "traceback": [],
+                            "cause": None,
+                            "context": None,
+                        },
+                    },
+                },
+            ]
+            yield self.row(
+                rng,
+                source,
+                end,
+                failed_contexts,
+                {
+                    "schema": IGLU.format("cli_event", "1-0-1"),
+                    "data": {"event": "failed"},
+                },
+            )
+            exit_code = 1
+        else:
+            plan.succeeded += 1
+            yield cli("completed", end)
+            exit_code = 0
+        plan.exit_events += 1
+        yield self.row(
+            rng,
+            source,
+            end + dt.timedelta(milliseconds=50),
+            contexts,
+            {
+                "schema": IGLU.format("exit_event", "1-0-1"),
+                "data": {
+                    "exit_code": exit_code,
+                    "exit_timestamp": end.isoformat() + "Z",
+                    "process_duration_microseconds": int(elapsed.total_seconds() * 1e6),
+                },
+            },
+        )
+
+    def struct(
+        self, rng: random.Random, source: _Source, moment: dt.datetime
+    ) -> dict[str, str | None]:
+        """A 1.97-1.105 struct event: the GA event, copied, without contexts."""
+        category = rng.choices(
+            [c for c, _ in dataset.CATEGORIES], [w for _, w in dataset.CATEGORIES]
+        )[0]
+        self.plan.struct_events += 1
+        return self.row(rng, source, moment, None, se=(category, category))
+
+
+def generate(
+    config: SnowplowConfig | None = None,
+) -> tuple[list[dict[str, str | None]], Plan]:
+    """Every enriched row (with duplicates) in delivery order, and the plan.
+
+    Each row carries an extra ``uploaded_at`` key: when Snowpipe loaded it.
+    """
+    config = config or SnowplowConfig()
+    plan = Plan()
+    writer = _Writer(config, plan)
+    rows: list[dict[str, str | None]] = []
+    dup_rng = _rng("duplicates", config.seed)
+    for source in _sources(config, plan):
+        plan.project_uuids.append(source.project_uuid)
+        rng = _rng("snowplow", config.seed, source.project_uuid)
+        first = max(source.first_day, config.first_day)
+        last = min(source.last_day, config.last_day)
+        for day in dataset.iter_days(first, last):
+            start = dt.datetime.combine(day, dt.time(6)) + dt.timedelta(
+                seconds=rng.randrange(0, 14 * 3600)
+            )
+            if source.struct_per_week is not None and day < UNSTRUCT_FROM:
+                if day.weekday() == 2:
+                    rows.append(writer.struct(rng, source, start))
+                continue
+            mean = config.executions_per_day * source.weight
+            runs = int(rng.expovariate(1 / mean)) if rng.random() < 0.7 else 0
+            if source.uuid_source == "random":
+                runs = max(runs, 2)
+            for index in range(runs):
+                moment = start + dt.timedelta(minutes=17 * index)
+                if day < UNSTRUCT_FROM:
+                    rows.append(writer.struct(rng, source, moment))
+                else:
+                    rows.extend(writer.execution(rng, source, moment))
+    rows.sort(key=lambda r: (r["collector_tstamp"], r["event_id"]))
+    delivered: list[dict[str, str | None]] = []
+    for row in rows:
+        uploaded = dt.datetime.strptime(row["collector_tstamp"], TS_FORMAT)
+        # Snowpipe loads files a few minutes after they land.
+        row["uploaded_at"] = _ts(uploaded + dt.timedelta(minutes=5))
+        delivered.append(row)
+        if dup_rng.randrange(1000) < config.duplicate_per_mille:
+            again = dict(row)
+            again["etl_tstamp"] = _ts(uploaded + dt.timedelta(hours=1))
+            again["uploaded_at"] = _ts(uploaded + dt.timedelta(hours=1, minutes=5))
+            delivered.append(again)
+            plan.duplicates += 1
+    plan.rows = len(delivered)
+    return delivered, plan
+
+
+def write_tsv(rows: list[dict[str, str | None]], path: Path) -> Path:
+    """Write rows as enriched TSV (131 columns, empty = null) + uploaded_at."""
+    with path.open("w", encoding="utf-8") as out:
+        for row in rows:
+            out.write("\t".join(row[c] or "" for c in (*COLUMNS, "uploaded_at")) + "\n")
+    return path
+
+
+def table_ddl(schema: str = "snowplow", table: str = "events") -> str:
+    """The raw table: 131 VARCHAR columns and uploaded_at, as Snowpipe's."""
+    columns = ",\n    ".join(f"{c} varchar" for c in COLUMNS)
+    return (
+        f"create schema if not exists {schema};\n"
+        f"create table if not exists {schema}.{table} (\n    {columns},\n"
+        "    uploaded_at timestamp default current_timestamp\n)"
+    )
+
+
+def load(
+    database: Path | str,
+    rows: list[dict[str, str | None]],
+    schema: str = "snowplow",
+    table: str = "events",
+) -> int:
+    """Append rows to ``schema.table`` in a DuckDB file; returns rows loaded.
+
+    Goes through a TSV file and ``read_csv``, as Snowpipe's COPY goes through
+    the enriched TSV files in the stage.
+    """
+    import duckdb  # noqa: PLC0415 (a test/dev dependency, not the tap's)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_tsv(rows, Path(tmp) / "enriched.tsv")
+        columns = ", ".join(f"'{c}': 'varchar'" for c in (*COLUMNS, "uploaded_at"))
+        with duckdb.connect(str(database)) as con:
+            con.execute(table_ddl(schema, table))
+            con.execute(
+                f"insert into {schema}.{table} select * exclude (uploaded_at),"  # noqa: S608 (names from the CLI, not data)
+                " cast(uploaded_at as timestamp) from read_csv(?, delim='\t',"
+                f" header=false, quote='', escape='', columns={{{columns}}})",
+                [str(path)],
+            )
+    return len(rows)
+
+
+def _parser() -> argparse.ArgumentParser:
+    defaults = SnowplowConfig()
+    parser = argparse.ArgumentParser(
+        prog="snowplow-sample",
+        description="Write deterministic Snowplow enriched events for the GA"
+        " emulator's projects into snowplow.events of a DuckDB file, or as TSV.",
+    )
+    parser.add_argument("--database", help="DuckDB file to load into")
+    parser.add_argument("--tsv", type=Path, help="also write the enriched TSV here")
+    parser.add_argument("--schema", default="snowplow")
+    parser.add_argument("--table", default="events")
+    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--projects", type=int, default=defaults.projects)
+    parser.add_argument(
+        "--executions-per-day", type=float, default=defaults.executions_per_day
+    )
+    parser.add_argument(
+        "--first-day", type=dt.date.fromisoformat, default=defaults.first_day
+    )
+    parser.add_argument(
+        "--last-day", type=dt.date.fromisoformat, default=defaults.last_day
+    )
+    parser.add_argument(
+        "--plan", type=Path, help="write the planted known answers here as JSON"
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate the sample, load it and print the plan (known answers) as JSON."""
+    args = _parser().parse_args(argv)
+    config = SnowplowConfig(
+        seed=args.seed,
+        projects=args.projects,
+        executions_per_day=args.executions_per_day,
+        first_day=args.first_day,
+        last_day=args.last_day,
+    )
+    rows, plan = generate(config)
+    if args.tsv:
+        write_tsv(rows, args.tsv)
+    if args.database:
+        load(args.database, rows, args.schema, args.table)
+    text = json.dumps(dataclasses.asdict(plan), indent=2)
+    if args.plan:
+        args.plan.write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
