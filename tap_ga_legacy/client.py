@@ -41,6 +41,7 @@ from google.analytics.data_v1beta.types import (
     RunReportRequest,
     RunReportResponse,
 )
+from google.auth.credentials import AnonymousCredentials
 from google.auth.transport.requests import AuthorizedSession
 from google.protobuf import json_format
 from singer_sdk.exceptions import RetriableAPIError
@@ -286,7 +287,12 @@ class _JsonOverHttp(ReportClient):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.session = AuthorizedSession(self.credentials)
+        # On a 401 the session refreshes the token and tries again, which
+        # anonymous credentials cannot do: they get the 401 as it is.
+        anonymous = isinstance(self.credentials, AnonymousCredentials)
+        self.session = AuthorizedSession(
+            self.credentials, refresh_status_codes=() if anonymous else (401,)
+        )
         self.base_url = self.settings.api_endpoint or self.host
 
     def _post(self, subject: str, url: str, body: bytes) -> bytes:

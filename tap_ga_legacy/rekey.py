@@ -12,6 +12,8 @@ import hashlib
 import uuid
 
 NOT_SET = "(not set)"
+#: GA's roll-up of rare combinations: a placeholder, never a project id.
+OTHER = "(other)"
 
 #: ``project_id_source`` values, in the order the rules are tried.
 LABEL = "label"
@@ -38,7 +40,7 @@ def derive_project_uuid(project_id: str) -> str:
 
 
 def _usable(value: str) -> bool:
-    return bool(value) and value != NOT_SET
+    return bool(value) and value not in {NOT_SET, OTHER}
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -47,7 +49,7 @@ def resolve_project_id(label: str, dimension: str) -> tuple[str | None, str]:
 
     Rules, first match wins: a label that is a UUID; a dimension 1 that is a
     UUID; the UUID derived from the label, or else from dimension 1, when it is
-    non-empty and not ``(not set)``; else no project_id. UUIDs come out in
+    non-empty and not ``(not set)`` (nor GA's ``(other)``); else no project_id. UUIDs come out in
     canonical lowercase form. Cached: a project's id repeats on every row.
     """
     project_id = _as_uuid(label)

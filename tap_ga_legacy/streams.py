@@ -14,13 +14,17 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from tap_ga_legacy.auth import build_credentials, describe
 from tap_ga_legacy.client import ReportClient, make_clients
 from tap_ga_legacy.errors import ReportError
-from tap_ga_legacy.rekey import MISSING, SOURCES, event_key, resolve_project_id
+from tap_ga_legacy.rekey import (
+    MISSING,
+    OTHER,
+    SOURCES,
+    event_key,
+    resolve_project_id,
+)
 from tap_ga_legacy.settings import Settings, parse_settings
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
-
-OTHER = "(other)"
 
 
 def plan_range(
@@ -113,6 +117,11 @@ class EventsStream(Stream):
             " derived or missing.",
         ),
     ).to_dict()
+
+    @property
+    def check_sorted(self) -> bool:
+        """Off: a lookback window starts before the saved bookmark on purpose."""
+        return False
 
     @cached_property
     def settings(self) -> Settings:

@@ -31,6 +31,7 @@ OTHER_UUID = "0f5b2d7e-9c3a-4d8e-8b1f-2a3c4d5e6f70"
             id="custom-id-in-dimension",
         ),
         pytest.param("(not set)", "(not set)", (None, "missing"), id="nothing"),
+        pytest.param("(other)", "(other)", (None, "missing"), id="other-row"),
         pytest.param("", "", (None, "missing"), id="empty"),
         pytest.param("  ", "(not set)", (None, "missing"), id="blank"),
     ],
