@@ -49,8 +49,9 @@ def resolve_project_id(label: str, dimension: str) -> tuple[str | None, str]:
 
     Rules, first match wins: a label that is a UUID; a dimension 1 that is a
     UUID; the UUID derived from the label, or else from dimension 1, when it is
-    non-empty and not ``(not set)`` (nor GA's ``(other)``); else no project_id. UUIDs come out in
-    canonical lowercase form. Cached: a project's id repeats on every row.
+    non-empty and not ``(not set)`` (nor GA's ``(other)``); else no project_id.
+    UUIDs come out in canonical lowercase form. Cached: a project's id repeats
+    on every row.
     """
     project_id = _as_uuid(label)
     if project_id:
