@@ -578,11 +578,15 @@ def load(
     rows: list[dict[str, str | None]],
     schema: str = "snowplow",
     table: str = "events",
+    *,
+    replay: bool = False,
 ) -> int:
     """Append rows to ``schema.table`` in a DuckDB file; returns rows loaded.
 
     Goes through a TSV file and ``read_csv``, as Snowpipe's COPY goes through
-    the enriched TSV files in the stage.
+    the enriched TSV files in the stage. ``uploaded_at`` is the load time, as
+    for a backfill re-run of the pipe's COPY today (so source freshness holds);
+    with ``replay`` it is each row's simulated original upload time instead.
     """
     import duckdb  # noqa: PLC0415 (a test/dev dependency, not the tap's)
 
@@ -591,9 +595,14 @@ def load(
         columns = ", ".join(f"'{c}': 'varchar'" for c in (*COLUMNS, "uploaded_at"))
         with duckdb.connect(str(database)) as con:
             con.execute(table_ddl(schema, table))
+            uploaded_at = (
+                "cast(uploaded_at as timestamp)"
+                if replay
+                else "cast(current_timestamp as timestamp)"
+            )
             con.execute(
                 f"insert into {schema}.{table} select * exclude (uploaded_at),"  # noqa: S608 (names from the CLI, not data)
-                " cast(uploaded_at as timestamp) from read_csv(?, delim='\t',"
+                f" {uploaded_at} from read_csv(?, delim='\t',"
                 f" header=false, quote='', escape='', columns={{{columns}}})",
                 [str(path)],
             )
@@ -625,6 +634,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--plan", type=Path, help="write the planted known answers here as JSON"
     )
+    parser.add_argument(
+        "--replay",
+        action="store_true",
+        help="set uploaded_at to each event's simulated upload time, not now",
+    )
     return parser
 
 
@@ -642,7 +656,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.tsv:
         write_tsv(rows, args.tsv)
     if args.database:
-        load(args.database, rows, args.schema, args.table)
+        load(args.database, rows, args.schema, args.table, replay=args.replay)
     text = json.dumps(dataclasses.asdict(plan), indent=2)
     if args.plan:
         args.plan.write_text(text)

@@ -1,0 +1,66 @@
+{#
+    Every project_uuid in the raw Snowplow events (project_context of any
+    event) reaches stg_snowplow__events and dim_projects, and every execution
+    (context_uuid) reaches int_snowplow_executions_grouped.
+#}
+
+with
+
+raw_projects as (
+
+    select distinct
+        lower(
+            {{ json_get_text(
+                json_find(json_parse('contexts'), 'data',
+                    'iglu:com.meltano/project_context/'),
+                'data.project_uuid'
+            ) }}
+        ) as project_id
+    from {{ source('snowplow', 'events') }}
+    where contexts is not null
+
+),
+
+projects as (
+
+    select * from {{ ref('dim_projects') }}
+
+),
+
+events as (
+
+    select distinct context_uuid from {{ ref('stg_snowplow__events') }}
+    where context_uuid is not null
+
+),
+
+executions as (
+
+    select * from {{ ref('int_snowplow_executions_grouped') }}
+
+),
+
+lost_projects as (
+
+    select raw_projects.project_id as lost_id, 'project' as kind
+    from raw_projects
+    left join projects
+        on raw_projects.project_id = projects.project_id
+    where raw_projects.project_id is not null
+        and projects.project_id is null
+
+),
+
+lost_executions as (
+
+    select events.context_uuid as lost_id, 'execution' as kind
+    from events
+    left join executions
+        on events.context_uuid = executions.execution_id
+    where executions.execution_id is null
+
+)
+
+select * from lost_projects
+union all
+select * from lost_executions

@@ -1,0 +1,152 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='event_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
+
+{#
+    One row per Snowplow event_id, contexts parsed. Re-delivered events keep
+    the copy with the latest derived timestamp, then the latest upload.
+    Incremental runs read only rows uploaded since the last run; a re-delivered
+    event_id replaces the stored one (delete+insert on event_id).
+#}
+
+with
+
+source as (
+
+    select * from {{ source('snowplow', 'events') }}
+    {% if is_incremental() %}
+        where uploaded_at > (select max(uploaded_at) from {{ this }})
+    {% endif %}
+
+),
+
+deduped as (
+
+    {{ dedupe_latest(
+        'source',
+        'event_id',
+        'derived_tstamp desc, uploaded_at desc, etl_tstamp desc'
+    ) }}
+
+),
+
+parsed as (
+
+    select
+        *,
+        {{ json_parse('contexts') }} as contexts_json,
+        {{ json_parse('unstruct_event') }} as unstruct_json
+    from deduped
+
+),
+
+contexts as (
+
+    select
+        *,
+        {{ json_find(
+            'contexts_json', 'data', 'iglu:com.meltano/project_context/'
+        ) }} as project_context,
+        {{ json_find(
+            'contexts_json', 'data', 'iglu:com.meltano/environment_context/'
+        ) }} as environment_context,
+        {{ json_find(
+            'contexts_json', 'data', 'iglu:com.meltano/cli_context/'
+        ) }} as cli_context,
+        {{ json_find(
+            'contexts_json', 'data', 'iglu:com.meltano/exception_context/'
+        ) }} as exception_context
+    from parsed
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        event_id,
+        coalesce(app_id, 'meltano') as app_id,
+        coalesce(
+            lower({{ json_get_text('project_context', 'data.project_uuid') }}),
+            case
+                when contexts is null and event_name = 'event'
+                    then {{ to_project_uuid('se_label') }}
+            end
+        ) as project_uuid,
+        {{ json_get_text('project_context', 'data.context_uuid') }}
+            as context_uuid,
+        {{ sha256(json_get_text('project_context', 'data.client_uuid')) }}
+            as client_uuid_hash,
+        {{ ip_address_hash('user_ipaddress') }} as ip_address_hash,
+
+        -- strings
+        event as event_type,
+        event_vendor,
+        event_name,
+        event_format,
+        event_version,
+        platform,
+        se_category,
+        se_action,
+        se_label,
+        {{ json_get_text('unstruct_json', 'data.schema') }}
+            as unstruct_event_schema,
+        case
+            when event_name = 'cli_event'
+                then {{ json_get_text('unstruct_json', 'data.data.event') }}
+        end as cli_event,
+        {{ json_get_text('project_context', 'data.project_uuid_source') }}
+            as project_uuid_source,
+        {{ json_get_text('project_context', 'data.environment_name_hash') }}
+            as environment_name_hash,
+        {{ json_get_text('cli_context', 'data.command') }} as cli_command,
+        {{ json_get_text('environment_context', 'data.meltano_version') }}
+            as meltano_version,
+        {{ json_get_text('environment_context', 'data.python_version') }}
+            as python_version,
+        {{ json_get_text('environment_context', 'data.system_name') }}
+            as system_name,
+        {{ json_get_text('exception_context', 'data.exception.type') }}
+            as exception_type,
+        geo_country,
+
+        -- numerics
+        cast(
+            {{ json_get_text('unstruct_json', 'data.data.exit_code') }} as integer
+        ) as exit_code,
+        cast(
+            {{ json_get_text(
+                'unstruct_json', 'data.data.process_duration_microseconds'
+            ) }} as bigint
+        ) as process_duration_microseconds,
+
+        -- booleans
+        contexts is not null as has_contexts,
+        event = 'struct' as is_struct_event,
+        coalesce(
+            cast(
+                {{ json_get_text('environment_context', 'data.is_ci_environment') }}
+                as boolean
+            ),
+            false
+        ) as is_ci_environment,
+
+        -- dates
+        cast(cast(derived_tstamp as timestamp) as date) as event_created_date,
+
+        -- timestamps
+        cast(derived_tstamp as timestamp) as event_created_at,
+        cast(collector_tstamp as timestamp) as collector_received_at,
+        cast(etl_tstamp as timestamp) as enriched_at,
+        cast(uploaded_at as timestamp) as uploaded_at
+
+    from contexts
+
+)
+
+select * from renamed
