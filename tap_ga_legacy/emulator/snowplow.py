@@ -559,7 +559,9 @@ def write_tsv(rows: list[dict[str, str | None]], path: Path) -> Path:
     """Write rows as enriched TSV (131 columns, empty = null) + uploaded_at."""
     with path.open("w", encoding="utf-8") as out:
         for row in rows:
-            out.write("\t".join(row[c] or "" for c in (*COLUMNS, "uploaded_at")) + "\n")
+            out.write(
+                "\t".join(row.get(c) or "" for c in (*COLUMNS, "uploaded_at")) + "\n"
+            )
     return path
 
 

@@ -1,0 +1,168 @@
+"""Fixtures: tool virtualenvs (target-duckdb, dbt) and a warehouse built once.
+
+The tools are not dependencies of the tap, so they live in their own
+virtualenvs, created with the project's ``uv`` under ``.cache/venvs/`` (keyed
+on the pinned requirements) and reused by later runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tap_ga_legacy.emulator import snowplow
+from tap_ga_legacy.emulator.server import Emulator
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSFORM = ROOT / "transform"
+BIN = Path(sys.executable).parent
+CACHE = ROOT / ".cache"
+
+#: Pinned like the Meltano plugins: one duckdb version for every file reader.
+TARGET_DUCKDB = ("target-duckdb==0.8.0", "duckdb==1.4.4")
+DBT = ("dbt-core~=1.11.0", "dbt-duckdb~=1.10.0", "duckdb==1.4.4")
+
+VIEW_ID = "188392047"
+#: The tap's first run, then a second one that re-pulls two days (upserts).
+FIRST_RUN = ("2022-03-01", "2022-05-31")
+SECOND_RUN = ("2022-05-30", "2022-06-03")
+
+
+def tool_venv(name: str, requirements: tuple[str, ...]) -> Path:
+    """A virtualenv with ``requirements``, created once and cached."""
+    key = hashlib.sha256("\n".join((sys.version, *requirements)).encode()).hexdigest()[
+        :12
+    ]
+    venv = CACHE / "venvs" / f"{name}-{key}"
+    marker = venv / ".installed"
+    if marker.exists():
+        return venv
+    CACHE.mkdir(exist_ok=True)
+    # Keeps the cache out of git without touching the project's .gitignore.
+    (CACHE / ".gitignore").write_text("*\n")
+    uv = BIN / "uv"
+    subprocess.run(
+        [uv, "venv", "--quiet", "--clear", "--python", sys.executable, venv],
+        check=True,
+    )
+    subprocess.run(
+        [uv, "pip", "install", "--quiet", "--python", venv / "bin" / "python",
+         *requirements],
+        check=True,
+    )  # fmt: skip
+    marker.touch()
+    return venv
+
+
+@dataclasses.dataclass
+class Warehouse:
+    """A DuckDB file with both raw sources loaded, and how to run dbt on it."""
+
+    path: Path
+    workdir: Path
+    dbt_bin: Path
+    target_bin: Path
+    plan: snowplow.Plan
+    emulator_url: str = ""
+
+    def run_tap(self, start: str, end: str) -> None:
+        """Run tap-ga-legacy into target-duckdb for one date range."""
+        config = self.workdir / "tap.json"
+        config.write_text(
+            json.dumps(
+                {
+                    "view_ids": [VIEW_ID],
+                    "start_date": start,
+                    "end_date": end,
+                    "api_endpoint": self.emulator_url,
+                }
+            )
+        )
+        target_config = self.workdir / "target.json"
+        target_config.write_text(
+            json.dumps(
+                {
+                    "filepath": str(self.path),
+                    "default_target_schema": "tap_ga_legacy",
+                    "add_metadata_columns": True,
+                    "primary_key_required": True,
+                }
+            )
+        )
+        with (self.workdir / "tap.log").open("a") as tap_log:
+            tap = subprocess.Popen(
+                [BIN / "tap-ga-legacy", "--config", config],
+                stdout=subprocess.PIPE,
+                stderr=tap_log,
+            )
+            target = subprocess.run(
+                [self.target_bin, "--config", target_config],
+                stdin=tap.stdout,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert tap.stdout is not None
+            tap.stdout.close()
+            assert tap.wait() == 0, (self.workdir / "tap.log").read_text()[-3000:]
+        assert target.returncode == 0, target.stderr[-3000:]
+
+    def dbt(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run a dbt command on the project; fails the test when dbt fails."""
+        env = {
+            **os.environ,
+            "DBT_PROFILES_DIR": str(self.workdir),
+            "DBT_DUCKDB_PATH": str(self.path),
+            "DBT_TARGET_PATH": str(self.workdir / "target"),
+            "DBT_LOG_PATH": str(self.workdir / "logs"),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+        result = subprocess.run(
+            [self.dbt_bin, "--no-use-colors", *args,
+             "--project-dir", str(TRANSFORM), "--target", "dev"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+        return result
+
+
+PROFILE = """\
+meltano_telemetry:
+  target: dev
+  outputs:
+    dev:
+      type: duckdb
+      path: "{{ env_var('DBT_DUCKDB_PATH') }}"
+      schema: analytics
+      threads: 2
+"""
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """GA rows through the real tap and target, the Snowplow sample, no dbt yet."""
+    workdir = tmp_path_factory.mktemp("transform")
+    (workdir / "profiles.yml").write_text(PROFILE)
+    rows, plan = snowplow.generate()
+    house = Warehouse(
+        path=workdir / "warehouse.duckdb",
+        workdir=workdir,
+        dbt_bin=tool_venv("dbt", DBT) / "bin" / "dbt",
+        target_bin=tool_venv("target-duckdb", TARGET_DUCKDB) / "bin" / "target-duckdb",
+        plan=plan,
+    )
+    with Emulator() as emulator:
+        house.emulator_url = emulator.url
+        house.run_tap(*FIRST_RUN)
+    snowplow.load(house.path, rows)
+    return house

@@ -1,0 +1,237 @@
+"""The whole chain: GA emulator -> tap -> target-duckdb, Snowplow sample -> dbt.
+
+Known answers come from the seeded generators (``snowplow.Plan``) and from the
+raw tables, never from dbt's own output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from tap_ga_legacy.emulator import snowplow
+from tap_ga_legacy.emulator.server import Emulator
+
+from .conftest import SECOND_RUN
+
+if TYPE_CHECKING:
+    from .conftest import Warehouse
+
+MARTS = "analytics_marts"
+STAGING = "analytics_staging"
+INTERMEDIATE = "analytics_intermediate"
+
+
+def _query(house: Warehouse, sql: str) -> list[tuple]:
+    with duckdb.connect(str(house.path), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def _one(house: Warehouse, sql: str) -> object:
+    return _query(house, sql)[0][0]
+
+
+def _monday(day: str) -> dt.date:
+    date = dt.date.fromisoformat(day)
+    return date - dt.timedelta(days=date.weekday())
+
+
+def test_chain(warehouse: Warehouse) -> None:  # noqa: PLR0915 - one long story
+    house, plan = warehouse, warehouse.plan
+
+    # -- first build: every model, data test and unit test passes ------------
+    house.dbt("build")
+    house.dbt("source", "freshness")
+
+    # Snowplow: re-deliveries removed, executions and their status as planted.
+    assert _one(house, "select count(*) from snowplow.events") == plan.rows
+    assert _one(house, f"select count(*) from {STAGING}.stg_snowplow__events") == (
+        plan.events
+    )
+    statuses = dict(
+        _query(
+            house,
+            f"select status, count(*) from {MARTS}.fct_cli_executions"
+            " where event_type = 'unstructured' group by status",
+        )
+    )
+    assert statuses == {
+        "success": plan.succeeded,
+        "failed": plan.failed,
+        "aborted": plan.aborted,
+    }
+    assert plan.aborted > 0
+
+    # GA: nothing lost; rows without a project_id counted, not modelled.
+    raw_missing = _one(
+        house, "select count(*) from tap_ga_legacy.events where project_id is null"
+    )
+    assert raw_missing > 0
+    assert (
+        _one(
+            house,
+            f"select sum(rows_without_project_id)"
+            f" from {MARTS}.fct_ga_legacy_daily_coverage",
+        )
+        == raw_missing
+    )
+    assert (
+        _one(
+            house,
+            f"select count(*) from {MARTS}.fct_cli_executions"
+            " where event_source = 'ga' and project_id is null",
+        )
+        == 0
+    )
+
+    # The late project: GA until spring, Snowplow weeks later, one project.
+    late = _query(
+        house,
+        "select event_sources, ga_last_event_date, snowplow_activation_date,"
+        f" project_id_source from {MARTS}.dim_projects"
+        f" where project_id = '{plan.late_project_uuid}'",
+    )
+    assert late, "the late project did not reach dim_projects"
+    sources, last_ga, activation, source = late[0]
+    assert sources == "ga, snowplow"
+    assert last_ga <= dt.date.fromisoformat(plan.late_last_ga_day)
+    assert activation == _monday(plan.late_first_snowplow_day)
+    assert (activation - last_ga).days >= 28
+    # Its GA id is not a UUID: GA (derived by the tap) and Snowplow (derived by
+    # Meltano 2.x) must land on the same project_uuid.
+    assert source == "derived"
+
+    # The overlap project: Snowplow struct events while GA still counted more.
+    first_sp, activation = _query(
+        house,
+        "select cast(snowplow_first_event_at as date), snowplow_activation_date"
+        f" from {MARTS}.dim_projects"
+        f" where project_id = '{plan.overlap_project_uuid}'",
+    )[0]
+    assert first_sp < activation
+    assert activation == snowplow.UNSTRUCT_FROM
+    assert (
+        _one(
+            house,
+            f"select count(*) from {MARTS}.fct_cli_executions"
+            f" where project_id = '{plan.overlap_project_uuid}'"
+            f" and event_source = 'ga' and executed_date >= '{activation}'",
+        )
+        == 0
+    )
+
+    # Every planted project is there; random ids are flagged ephemeral.
+    found = {
+        row[0] for row in _query(house, f"select project_id from {MARTS}.dim_projects")
+    }
+    assert set(plan.project_uuids) <= found
+    assert set(plan.snowplow_only_project_uuids) <= found
+    ephemeral = dict(
+        _query(
+            house,
+            f"select project_id, is_ephemeral_project_id from {MARTS}.dim_projects",
+        )
+    )
+    assert plan.random_project_uuids
+    assert all(ephemeral[p] for p in plan.random_project_uuids)
+
+    # -- incremental re-run: new data only ----------------------------------
+    # A sentinel in a staged row: a rebuild would overwrite it, an
+    # incremental run that reads only new batches leaves it alone.
+    with duckdb.connect(str(house.path)) as con:
+        sentinel_id = con.execute(
+            f"select event_id from {STAGING}.stg_snowplow__events"
+            " order by event_id limit 1"
+        ).fetchone()[0]
+        con.execute(
+            f"update {STAGING}.stg_snowplow__events set app_id = 'sentinel'"
+            f" where event_id = '{sentinel_id}'"
+        )
+    executions_before = _one(
+        house, f"select count(*) from {INTERMEDIATE}.int_snowplow_executions_grouped"
+    )
+    ga_rows_before = _one(house, "select count(*) from tap_ga_legacy.events")
+
+    # New GA days (two re-pulled, upserted) and a new Snowplow batch: one
+    # execution killed mid-run plus a re-delivery of an event already loaded.
+    with Emulator() as emulator:
+        house.emulator_url = emulator.url
+        house.run_tap(*SECOND_RUN)
+    new_rows = _new_snowplow_batch(house)
+    snowplow.load(house.path, new_rows)
+    house.dbt("build")
+
+    ga_rows_after = _one(house, "select count(*) from tap_ga_legacy.events")
+    assert ga_rows_after > ga_rows_before
+    assert (
+        _one(house, f"select count(*) from {STAGING}.stg_ga_legacy__events")
+        == ga_rows_after
+    )
+    assert (
+        _one(
+            house,
+            f"select app_id from {STAGING}.stg_snowplow__events"
+            f" where event_id = '{sentinel_id}'",
+        )
+        == "sentinel"
+    )
+    assert (
+        _one(house, f"select count(*) from {STAGING}.stg_snowplow__events")
+        == plan.events + 1
+    )
+    assert (
+        _one(
+            house,
+            f"select count(*) from {INTERMEDIATE}.int_snowplow_executions_grouped",
+        )
+        == executions_before + 1
+    )
+    assert (
+        _one(
+            house,
+            f"select count(*) from {MARTS}.fct_cli_executions"
+            " where event_type = 'unstructured' and status = 'aborted'",
+        )
+        == plan.aborted + 1
+    )
+
+    # -- the lineage picture --------------------------------------------------
+    house.dbt("docs", "generate")
+    catalog = json.loads((house.workdir / "target" / "catalog.json").read_text())
+    assert "model.meltano_telemetry.fct_cli_executions" in catalog["nodes"]
+
+
+def _new_snowplow_batch(house: Warehouse) -> list[dict[str, str | None]]:
+    """One aborted execution of the late project, and a re-delivered event."""
+    with duckdb.connect(str(house.path), read_only=True) as con:
+        cursor = con.execute(
+            "select * exclude (uploaded_at) from snowplow.events"
+            " where unstruct_event like '%cli_event%' and contexts like ?"
+            " order by event_id limit 1",
+            [f"%{house.plan.late_project_uuid}%"],
+        )
+        names = [d[0] for d in cursor.description]
+        template = dict(zip(names, cursor.fetchone(), strict=True))
+    again = dict(template)
+    started = dict(template)
+    old_context = json.loads(template["contexts"])
+    context_uuid = "00000000-0000-4000-8000-00000000abcd"
+    for context in old_context["data"]:
+        if "context_uuid" in context["data"]:
+            context["data"]["context_uuid"] = context_uuid
+    started["contexts"] = json.dumps(old_context)
+    started["event_id"] = "00000000-0000-4000-8000-00000000beef"
+    started["unstruct_event"] = json.dumps(
+        {
+            "schema": snowplow.UNSTRUCT_SCHEMA,
+            "data": {
+                "schema": "iglu:com.meltano/cli_event/jsonschema/1-0-1",
+                "data": {"event": "started"},
+            },
+        }
+    )
+    started["derived_tstamp"] = "2022-09-01 12:00:00.000"
+    return [again, started]
