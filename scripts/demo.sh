@@ -1,30 +1,139 @@
 #!/usr/bin/env bash
-# Demo of the tap alone: start the GA emulator, run tap-ga-legacy against it,
-# summarise what came out. (The Meltano project replaces this with the full
-# pipeline.)
+# `make demo`: the main job against the GA API emulator, offline.
+#
+# Starts the emulator on a free port, installs the Meltano plugins (reusing the
+# plugin venvs already in .meltano/), runs
+#   meltano run tap-ga-legacy target-duckdb [dbt-duckdb:build-ga-legacy]
+# in the dev environment (2022-03-01..2022-05-31 of the emulated data), stops
+# the emulator and prints a summary. The first run loads the whole range; the
+# next ones are incremental (only the tap's lookback window is pulled again,
+# and upserted). Logs go to output/demo/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=.venv/bin
+BIN="$PWD/.venv/bin"
 OUT=output/demo
+WAREHOUSE=output/warehouse.duckdb
 mkdir -p "$OUT"
+
+if [ ! -x "$BIN/meltano" ] || [ ! -x "$BIN/ga-emulator" ]; then
+    echo "demo: $BIN has no meltano/ga-emulator; run \`make install\` first." >&2
+    exit 1
+fi
+
+# 1. The emulator, on a port the OS picks; it writes {"url": ...} once it is up.
 ready="$OUT/emulator.json"
 rm -f "$ready"
 "$BIN/ga-emulator" --ready-file "$ready" >"$OUT/emulator.log" 2>&1 &
 emulator=$!
-trap 'kill $emulator 2>/dev/null || true' EXIT
-for _ in $(seq 50); do [ -s "$ready" ] && break; sleep 0.1; done
-url=$("$BIN/python" -c "import json,sys; print(json.load(open(sys.argv[1]))['url'])" "$ready")
-cat >"$OUT/config.json" <<JSON
-{"view_ids": ["188392047"], "property_ids": ["312647579"],
- "start_date": "2022-03-01", "end_date": "2022-03-31", "api_endpoint": "$url"}
-JSON
-"$BIN/tap-ga-legacy" --config "$OUT/config.json" >"$OUT/events.singer.jsonl" 2>"$OUT/tap.log"
-"$BIN/python" - "$OUT/events.singer.jsonl" <<'PY'
-import collections, json, sys
-records = [m["record"] for m in map(json.loads, open(sys.argv[1])) if m["type"] == "RECORD"]
-sources = collections.Counter(r["project_id_source"] for r in records)
-projects = {r["project_id"] for r in records if r["project_id"]}
-print(f"rows: {len(records)}  projects: {len(projects)}  rows without project_id: {sources['missing']}")
-print("project_id_source:", dict(sources))
-print(f"output: {sys.argv[1]} (Singer messages); tap log: output/demo/tap.log")
+trap 'kill "$emulator" 2>/dev/null || true; wait "$emulator" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+    [ -s "$ready" ] && break
+    if ! kill -0 "$emulator" 2>/dev/null; then
+        echo "demo: the emulator exited; see $OUT/emulator.log" >&2
+        exit 1
+    fi
+    sleep 0.1
+done
+if [ ! -s "$ready" ]; then
+    echo "demo: the emulator did not start within 10 s; see $OUT/emulator.log" >&2
+    exit 1
+fi
+TAP_GA_LEGACY_API_ENDPOINT=$("$BIN/python" -c \
+    "import json, sys; print(json.load(open(sys.argv[1]))['url'])" "$ready")
+export TAP_GA_LEGACY_API_ENDPOINT
+echo "demo: GA API emulator at $TAP_GA_LEGACY_API_ENDPOINT"
+
+# 2. Plugins. dbt only if the dbt project is there.
+plugins=(tap-ga-legacy target-duckdb)
+steps=(tap-ga-legacy target-duckdb)
+if [ -f transform/dbt_project.yml ]; then
+    plugins+=(dbt-duckdb)
+    steps+=(dbt-duckdb:build-ga-legacy)
+fi
+export MELTANO_ENVIRONMENT=dev
+run_logged() {  # run_logged LOG CMD...: quiet on success, the log's tail on failure
+    local log=$1
+    shift
+    if ! "$@" >"$log" 2>&1; then
+        echo "demo: failed: ${*#"$BIN/"}" >&2
+        grep -E "error|Error|failed|not a valid|No credentials" "$log" | tail -n 15 >&2 || true
+        echo "demo: full log: $log" >&2
+        exit 1
+    fi
+}
+echo "demo: meltano install ${plugins[*]}"
+run_logged "$OUT/install.log" "$BIN/meltano" install "${plugins[@]}"
+
+# The dbt models blend GA with Snowplow events; in production Snowpipe fills
+# RAW.SNOWPLOW.EVENTS, here the project's seeded sample does (loaded once).
+if [ -f transform/dbt_project.yml ] && ! "$BIN/python" - "$WAREHOUSE" <<'PY'
+import pathlib, sys
+import duckdb
+path = pathlib.Path(sys.argv[1])
+if not path.exists():
+    sys.exit(1)
+with duckdb.connect(str(path), read_only=True) as con:
+    found = con.execute(
+        "select count(*) from information_schema.tables"
+        " where table_schema = 'snowplow' and table_name = 'events'"
+    ).fetchone()[0]
+sys.exit(0 if found else 1)
+PY
+then
+    echo "demo: loading the Snowplow sample into $WAREHOUSE (snowplow.events)"
+    run_logged "$OUT/snowplow.log" "$BIN/python" -m tap_ga_legacy.emulator.snowplow \
+        --database "$WAREHOUSE"
+fi
+
+# 3. The main job.
+echo "demo: meltano run ${steps[*]}"
+started=$(date +%s)
+run_logged "$OUT/run.log" "$BIN/meltano" run "${steps[@]}"
+echo "demo: done in $(($(date +%s) - started)) s (log: $OUT/run.log)"
+
+# 4. Stop the emulator before summarising.
+kill "$emulator" 2>/dev/null || true
+wait "$emulator" 2>/dev/null || true
+trap - EXIT
+
+"$BIN/python" - "$WAREHOUSE" "$OUT/run.log" <<'PY'
+import re
+import sys
+
+import duckdb
+
+path, log = sys.argv[1], sys.argv[2]
+loaded = sum(int(n) for n in re.findall(r"Loading (\d+) rows", open(log).read()))
+con = duckdb.connect(path, read_only=True)
+rows, projects, missing, first, last = con.execute(
+    """
+    select count(*), count(distinct project_id),
+           count(*) filter (where project_id is null),
+           min(event_date), max(event_date)
+    from tap_ga_legacy.events
+    """
+).fetchone()
+sources = con.execute(
+    "select project_id_source, count(*) from tap_ga_legacy.events"
+    " group by 1 order by 2 desc"
+).fetchall()
+models = [
+    f"{schema}.{name}"
+    for schema, name in con.execute(
+        "select table_schema, table_name from information_schema.tables"
+        " where table_schema not in ('tap_ga_legacy', 'snowplow',"
+        " 'information_schema', 'pg_catalog', 'main') order by 1, 2"
+    ).fetchall()
+]
+print()
+print(f"rows loaded this run:    {loaded}")
+print(f"rows in the table:       {rows} ({first}..{last}, tap_ga_legacy.events)")
+print(f"projects found:          {projects}")
+print(f"rows without project_id: {missing}")
+print("project_id_source:       " + ", ".join(f"{s}={n}" for s, n in sources))
+if models:
+    print(f"dbt relations:           {len(models)} ({', '.join(models[:4])}, ...)")
+print(f"DuckDB file:             {path}")
+print(f"  e.g. .venv/bin/python -c \"import duckdb; print(duckdb.connect('{path}')"
+      ".sql('select * from tap_ga_legacy.events limit 5'))\"")
 PY
