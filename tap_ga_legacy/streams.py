@@ -14,6 +14,7 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from tap_ga_legacy.auth import build_credentials, describe
 from tap_ga_legacy.client import ReportClient, make_clients
 from tap_ga_legacy.errors import ReportError
+from tap_ga_legacy.fast_path import FastRecordsMixin
 from tap_ga_legacy.rekey import (
     MISSING,
     OTHER,
@@ -57,7 +58,7 @@ def windows(
         start = last + dt.timedelta(days=1)
 
 
-class EventsStream(Stream):
+class EventsStream(FastRecordsMixin, Stream):
     """Legacy Meltano CLI events, one record per GA (day, category, action, label)."""
 
     name = "events"
@@ -175,6 +176,7 @@ class EventsStream(Stream):
         for first, last in windows(start, end, self.settings.window_days):
             tally: Counter[str] = Counter()
             for page in client.pages(property_id, first, last):
+                self.set_time_extracted(dt.datetime.now(dt.UTC))
                 yield from self._records(context, first, last, page.rows, tally)
             # Every row of the window has been written: it is safe to say so.
             done = last.isoformat()

@@ -55,7 +55,7 @@ UA_BODY = {
 }
 
 
-def check_discovery(value: Any, schema: dict[str, Any], path: str = "$") -> None:
+def check_discovery(value: Any, schema: dict[str, Any], path: str = "$") -> None:  # noqa: PLR0912
     """Fail on any field, type or int64 encoding the discovery schema does not allow."""
     if "$ref" in schema:
         schema = DISCOVERY["schemas"][schema["$ref"]]
