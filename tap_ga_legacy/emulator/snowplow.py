@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 from tap_ga_legacy.emulator import dataset
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
 #: The 131 columns of a Snowplow enriched event, in TSV order.
 COLUMNS = (
@@ -503,59 +503,72 @@ class _Writer:
         return self.row(rng, source, moment, None, se=(category, category))
 
 
-def generate(
-    config: SnowplowConfig | None = None,
-) -> tuple[list[dict[str, str | None]], Plan]:
-    """Every enriched row (with duplicates) in delivery order, and the plan.
+def iter_events(
+    config: SnowplowConfig | None = None, plan: Plan | None = None
+) -> Iterator[dict[str, str | None]]:
+    """Every enriched row (with re-deliveries), project by project, day by day.
 
-    Each row carries an extra ``uploaded_at`` key: when Snowpipe loaded it.
+    Each row carries an extra ``uploaded_at`` key: when Snowpipe would have
+    loaded it. Streams: memory stays flat however many events are asked for.
     """
     config = config or SnowplowConfig()
-    plan = Plan()
+    plan = plan if plan is not None else Plan()
     writer = _Writer(config, plan)
-    rows: list[dict[str, str | None]] = []
     dup_rng = _rng("duplicates", config.seed)
     for source in _sources(config, plan):
         plan.project_uuids.append(source.project_uuid)
-        rng = _rng("snowplow", config.seed, source.project_uuid)
-        first = max(source.first_day, config.first_day)
-        last = min(source.last_day, config.last_day)
-        for day in dataset.iter_days(first, last):
-            start = dt.datetime.combine(day, dt.time(6)) + dt.timedelta(
-                seconds=rng.randrange(0, 14 * 3600)
-            )
-            if source.struct_per_week is not None and day < UNSTRUCT_FROM:
-                if day.weekday() == 2:
-                    rows.append(writer.struct(rng, source, start))
-                continue
-            mean = config.executions_per_day * source.weight
-            runs = int(rng.expovariate(1 / mean)) if rng.random() < 0.7 else 0
-            if source.uuid_source == "random":
-                runs = max(runs, 2)
-            for index in range(runs):
-                moment = start + dt.timedelta(minutes=17 * index)
-                if day < UNSTRUCT_FROM:
-                    rows.append(writer.struct(rng, source, moment))
-                else:
-                    rows.extend(writer.execution(rng, source, moment))
-    rows.sort(key=lambda r: (r["collector_tstamp"], r["event_id"]))
-    delivered: list[dict[str, str | None]] = []
-    for row in rows:
-        uploaded = dt.datetime.strptime(row["collector_tstamp"], TS_FORMAT)
-        # Snowpipe loads files a few minutes after they land.
-        row["uploaded_at"] = _ts(uploaded + dt.timedelta(minutes=5))
-        delivered.append(row)
-        if dup_rng.randrange(1000) < config.duplicate_per_mille:
-            again = dict(row)
-            again["etl_tstamp"] = _ts(uploaded + dt.timedelta(hours=1))
-            again["uploaded_at"] = _ts(uploaded + dt.timedelta(hours=1, minutes=5))
-            delivered.append(again)
-            plan.duplicates += 1
-    plan.rows = len(delivered)
-    return delivered, plan
+        for row in _project_events(config, writer, source):
+            uploaded = dt.datetime.strptime(row["collector_tstamp"], TS_FORMAT)
+            # Snowpipe loads files a few minutes after they land.
+            row["uploaded_at"] = _ts(uploaded + dt.timedelta(minutes=5))
+            plan.rows += 1
+            yield row
+            if dup_rng.randrange(1000) < config.duplicate_per_mille:
+                again = dict(row)
+                again["etl_tstamp"] = _ts(uploaded + dt.timedelta(hours=1))
+                again["uploaded_at"] = _ts(uploaded + dt.timedelta(hours=1, minutes=5))
+                plan.duplicates += 1
+                plan.rows += 1
+                yield again
 
 
-def write_tsv(rows: list[dict[str, str | None]], path: Path) -> Path:
+def _project_events(
+    config: SnowplowConfig, writer: _Writer, source: _Source
+) -> Iterator[dict[str, str | None]]:
+    rng = _rng("snowplow", config.seed, source.project_uuid)
+    first = max(source.first_day, config.first_day)
+    last = min(source.last_day, config.last_day)
+    for day in dataset.iter_days(first, last):
+        start = dt.datetime.combine(day, dt.time(6)) + dt.timedelta(
+            seconds=rng.randrange(0, 14 * 3600)
+        )
+        if source.struct_per_week is not None and day < UNSTRUCT_FROM:
+            if day.weekday() == 2:
+                yield writer.struct(rng, source, start)
+            continue
+        mean = config.executions_per_day * source.weight
+        runs = int(rng.expovariate(1 / mean)) if rng.random() < 0.7 else 0
+        if source.uuid_source == "random":
+            runs = max(runs, 2)
+        for index in range(runs):
+            moment = start + dt.timedelta(seconds=(17 * 60 * index) % 36000)
+            if day < UNSTRUCT_FROM:
+                yield writer.struct(rng, source, moment)
+            else:
+                yield from writer.execution(rng, source, moment)
+
+
+def generate(
+    config: SnowplowConfig | None = None,
+) -> tuple[list[dict[str, str | None]], Plan]:
+    """Every enriched row in delivery (collector time) order, and the plan."""
+    plan = Plan()
+    rows = list(iter_events(config, plan))
+    rows.sort(key=lambda r: (r["uploaded_at"], r["event_id"]))
+    return rows, plan
+
+
+def write_tsv(rows: Iterable[dict[str, str | None]], path: Path) -> Path:
     """Write rows as enriched TSV (131 columns, empty = null) + uploaded_at."""
     with path.open("w", encoding="utf-8") as out:
         for row in rows:
@@ -590,25 +603,37 @@ def load(
     for a backfill re-run of the pipe's COPY today (so source freshness holds);
     with ``replay`` it is each row's simulated original upload time instead.
     """
-    import duckdb  # noqa: PLC0415 (a test/dev dependency, not the tap's)
-
     with tempfile.TemporaryDirectory() as tmp:
         path = write_tsv(rows, Path(tmp) / "enriched.tsv")
-        columns = ", ".join(f"'{c}': 'varchar'" for c in (*COLUMNS, "uploaded_at"))
-        with duckdb.connect(str(database)) as con:
-            con.execute(table_ddl(schema, table))
-            uploaded_at = (
-                "cast(uploaded_at as timestamp)"
-                if replay
-                else "cast(current_timestamp as timestamp)"
-            )
-            con.execute(
-                f"insert into {schema}.{table} select * exclude (uploaded_at),"  # noqa: S608 (names from the CLI, not data)
-                f" {uploaded_at} from read_csv(?, delim='\t',"
-                f" header=false, quote='', escape='', columns={{{columns}}})",
-                [str(path)],
-            )
+        load_tsv(database, path, schema, table, replay=replay)
     return len(rows)
+
+
+def load_tsv(
+    database: Path | str,
+    path: Path,
+    schema: str = "snowplow",
+    table: str = "events",
+    *,
+    replay: bool = False,
+) -> None:
+    """Append an enriched TSV file (see ``write_tsv``) to ``schema.table``."""
+    import duckdb  # noqa: PLC0415 (a test/dev dependency, not the tap's)
+
+    columns = ", ".join(f"'{c}': 'varchar'" for c in (*COLUMNS, "uploaded_at"))
+    uploaded_at = (
+        "cast(uploaded_at as timestamp)"
+        if replay
+        else "cast(current_timestamp as timestamp)"
+    )
+    with duckdb.connect(str(database)) as con:
+        con.execute(table_ddl(schema, table))
+        con.execute(
+            f"insert into {schema}.{table} select * exclude (uploaded_at),"  # noqa: S608 (names from the CLI, not data)
+            f" {uploaded_at} from read_csv(?, delim='\\t',"
+            f" header=false, quote='', escape='', columns={{{columns}}})",
+            [str(path)],
+        )
 
 
 def _parser() -> argparse.ArgumentParser:
