@@ -8,13 +8,11 @@ with
 
 raw_projects as (
 
+    {#- Read with a regular expression on the raw text, not with the JSON
+        macros the model uses: an independent second reading. #}
     select distinct
         lower(
-            {{ json_get_text(
-                json_find(json_parse('contexts'), 'data',
-                    'iglu:com.meltano/project_context/'),
-                'data.project_uuid'
-            ) }}
+            {{ regex_extract('contexts', '"project_uuid":"([^"]+)"') }}
         ) as project_id
     from {{ source('snowplow', 'events') }}
     where contexts is not null

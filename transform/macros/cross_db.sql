@@ -36,28 +36,44 @@
 
 
 {#
-    The first element of the JSON array at `array_path` whose `schema` starts
-    with `schema_prefix`, e.g. the project_context among a Snowplow event's
-    contexts: json_find(contexts, 'data', 'iglu:com.meltano/project_context/').
+    A Snowplow `contexts` (or `derived_contexts`) text, parsed once:
+    `{schema, data: [{schema, data}, ...]}`. In DuckDB a struct whose
+    elements keep `data` as JSON, so the big text is read a single time.
 #}
-{% macro json_find(json, array_path, schema_prefix) %}
-    {{- return(adapter.dispatch('json_find', 'meltano_telemetry')(json, array_path, schema_prefix)) -}}
+{% macro json_parse_contexts(text) %}
+    {{- return(adapter.dispatch('json_parse_contexts', 'meltano_telemetry')(text)) -}}
 {% endmacro %}
 
-{% macro default__json_find(json, array_path, schema_prefix) -%}
-    list_filter(
-        cast(json_extract({{ json }}, '$.{{ array_path }}') as json[]),
-        element -> starts_with(
-            json_extract_string(element, '$.schema'), '{{ schema_prefix }}'
-        )
-    )[1]
+{% macro default__json_parse_contexts(text) -%}
+    from_json({{ text }}, '{"data": [{"schema": "VARCHAR", "data": "JSON"}]}')
 {%- endmacro %}
 
-{% macro snowflake__json_find(json, array_path, schema_prefix) -%}
+{% macro snowflake__json_parse_contexts(text) -%}
+    try_parse_json({{ text }})
+{%- endmacro %}
+
+
+{#
+    The `data` of the first context whose `schema` starts with `schema_prefix`
+    (e.g. 'iglu:com.meltano/project_context/') in contexts parsed by
+    json_parse_contexts, as JSON; null when there is none.
+#}
+{% macro json_find_context(contexts, schema_prefix) %}
+    {{- return(adapter.dispatch('json_find_context', 'meltano_telemetry')(contexts, schema_prefix)) -}}
+{% endmacro %}
+
+{% macro default__json_find_context(contexts, schema_prefix) -%}
+    list_filter(
+        {{ contexts }}.data,
+        element -> starts_with(element.schema, '{{ schema_prefix }}')
+    )[1].data
+{%- endmacro %}
+
+{% macro snowflake__json_find_context(contexts, schema_prefix) -%}
     filter(
-        get_path({{ json }}, '{{ array_path }}'),
+        {{ contexts }}:data,
         element -> startswith(element:schema::varchar, '{{ schema_prefix }}')
-    )[0]
+    )[0]:data
 {%- endmacro %}
 
 

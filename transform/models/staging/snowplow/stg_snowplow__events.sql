@@ -39,7 +39,7 @@ parsed as (
 
     select
         *,
-        {{ json_parse('contexts') }} as contexts_json,
+        {{ json_parse_contexts('contexts') }} as contexts_json,
         {{ json_parse('unstruct_event') }} as unstruct_json
     from deduped
 
@@ -49,17 +49,17 @@ contexts as (
 
     select
         *,
-        {{ json_find(
-            'contexts_json', 'data', 'iglu:com.meltano/project_context/'
+        {{ json_find_context(
+            'contexts_json', 'iglu:com.meltano/project_context/'
         ) }} as project_context,
-        {{ json_find(
-            'contexts_json', 'data', 'iglu:com.meltano/environment_context/'
+        {{ json_find_context(
+            'contexts_json', 'iglu:com.meltano/environment_context/'
         ) }} as environment_context,
-        {{ json_find(
-            'contexts_json', 'data', 'iglu:com.meltano/cli_context/'
+        {{ json_find_context(
+            'contexts_json', 'iglu:com.meltano/cli_context/'
         ) }} as cli_context,
-        {{ json_find(
-            'contexts_json', 'data', 'iglu:com.meltano/exception_context/'
+        {{ json_find_context(
+            'contexts_json', 'iglu:com.meltano/exception_context/'
         ) }} as exception_context
     from parsed
 
@@ -72,15 +72,15 @@ renamed as (
         event_id,
         coalesce(app_id, 'meltano') as app_id,
         coalesce(
-            lower({{ json_get_text('project_context', 'data.project_uuid') }}),
+            lower({{ json_get_text('project_context', 'project_uuid') }}),
             case
                 when contexts is null and event_name = 'event'
                     then {{ to_project_uuid('se_label') }}
             end
         ) as project_uuid,
-        {{ json_get_text('project_context', 'data.context_uuid') }}
+        {{ json_get_text('project_context', 'context_uuid') }}
             as context_uuid,
-        {{ sha256(json_get_text('project_context', 'data.client_uuid')) }}
+        {{ sha256(json_get_text('project_context', 'client_uuid')) }}
             as client_uuid_hash,
         {{ ip_address_hash('user_ipaddress') }} as ip_address_hash,
 
@@ -100,18 +100,18 @@ renamed as (
             when event_name = 'cli_event'
                 then {{ json_get_text('unstruct_json', 'data.data.event') }}
         end as cli_event,
-        {{ json_get_text('project_context', 'data.project_uuid_source') }}
+        {{ json_get_text('project_context', 'project_uuid_source') }}
             as project_uuid_source,
-        {{ json_get_text('project_context', 'data.environment_name_hash') }}
+        {{ json_get_text('project_context', 'environment_name_hash') }}
             as environment_name_hash,
-        {{ json_get_text('cli_context', 'data.command') }} as cli_command,
-        {{ json_get_text('environment_context', 'data.meltano_version') }}
+        {{ json_get_text('cli_context', 'command') }} as cli_command,
+        {{ json_get_text('environment_context', 'meltano_version') }}
             as meltano_version,
-        {{ json_get_text('environment_context', 'data.python_version') }}
+        {{ json_get_text('environment_context', 'python_version') }}
             as python_version,
-        {{ json_get_text('environment_context', 'data.system_name') }}
+        {{ json_get_text('environment_context', 'system_name') }}
             as system_name,
-        {{ json_get_text('exception_context', 'data.exception.type') }}
+        {{ json_get_text('exception_context', 'exception.type') }}
             as exception_type,
         geo_country,
 
@@ -130,7 +130,7 @@ renamed as (
         event = 'struct' as is_struct_event,
         coalesce(
             cast(
-                {{ json_get_text('environment_context', 'data.is_ci_environment') }}
+                {{ json_get_text('environment_context', 'is_ci_environment') }}
                 as boolean
             ),
             false
