@@ -6,10 +6,16 @@ header when none is declared, and a first row that does not cast cleanly to the
 table's types (here: ``2026-01-01T00:00:00Z`` in a TIMESTAMP column) is taken
 for one, so one record per batch was lost. This adds ``header false``, as
 jwills/target-duckdb#58 does upstream.
+
+It also creates the DuckDB file's directory (e.g. ``output/`` in a fresh
+clone), which target-duckdb leaves to the user.
 """
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
 from typing import Any
 
 import target_duckdb
@@ -55,7 +61,21 @@ def _load_rows_without_header(
         self.conn = connection
 
 
+def _make_database_directory(argv: list[str]) -> None:
+    """Create the parent directory of a local DuckDB file named in --config."""
+    if "--config" not in argv[:-1]:
+        return
+    try:
+        config = json.loads(Path(argv[argv.index("--config") + 1]).read_text())
+    except (OSError, ValueError):
+        return  # target-duckdb reports it
+    path = str(config.get("path") or config.get("filepath") or "")
+    if path and ":" not in path.split("/", 1)[0]:  # not md:/motherduck:
+        Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
 def main() -> None:
     """Run target-duckdb with the fixed COPY."""
+    _make_database_directory(sys.argv)
     db_sync.DbSync.load_rows = _load_rows_without_header
     target_duckdb.main()
