@@ -142,6 +142,12 @@ def _parser() -> argparse.ArgumentParser:
         help="after the last chunk, run the loader's dbt build (build-ga-legacy)",
     )
     parser.add_argument(
+        "--progress-file",
+        type=Path,
+        help="where finished chunks are recorded (default: .meltano/backfills/"
+        "<environment>--tap-ga-legacy-to-<loader>--<start>--<end>--<n>d.json)",
+    )
+    parser.add_argument(
         "--dry-run", action="store_true", help="print the chunks and commands only"
     )
     return parser
@@ -170,7 +176,8 @@ def run(argv: list[str] | None = None) -> int:
     )
     spans = chunks(start, end, args.chunk_days)
     progress = Progress(
-        PROJECT_ROOT
+        args.progress_file
+        or PROJECT_ROOT
         / ".meltano"
         / "backfills"
         / (
@@ -185,7 +192,7 @@ def run(argv: list[str] | None = None) -> int:
     print(
         f"backfill: {start}..{end} in {len(spans)} chunk(s) of up to"
         f" {args.chunk_days} days; environment {environment}, loader {args.loader};"
-        f" progress in {progress.path.relative_to(PROJECT_ROOT)}",
+        f" progress in {progress.path}",
         flush=True,
     )
     for number, (first, last) in enumerate(spans, start=1):
