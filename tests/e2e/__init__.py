@@ -1,0 +1,1 @@
+"""End-to-end tests: the Meltano project with real Meltano, emulator and DuckDB."""

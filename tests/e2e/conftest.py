@@ -1,0 +1,83 @@
+"""End-to-end fixtures: the Meltano project, installed once, run for real.
+
+The project is copied to a temporary directory once per session and
+``meltano install`` runs there once; every test then gets a *workspace*: its
+own Meltano system database (MELTANO_DATABASE_URI) and its own DuckDB file
+(TARGET_DUCKDB_FILEPATH / DBT_DUCKDB_PATH), so tests share the plugin venvs but
+no state or rows. The GA API emulator runs in-process on a free port.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tap_ga_legacy.emulator.dataset import DatasetConfig
+from tap_ga_legacy.emulator.server import Emulator
+from tests.e2e.meltano_project import (
+    MELTANO,
+    PROJECT_FILES,
+    REPO,
+    Project,
+    Workspace,
+    base_env,
+    has_dbt,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+@pytest.fixture(scope="session")
+def e2e_emulator() -> Emulator:
+    """The GA API emulator with the default data set, on a free port."""
+    with Emulator(DatasetConfig()) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def emulator(e2e_emulator: Emulator) -> Emulator:
+    """The shared emulator with an empty request log and no pending fault."""
+    e2e_emulator.state.requests.clear()
+    e2e_emulator.state.faults.clear()
+    return e2e_emulator
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A copy of the Meltano project with its plugins installed (once)."""
+    root = tmp_path_factory.mktemp("meltano-project")
+    ignore = shutil.ignore_patterns(
+        "__pycache__", "target", "logs", "dbt_packages", ".meltano", "*.egg-info"
+    )
+    for name in PROJECT_FILES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=ignore)
+        elif source.exists():
+            shutil.copy2(source, root / name)
+    plugins = ["tap-ga-legacy", "target-duckdb", *(["dbt-duckdb"] if has_dbt() else [])]
+    started = time.monotonic()
+    done = subprocess.run(
+        [MELTANO, "install", *plugins],
+        cwd=root,
+        env=base_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.fail(f"meltano install failed:\n{done.stdout[-5000:]}")
+    return Project(root, time.monotonic() - started)
+
+
+@pytest.fixture
+def workspace(project: Project, emulator: Emulator, tmp_path: Path) -> Workspace:
+    """A fresh system database and DuckDB file, pointed at the emulator."""
+    return Workspace(project, tmp_path, emulator.url)

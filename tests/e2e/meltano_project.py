@@ -1,0 +1,256 @@
+"""Helpers for the end-to-end tests: the Meltano project copy and its workspaces.
+
+The project is copied to a temporary directory once per session and
+``meltano install`` runs there once; every test then gets a *workspace*: its
+own Meltano system database (MELTANO_DATABASE_URI) and its own DuckDB file
+(TARGET_DUCKDB_FILEPATH / DBT_DUCKDB_PATH), so tests share the plugin venvs but
+no state or rows. The GA API emulator runs in-process on a free port.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from tap_ga_legacy.emulator.dataset import DatasetConfig, rows_in_range
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+MELTANO = str(BIN / "meltano")
+PROPERTY_ID = "312647579"  # GA4, as in environments/dev.meltano.yml
+VIEW_ID = "188392047"  # UA
+DAILY_STATE_ID = "dev:tap-ga-legacy-to-target-duckdb"
+#: What the e2e copy of the project needs: the Meltano files, the tap's source
+#: (installed with `pip_url: -e .`), the dbt project and the scripts.
+PROJECT_FILES = (
+    "meltano.yml",
+    "extract",
+    "load",
+    "transform",
+    "orchestrate",
+    "environments",
+    "scripts",
+    "tap_ga_legacy",
+    "pyproject.toml",
+    "README.md",
+)
+#: Variables from the caller's shell that would change what a run does.
+FOREIGN_ENV = re.compile(
+    r"^(TAP_GA_LEGACY_|TARGET_DUCKDB_|TARGET_SNOWFLAKE_|DBT_|SNOWFLAKE_|MELTANO_"
+    r"|GOOGLE_|GCE_|CLOUDSDK_)"
+)
+#: A log line of `meltano run`: timestamp, level, then the plugin's name.
+LOG_LINE = re.compile(r"^\S+ \[(?P<level>\w+)\s*\] (?P<source>\S+)\s+(?P<text>.*)$")
+
+
+def has_dbt() -> bool:
+    """Whether the dbt project is there (the job's dbt step needs it)."""
+    return (REPO / "transform" / "dbt_project.yml").exists()
+
+
+def expected_rows(start: dt.date, end: dt.date) -> int:
+    """Rows the emulator serves for both dev properties from start to end."""
+    return sum(
+        len(rows_in_range(DatasetConfig(), property_id, start, end))
+        for property_id in (PROPERTY_ID, VIEW_ID)
+    )
+
+
+def base_env() -> dict[str, str]:
+    """The caller's environment minus anything that configures the pipeline."""
+    env = {k: v for k, v in os.environ.items() if not FOREIGN_ENV.match(k)}
+    # Plugins run from the copy, with the project's .venv first on PATH.
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    # No Google metadata-server probe when looking for default credentials.
+    env["NO_GCE_CHECK"] = "true"
+    return env
+
+
+@dataclass
+class Result:
+    """How a command ended and what it printed (stdout and stderr merged)."""
+
+    args: list[str]
+    returncode: int
+    output: str
+
+    def lines(self, source: str | None = None) -> list[str]:
+        """The text of each log line, optionally only those of one plugin."""
+        texts = []
+        for line in self.output.splitlines():
+            match = LOG_LINE.match(line)
+            if match and source in (None, match["source"]):
+                texts.append(match["text"])
+            elif not match and source is None:
+                texts.append(line)
+        return texts
+
+    def loaded(self) -> int:
+        """Rows target-duckdb reported loading, over all its batches."""
+        return sum(int(n) for n in re.findall(r"Loading (\d+) rows into", self.output))
+
+    def tail(self, lines: int = 40) -> str:
+        """The command and the end of its output, for failure messages."""
+        end = "\n".join(self.output.splitlines()[-lines:])
+        return f"{' '.join(self.args[1:])} exited {self.returncode}:\n{end}"
+
+    def check(self) -> Result:
+        """Fail with the output's tail if the command failed."""
+        if self.returncode != 0:
+            pytest.fail(self.tail())
+        return self
+
+
+@dataclass
+class Project:
+    """The installed copy of the Meltano project."""
+
+    root: Path
+    install_seconds: float
+
+
+@dataclass
+class Workspace:
+    """One test's system database and DuckDB file in the shared project."""
+
+    project: Project
+    directory: Path
+    endpoint: str
+    env: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.env = base_env() | {
+            "MELTANO_DATABASE_URI": f"sqlite:///{self.directory / 'meltano.db'}",
+            "TARGET_DUCKDB_FILEPATH": str(self.warehouse),
+            "DBT_DUCKDB_PATH": str(self.warehouse),
+            "TAP_GA_LEGACY_API_ENDPOINT": self.endpoint,
+            # dev already retries once with short backoffs; say so explicitly.
+            "TAP_GA_LEGACY_MAX_RETRIES": "1",
+            "TAP_GA_LEGACY_BACKOFF_MAX_SECONDS": "1",
+        }
+
+    @property
+    def warehouse(self) -> Path:
+        """The DuckDB file the loader writes."""
+        return self.directory / "warehouse.duckdb"
+
+    def run(self, *args: str, timeout: float = 300, **env: str) -> Result:
+        """Run a command in the project (``meltano`` resolves to the .venv's)."""
+        argv = [MELTANO if args[0] == "meltano" else args[0], *args[1:]]
+        done = subprocess.run(
+            argv,
+            cwd=self.project.root,
+            env=self.env | env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        return Result(argv, done.returncode, done.stdout)
+
+    def meltano(self, *args: str, **env: str) -> Result:
+        """``meltano <args>``."""
+        return self.run("meltano", *args, **env)
+
+    def backfill(self, *args: str, **env: str) -> Result:
+        """``scripts/backfill.py <args>`` with its progress file in the workspace."""
+        return self.run(*self.backfill_argv(*args), **env)
+
+    def backfill_argv(self, *args: str) -> list[str]:
+        """The command line of a backfill."""
+        return [
+            sys.executable,
+            str(self.project.root / "scripts" / "backfill.py"),
+            *args,
+            f"--progress-file={self.progress_file}",
+        ]
+
+    @property
+    def progress_file(self) -> Path:
+        """Where this workspace's backfills record finished chunks."""
+        return self.directory / "backfill-progress.json"
+
+    def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        """Run SQL against the DuckDB file (read-only)."""
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            return con.execute(sql, list(params)).fetchall()
+
+    def event_counts(self) -> tuple[int, int]:
+        """(rows, distinct event_key) in the loaded table."""
+        rows, keys = self.query(
+            "select count(*), count(distinct event_key) from tap_ga_legacy.events"
+        )[0]
+        return rows, keys
+
+    def states(self) -> dict[str, dict[str, Any]]:
+        """Every state id in the system database with its merged state."""
+        database = self.directory / "meltano.db"
+        if not database.exists():
+            return {}
+        with sqlite3.connect(database) as con:
+            try:
+                found = con.execute(
+                    "select state_id, partial_state, completed_state from state"
+                ).fetchall()
+            except sqlite3.OperationalError:  # no table: nothing ever ran
+                return {}
+        return {
+            state_id: {
+                "partial": json.loads(partial or "{}"),
+                "completed": json.loads(completed or "{}"),
+            }
+            for state_id, partial, completed in found
+        }
+
+    def bookmarks(self, state_id: str) -> dict[str, str]:
+        """``{"ga4:312647579": "2022-05-15", ...}`` of one state id."""
+        state = self.states()[state_id]["completed"]
+        partitions = state["singer_state"]["bookmarks"]["events"]["partitions"]
+        return {
+            f"{p['context']['api']}:{p['context']['property_id']}": p[
+                "replication_key_value"
+            ]
+            for p in partitions
+        }
+
+    def load_snowplow_sample(self) -> None:
+        """The raw Snowplow table the blended dbt models read next to GA's."""
+        self.run(
+            sys.executable,
+            "-m",
+            "tap_ga_legacy.emulator.snowplow",
+            "--database",
+            str(self.warehouse),
+        ).check()
+
+
+def date_ranges(requests: list[dict[str, Any]]) -> set[tuple[str, str, str]]:
+    """(api, startDate, endDate) of every report request the emulator got."""
+    ranges = set()
+    for request in requests:
+        body = request["body"]
+        for report in body.get("reportRequests", [body]):
+            for span in report.get("dateRanges", []):
+                ranges.add((request["api"], span["startDate"], span["endDate"]))
+    return ranges
+
+
+def kill_group(process: subprocess.Popen[Any]) -> None:
+    """SIGKILL a process started with start_new_session, and its children."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
