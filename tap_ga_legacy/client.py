@@ -247,17 +247,16 @@ class ReportClient:
                 subject,
             )
 
-    def _log_quota(self, subject: str, quota: dict[str, Any]) -> None:
+    def _log_quota(self, subject: str, quota: dict[str, tuple[int, int]]) -> None:
+        """Log ``{name: (remaining, consumed)}``; warn about nearly empty ones."""
         if not quota:
             return
         parts = []
         low = []
-        for name, status in quota.items():
-            remaining = getattr(status, "remaining", status)
-            consumed = getattr(status, "consumed", 0)
+        for name, (remaining, consumed) in quota.items():
             parts.append(f"{name}={remaining}")
-            total = remaining + consumed
-            if isinstance(remaining, int) and total and remaining < 0.1 * total:
+            # Only quotas that report consumption have a known size.
+            if consumed and remaining < QUOTA_WARNING_SHARE * (remaining + consumed):
                 low.append(name)
         self.logger.info("%s: quota remaining %s", subject, " ".join(parts))
         if low:
@@ -376,73 +375,105 @@ def ga4_request(  # noqa: PLR0917 - mirrors the request's own fields
     )
 
 
-class Ga4RestClient(_JsonOverHttp):
-    """GA4 Data API ``runReport`` over REST, offset/limit paging."""
+@dataclass(slots=True)
+class _Ga4Answer:
+    """One runReport response, whatever the transport."""
+
+    headers: list[str]
+    row_count: int
+    rows: list[Row]
+    sampled: list[tuple[str, str]]
+    other_row: bool
+    thresholded: bool
+    quota: dict[str, tuple[int, int]]
+
+
+class _Ga4Client(ReportClient):
+    """Offset/limit paging of GA4 ``runReport``; transports fetch one page."""
 
     api = "ga4"
     noun = "GA4 property"
-    host = GA4_HOST
-    _decoder = msgspec.json.Decoder(_Ga4Response)
+
+    def _fetch(
+        self, subject: str, property_id: str, start: dt.date, end: dt.date, offset: int
+    ) -> _Ga4Answer:
+        raise NotImplementedError
 
     def pages(self, property_id: str, start: dt.date, end: dt.date) -> Iterator[Page]:
         """Every page of one window; checks the rows add up to rowCount."""
         subject = self.subject(property_id, start, end)
-        url = f"{self.base_url}/v1beta/properties/{property_id}:runReport"
-        offset, expected = 0, None
+        offset, expected = 0, 0
         while True:
-            request = ga4_request(
-                self.fields,
-                property_id,
-                start,
-                end,
-                offset,
-                self.settings.ga4_page_size,
+            answer = self._with_retries(
+                subject,
+                lambda o=offset: self._fetch(subject, property_id, start, end, o),
             )
-            fields = json_format.MessageToDict(RunReportRequest.pb(request))
-            del fields["property"]  # it travels in the URL path, as the library does
-            body = msgspec.json.encode(fields)
-            raw = self._with_retries(
-                subject, lambda b=body: self._post(subject, url, b)
-            )
-            response: _Ga4Response = self._decode(subject, self._decoder, raw)
             if offset == 0:
-                self._check_headers(
-                    subject,
-                    [h.name for h in response.dimensionHeaders]
-                    + [h.name for h in response.metricHeaders],
-                )
-                meta = response.metadata
+                self._check_headers(subject, answer.headers)
                 self._warn_quality(
                     subject,
-                    sampled=[
-                        (m.samplesReadCount, m.samplingSpaceSize)
-                        for m in meta.samplingMetadatas
-                    ],
-                    other_row=meta.dataLossFromOtherRow,
-                    thresholded=meta.subjectToThresholding,
+                    sampled=answer.sampled,
+                    other_row=answer.other_row,
+                    thresholded=answer.thresholded,
                 )
-            self._log_quota(subject, response.propertyQuota)
-            if expected is None:
-                expected = response.rowCount
-            elif response.rowCount != expected:
-                self._check_total(subject, response.rowCount, expected)
-            rows = [
-                (d[0].value, d[1].value, d[2].value, d[3].value, d[4].value, m[0].value)
-                for r in response.rows
-                for d, m in ((r.dimensionValues, r.metricValues),)
-            ]
-            offset += len(rows)
-            yield Page(rows, expected)
-            if offset >= expected or not rows:
+                expected = answer.row_count
+            elif answer.row_count != expected:
+                msg = (
+                    f"{subject}: rowCount changed from {expected} to"
+                    f" {answer.row_count} while paging: GA was still processing"
+                    " this window. Nothing was saved for it; run again."
+                )
+                raise IncompleteReportError(msg)
+            self._log_quota(subject, answer.quota)
+            offset += len(answer.rows)
+            yield Page(answer.rows, expected)
+            if offset >= expected or not answer.rows:
                 break
         self._check_total(subject, offset, expected)
 
 
-class Ga4GrpcClient(ReportClient):
-    """GA4 Data API through the google-analytics-data gRPC client."""
+class Ga4RestClient(_Ga4Client, _JsonOverHttp):
+    """GA4 Data API ``runReport`` over REST, decoded with msgspec."""
 
-    api = "ga4"
-    noun = "GA4 property"
+    host = GA4_HOST
+    _decoder = msgspec.json.Decoder(_Ga4Response)
+
+    def _fetch(
+        self, subject: str, property_id: str, start: dt.date, end: dt.date, offset: int
+    ) -> _Ga4Answer:
+        request = ga4_request(
+            self.fields, property_id, start, end, offset, self.settings.ga4_page_size
+        )
+        fields = json_format.MessageToDict(RunReportRequest.pb(request))
+        del fields["property"]  # it travels in the URL path, as the library does
+        url = f"{self.base_url}/v1beta/properties/{property_id}:runReport"
+        raw = self._post(subject, url, msgspec.json.encode(fields))
+        response: _Ga4Response = self._decode(subject, self._decoder, raw)
+        meta = response.metadata
+        return _Ga4Answer(
+            headers=[h.name for h in response.dimensionHeaders]
+            + [h.name for h in response.metricHeaders],
+            row_count=response.rowCount,
+            rows=[
+                (d[0].value, d[1].value, d[2].value, d[3].value, d[4].value, m[0].value)
+                for r in response.rows
+                for d, m in ((r.dimensionValues, r.metricValues),)
+            ],
+            sampled=[
+                (m.samplesReadCount, m.samplingSpaceSize)
+                for m in meta.samplingMetadatas
+            ],
+            other_row=meta.dataLossFromOtherRow,
+            thresholded=meta.subjectToThresholding,
+            quota={
+                name: (q.remaining, q.consumed)
+                for name, q in response.propertyQuota.items()
+            },
+        )
+
+
+class Ga4GrpcClient(_Ga4Client):
+    """GA4 Data API through the google-analytics-data gRPC client."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -460,9 +491,14 @@ class Ga4GrpcClient(ReportClient):
                 credentials=self.credentials, transport="grpc", client_options=options
             )
 
-    def _run(self, subject: str, request: RunReportRequest) -> Any:
+    def _fetch(
+        self, subject: str, property_id: str, start: dt.date, end: dt.date, offset: int
+    ) -> _Ga4Answer:
+        request = ga4_request(
+            self.fields, property_id, start, end, offset, self.settings.ga4_page_size
+        )
         try:
-            response = self.client.run_report(
+            answer = self.client.run_report(
                 request=request, timeout=self.settings.request_timeout
             )
         except google.api_core.exceptions.GoogleAPICallError as exc:
@@ -478,63 +514,32 @@ class Ga4GrpcClient(ReportClient):
             )
             raise ReportError(msg) from None
         # The raw protobuf message: proto-plus wrappers cost more than the data.
-        return RunReportResponse.pb(response)
-
-    def pages(self, property_id: str, start: dt.date, end: dt.date) -> Iterator[Page]:
-        """Every page of one window; checks the rows add up to rowCount."""
-        subject = self.subject(property_id, start, end)
-        offset, expected = 0, None
-        while True:
-            request = ga4_request(
-                self.fields,
-                property_id,
-                start,
-                end,
-                offset,
-                self.settings.ga4_page_size,
-            )
-            response = self._with_retries(
-                subject, lambda r=request: self._run(subject, r)
-            )
-            if offset == 0:
-                self._check_headers(
-                    subject,
-                    [h.name for h in response.dimension_headers]
-                    + [h.name for h in response.metric_headers],
-                )
-                meta = response.metadata
-                self._warn_quality(
-                    subject,
-                    sampled=[
-                        (str(m.samples_read_count), str(m.sampling_space_size))
-                        for m in meta.sampling_metadatas
-                    ],
-                    other_row=meta.data_loss_from_other_row,
-                    thresholded=meta.subject_to_thresholding,
-                )
-            quota = response.property_quota
-            self._log_quota(
-                subject,
-                {
-                    f.camelcase_name: getattr(quota, f.name)
-                    for f in quota.DESCRIPTOR.fields
-                    if quota.HasField(f.name)
-                },
-            )
-            if expected is None:
-                expected = response.row_count
-            elif response.row_count != expected:
-                self._check_total(subject, response.row_count, expected)
-            rows = [
+        response = RunReportResponse.pb(answer)
+        meta, quota = response.metadata, response.property_quota
+        return _Ga4Answer(
+            headers=[h.name for h in response.dimension_headers]
+            + [h.name for h in response.metric_headers],
+            row_count=response.row_count,
+            rows=[
                 (d[0].value, d[1].value, d[2].value, d[3].value, d[4].value, m[0].value)
                 for r in response.rows
                 for d, m in ((r.dimension_values, r.metric_values),)
-            ]
-            offset += len(rows)
-            yield Page(rows, expected)
-            if offset >= expected or not rows:
-                break
-        self._check_total(subject, offset, expected)
+            ],
+            sampled=[
+                (str(m.samples_read_count), str(m.sampling_space_size))
+                for m in meta.sampling_metadatas
+            ],
+            other_row=meta.data_loss_from_other_row,
+            thresholded=meta.subject_to_thresholding,
+            quota={
+                f.camelcase_name: (
+                    getattr(quota, f.name).remaining,
+                    getattr(quota, f.name).consumed,
+                )
+                for f in quota.DESCRIPTOR.fields
+                if quota.HasField(f.name)
+            },
+        )
 
 
 class UaClient(_JsonOverHttp):
@@ -608,7 +613,13 @@ class UaClient(_JsonOverHttp):
                     ),
                     golden=data.isDataGolden,
                 )
-            self._log_quota(subject, response.resourceQuotasRemaining or {})
+            self._log_quota(
+                subject,
+                {
+                    k: (v, 0)
+                    for k, v in (response.resourceQuotasRemaining or {}).items()
+                },
+            )
             rows = [
                 (d[0], d[1], d[2], d[3], d[4], r.metrics[0].values[0])
                 for r in data.rows
@@ -617,7 +628,8 @@ class UaClient(_JsonOverHttp):
             received += len(rows)
             yield Page(rows, expected)
             token = report.nextPageToken
-            if not token:
+            # A token with an empty page, or beyond rowCount, would loop forever.
+            if not token or not rows or received >= expected:
                 break
         self._check_total(subject, received, expected)
 
