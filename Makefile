@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 
-.PHONY: install test lint format demo bench clean
+.PHONY: install test lint format demo bench bench-dbt clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ demo: install
 
 bench: install
 	$(BIN)/python scripts/bench_tap.py
+
+bench-dbt: install
+	$(BIN)/python scripts/bench_dbt.py
 
 clean:
 	rm -rf $(VENV) output .pytest_cache .ruff_cache
