@@ -25,8 +25,13 @@ TRANSFORM = ROOT / "transform"
 BIN = Path(sys.executable).parent
 CACHE = ROOT / ".cache"
 
-#: Pinned like the Meltano plugins: one duckdb version for every file reader.
-TARGET_DUCKDB = ("target-duckdb==0.8.0", "duckdb==1.4.4")
+#: Pinned like the Meltano plugins: one duckdb version for every file reader,
+#: and the same target-duckdb wrapper Meltano installs (load/loaders.meltano.yml).
+TARGET_DUCKDB = (
+    "target-duckdb==0.8.0",
+    "duckdb==1.4.4",
+    str(ROOT / "load" / "target-duckdb-patched"),
+)
 DBT = ("dbt-core~=1.11.0", "dbt-duckdb~=1.10.0", "duckdb==1.4.4")
 
 VIEW_ID = "188392047"
@@ -158,7 +163,9 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
         path=workdir / "warehouse.duckdb",
         workdir=workdir,
         dbt_bin=tool_venv("dbt", DBT) / "bin" / "dbt",
-        target_bin=tool_venv("target-duckdb", TARGET_DUCKDB) / "bin" / "target-duckdb",
+        target_bin=tool_venv("target-duckdb", TARGET_DUCKDB)
+        / "bin"
+        / "target-duckdb-patched",
         plan=plan,
     )
     with Emulator() as emulator:

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from tap_ga_legacy.emulator import snowplow
+from tap_ga_legacy.emulator.dataset import DatasetConfig, rows_in_range
 from tap_ga_legacy.emulator.server import Emulator
 
-from .conftest import SECOND_RUN
+from .conftest import FIRST_RUN, SECOND_RUN, VIEW_ID
 
 if TYPE_CHECKING:
     from .conftest import Warehouse
@@ -65,7 +66,21 @@ def test_chain(warehouse: Warehouse) -> None:  # noqa: PLR0915 - one long story
     }
     assert plan.aborted > 0
 
-    # GA: nothing lost; rows without a project_id counted, not modelled.
+    # GA: nothing lost between the emulator and the warehouse.
+    served = len(
+        rows_in_range(
+            DatasetConfig(),
+            VIEW_ID,
+            dt.date.fromisoformat(FIRST_RUN[0]),
+            dt.date.fromisoformat(FIRST_RUN[1]),
+        )
+    )
+    assert _one(house, "select count(*) from tap_ga_legacy.events") == served
+    assert (
+        _one(house, f"select count(*) from {STAGING}.stg_ga_legacy__events") == served
+    )
+
+    # GA: rows without a project_id counted, not modelled.
     raw_missing = _one(
         house, "select count(*) from tap_ga_legacy.events where project_id is null"
     )
