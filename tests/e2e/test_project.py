@@ -100,3 +100,15 @@ def test_the_daily_job_is_scheduled_at_six_utc(workspace: Workspace) -> None:
     assert schedules["ga-legacy-el-snowflake"]["job"]["tasks"][0] == (
         "tap-ga-legacy target-snowflake"
     )
+
+
+def test_env_example_lists_every_variable_the_project_reads() -> None:
+    example = (REPO / ".env.example").read_text()
+    listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", example, re.MULTILINE))
+    wanted = {f"TAP_GA_LEGACY_{name.upper()}" for name in _tap_settings()}
+    profiles = (REPO / "transform" / "profiles" / "profiles.yml").read_text()
+    wanted |= set(re.findall(r"env_var\('([A-Z0-9_]+)'", profiles))
+    for path in REPO.glob("*/*.meltano.yml"):
+        wanted |= set(re.findall(r"\$\{?([A-Z][A-Z0-9_]+)", path.read_text()))
+    wanted = {name for name in wanted if not name.startswith("MELTANO_")}
+    assert wanted - listed == set()
