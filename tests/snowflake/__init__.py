@@ -1,0 +1,1 @@
+"""Snowflake, proven locally: target-snowflake and dbt-snowflake against fakesnow."""

@@ -1,0 +1,269 @@
+"""The Snowflake path, locally: Meltano + the real target-snowflake + dbt-snowflake.
+
+GA rows go tap-ga-legacy -> target-snowflake 0.20.4 (unmodified; only the
+user-stage statements are rewritten by tests/snowflake/shim) -> fakesnow's
+RAW.TAP_GA_LEGACY.EVENTS; the Snowplow sample is PUT and COPYed into
+RAW.SNOWPLOW.EVENTS; dbt-snowflake builds transform/ into PROD. The known
+answers are the DuckDB path's (tests/transform): the seeded generators'
+``Plan`` and the emulator's data set, never dbt's own output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import TYPE_CHECKING
+
+import yaml
+
+from tap_ga_legacy.emulator import snowplow
+from tap_ga_legacy.emulator.dataset import DatasetConfig, rows_in_range
+from tests.transform.conftest import FIRST_RUN, SECOND_RUN, VIEW_ID
+
+from .conftest import (
+    REDIRECT,
+    REPO,
+    fakesnow_environment,
+    fakesnow_profile,
+    load_snowplow,
+    uploaded_now,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from .conftest import Dbt, Project, Sql
+
+GA = "RAW.TAP_GA_LEGACY.EVENTS"
+STAGING = "PROD.ANALYTICS_STAGING"
+INTERMEDIATE = "PROD.ANALYTICS_INTERMEDIATE"
+MARTS = "PROD.ANALYTICS_MARTS"
+STATE_ID = "fakesnow:tap-ga-legacy-to-target-snowflake"
+
+
+def _ga_rows(start: str, end: str) -> int:
+    return len(
+        rows_in_range(
+            DatasetConfig(),
+            VIEW_ID,
+            dt.date.fromisoformat(start),
+            dt.date.fromisoformat(end),
+        )
+    )
+
+
+def _monday(day: str) -> dt.date:
+    date = dt.date.fromisoformat(day)
+    return date - dt.timedelta(days=date.weekday())
+
+
+def test_only_credentials_and_the_address_differ_from_prod() -> None:
+    loaders = yaml.safe_load((REPO / "load" / "loaders.meltano.yml").read_text())
+    (target,) = [
+        p for p in loaders["plugins"]["loaders"] if p["name"] == "target-snowflake"
+    ]
+    assert target["pip_url"] == "meltanolabs-target-snowflake==0.20.4"
+    assert target["executable"] == "target-snowflake"
+    assert "env" not in target
+    # The test environment is prod's: same loader and dbt config, plus the
+    # shim's env on the loader; only the extractor reads the emulator instead.
+    (prod,) = yaml.safe_load((REPO / "environments" / "prod.meltano.yml").read_text())[
+        "environments"
+    ]
+    (test,) = fakesnow_environment(port=1)["environments"]
+    (loader,) = test["config"]["plugins"]["loaders"]
+    assert set(loader.pop("env")) == {"FAKESNOW_SHIM_PORT"}
+    for kind in ("loaders", "utilities"):
+        assert test["config"]["plugins"][kind] == prod["config"]["plugins"][kind]
+    # The dbt target is prod's output plus host, port and protocol.
+    profiles = yaml.safe_load(
+        (REPO / "transform" / "profiles" / "profiles.yml").read_text()
+    )
+    output = fakesnow_profile(port=1)["meltano_telemetry"]["outputs"]["fakesnow"]
+    assert {k: v for k, v in output.items() if k not in REDIRECT} == profiles[
+        "meltano_telemetry"
+    ]["outputs"]["prod"]
+
+
+def test_snowflake_chain(  # noqa: PLR0915 - one long story, as tests/transform's
+    project: Project, sql: Sql, dbt: Dbt, tmp_path: Path
+) -> None:
+    # -- load: meltano run, the real target, MERGE on event_key --------------
+    project.meltano("run", "tap-ga-legacy", "target-snowflake")
+    first = _ga_rows(*FIRST_RUN)
+    assert sql(f"select count(*), count(distinct event_key) from {GA}") == [
+        (first, first)
+    ]
+    # The column types target-snowflake chose (uuid_format: string, _sdc_*).
+    types = {
+        name: kind for name, kind, *_ in sql(f"describe table {GA}")
+    }  # fmt: skip
+    assert types["PROJECT_ID"] == "VARCHAR(36)"
+    assert types["EVENT_DATE"] == "DATE"
+    assert types["_SDC_BATCHED_AT"] == "TIMESTAMP_NTZ(9)"
+    assert sql(f"select count(*) from {GA} where _sdc_batched_at is null") == [(0,)]
+    assert sql(f"select count(*) from {GA} where _sdc_deleted_at is not null") == [(0,)]
+    first_batched_at = sql.one(f"select max(_sdc_batched_at) from {GA}")
+
+    rows, plan = snowplow.generate()
+    load_snowplow(sql, uploaded_now(rows), tmp_path / "enriched-1.tsv")
+    assert sql("select count(*) from RAW.SNOWPLOW.EVENTS") == [(plan.rows,)]
+
+    # -- first build: every model, data test and unit test passes ------------
+    dbt("build")
+    dbt("source", "freshness")
+
+    assert sql.one(f"select count(*) from {STAGING}.STG_SNOWPLOW__EVENTS") == (
+        plan.events
+    )
+    assert sql.one(f"select count(*) from {STAGING}.STG_GA_LEGACY__EVENTS") == first
+    statuses = dict(
+        sql(
+            f"select status, count(*) from {MARTS}.FCT_CLI_EXECUTIONS"
+            " where event_type = 'unstructured' group by status"
+        )
+    )
+    assert statuses == {
+        "success": plan.succeeded,
+        "failed": plan.failed,
+        "aborted": plan.aborted,
+    }
+    raw_missing = sql.one(f"select count(*) from {GA} where project_id is null")
+    assert raw_missing > 0
+    assert (
+        sql.one(
+            "select sum(rows_without_project_id)"
+            f" from {MARTS}.FCT_GA_LEGACY_DAILY_COVERAGE"
+        )
+        == raw_missing
+    )
+    assert (
+        sql.one(
+            f"select count(*) from {MARTS}.FCT_CLI_EXECUTIONS"
+            " where event_source = 'ga' and project_id is null"
+        )
+        == 0
+    )
+
+    # The late project: GA until spring, Snowplow weeks later, one project.
+    ((sources, last_ga, activation, source),) = sql(
+        "select event_sources, ga_last_event_date, snowplow_activation_date,"
+        f" project_id_source from {MARTS}.DIM_PROJECTS"
+        f" where project_id = '{plan.late_project_uuid}'"
+    )
+    assert sources == "ga, snowplow"
+    assert last_ga <= dt.date.fromisoformat(plan.late_last_ga_day)
+    assert activation == _monday(plan.late_first_snowplow_day)
+    assert (activation - last_ga).days >= 28
+    assert source == "derived"
+
+    # The overlap project: Snowplow struct events while GA still counted more.
+    ((first_sp, activation),) = sql(
+        "select cast(snowplow_first_event_at as date), snowplow_activation_date"
+        f" from {MARTS}.DIM_PROJECTS"
+        f" where project_id = '{plan.overlap_project_uuid}'"
+    )
+    assert first_sp < activation
+    assert activation == snowplow.UNSTRUCT_FROM
+
+    # Every planted project is there; random ids are flagged ephemeral.
+    ephemeral = dict(
+        sql(f"select project_id, is_ephemeral_project_id from {MARTS}.DIM_PROJECTS")
+    )
+    assert set(plan.project_uuids) <= set(ephemeral)
+    assert set(plan.snowplow_only_project_uuids) <= set(ephemeral)
+    assert plan.random_project_uuids
+    assert all(ephemeral[p] for p in plan.random_project_uuids)
+
+    # -- re-run: Meltano state, re-pulled days upserted, nothing duplicated ---
+    project.meltano(
+        "run", "tap-ga-legacy", "target-snowflake", TAP_GA_LEGACY_END_DATE=SECOND_RUN[1]
+    )
+    total = _ga_rows(FIRST_RUN[0], SECOND_RUN[1])
+    assert total > first
+    assert sql(f"select count(*), count(distinct event_key) from {GA}") == [
+        (total, total)
+    ]
+    # The lookback window (3 days up to the bookmark) was loaded again: those
+    # rows were updated in place by the MERGE, not inserted twice.
+    updated = sql.one(
+        f"select count(*) from {GA} where event_date <= '{FIRST_RUN[1]}'"
+        f" and _sdc_batched_at > '{first_batched_at.isoformat()}'"
+    )
+    assert updated == _ga_rows("2022-05-29", FIRST_RUN[1])
+    state = json.loads(project.meltano("state", "get", STATE_ID).splitlines()[-1])
+    (partition,) = state["singer_state"]["bookmarks"]["events"]["partitions"]
+    assert partition["replication_key_value"] == SECOND_RUN[1]
+
+    # A sentinel in a staged row: an incremental run leaves it alone.
+    sentinel_id = sql.one(
+        f"select min(event_id) from {STAGING}.STG_SNOWPLOW__EVENTS"
+    )  # fmt: skip
+    sql(
+        f"update {STAGING}.STG_SNOWPLOW__EVENTS set app_id = 'sentinel'"
+        f" where event_id = '{sentinel_id}'"
+    )
+    executions_before = sql.one(
+        f"select count(*) from {INTERMEDIATE}.INT_SNOWPLOW_EXECUTIONS_GROUPED"
+    )
+    load_snowplow(
+        sql, uploaded_now(_new_batch(rows, plan)), tmp_path / "enriched-2.tsv"
+    )
+    dbt("build")
+
+    assert sql.one(f"select count(*) from {STAGING}.STG_GA_LEGACY__EVENTS") == total
+    assert (
+        sql.one(
+            f"select app_id from {STAGING}.STG_SNOWPLOW__EVENTS"
+            f" where event_id = '{sentinel_id}'"
+        )
+        == "sentinel"
+    )
+    assert sql.one(f"select count(*) from {STAGING}.STG_SNOWPLOW__EVENTS") == (
+        plan.events + 1
+    )
+    assert (
+        sql.one(f"select count(*) from {INTERMEDIATE}.INT_SNOWPLOW_EXECUTIONS_GROUPED")
+        == executions_before + 1
+    )
+    assert (
+        sql.one(
+            f"select count(*) from {MARTS}.FCT_CLI_EXECUTIONS"
+            " where event_type = 'unstructured' and status = 'aborted'"
+        )
+        == plan.aborted + 1
+    )
+
+
+def _new_batch(
+    rows: list[dict[str, str | None]], plan: snowplow.Plan
+) -> list[dict[str, str | None]]:
+    """tests/transform's second batch: one killed execution, one re-delivery."""
+    template = min(
+        (
+            row
+            for row in rows
+            if "cli_event" in (row["unstruct_event"] or "")
+            and plan.late_project_uuid in (row["contexts"] or "")
+        ),
+        key=lambda row: row["event_id"] or "",
+    )
+    again = dict(template)
+    started = dict(template)
+    contexts = json.loads(template["contexts"] or "{}")
+    for context in contexts["data"]:
+        if "context_uuid" in context["data"]:
+            context["data"]["context_uuid"] = "00000000-0000-4000-8000-00000000abcd"
+    started["contexts"] = json.dumps(contexts)
+    started["event_id"] = "00000000-0000-4000-8000-00000000beef"
+    started["unstruct_event"] = json.dumps(
+        {
+            "schema": snowplow.UNSTRUCT_SCHEMA,
+            "data": {
+                "schema": "iglu:com.meltano/cli_event/jsonschema/1-0-1",
+                "data": {"event": "started"},
+            },
+        }
+    )
+    started["derived_tstamp"] = "2022-09-01 12:00:00.000"
+    return [again, started]
