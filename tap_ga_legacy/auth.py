@@ -117,7 +117,8 @@ def build_credentials(config: dict[str, Any]) -> google.auth.credentials.Credent
         msg = (
             "No credentials: set credentials_json, key_file_location or"
             " oauth_credentials, or provide Application Default Credentials"
-            " (GOOGLE_APPLICATION_CREDENTIALS)."
+            " (GOOGLE_APPLICATION_CREDENTIALS); or set api_endpoint to use the GA"
+            " emulator."
         )
         raise CredentialsError(msg) from None
     return credentials

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -59,6 +60,8 @@ UA_HOST = "https://analyticsreporting.googleapis.com"
 QUOTA_WARNING_SHARE = 0.1
 
 Row = tuple[str, str, str, str, str, str]
+#: The useful end of a requests connection error: "[Errno 111] Connection refused".
+_SOCKET_ERROR = re.compile(r"(\[Errno -?\d+\] [^'\")]+)")
 T = TypeVar("T")
 
 
@@ -302,8 +305,21 @@ class _JsonOverHttp(ReportClient):
                 headers={"Content-Type": "application/json"},
                 timeout=self.settings.request_timeout,
             )
-        except (requests.Timeout, requests.ConnectionError) as exc:
-            msg = f"{subject}: {type(exc).__name__}: {exc}"
+        except requests.Timeout:
+            msg = (
+                f"{subject}: ReadTimeout: no answer from {self.base_url} within"
+                f" {self.settings.request_timeout:g} s (request_timeout_seconds)"
+            )
+            raise RetriableAPIError(msg) from None
+        except requests.ConnectionError as exc:
+            setting = (
+                " (the api_endpoint setting)" if self.settings.api_endpoint else ""
+            )
+            reason = _SOCKET_ERROR.search(str(exc))
+            msg = (
+                f"{subject}: cannot connect to {self.base_url}{setting}:"
+                f" {reason[1] if reason else type(exc).__name__}"
+            )
             raise RetriableAPIError(msg) from None
         except google.auth.exceptions.RefreshError as exc:
             msg = (

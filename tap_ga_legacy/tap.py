@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import click
 from singer_sdk import Tap
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError
 
-from tap_ga_legacy.auth import check_credentials
+from tap_ga_legacy.auth import CredentialsError, check_credentials
+from tap_ga_legacy.errors import ReportError
 from tap_ga_legacy.settings import CONFIG_SCHEMA, SettingsError, parse_settings
 from tap_ga_legacy.streams import EventsStream
 
@@ -32,6 +34,18 @@ class TapGaLegacy(Tap):
                 "Config validation failed", errors=errors, schema=CONFIG_SCHEMA
             )
         return errors
+
+    def sync_all(self) -> None:
+        """Sync; a failure the tap explains itself ends with that line, exit 1.
+
+        Tracebacks are kept for the unexpected: a report that cannot be pulled
+        or credentials that cannot be used already say what and why.
+        """
+        try:
+            super().sync_all()
+        except (ReportError, CredentialsError) as exc:
+            self.logger.error("%s", exc)  # noqa: TRY400 - the message is the point
+            raise click.exceptions.Exit(1) from None
 
     def discover_streams(self) -> list[EventsStream]:
         """The one stream; discovery makes no API call."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -14,6 +15,11 @@ import pytest
 
 from tap_ga_legacy.emulator.dataset import DatasetConfig, Row, rows_in_range
 from tap_ga_legacy.emulator.server import Emulator
+
+# Application Default Credentials would probe the GCE metadata server, an
+# address outside this machine: tests (and every process they start) never do.
+os.environ["NO_GCE_CHECK"] = "true"
+os.environ["GCE_METADATA_HOST"] = os.environ["GCE_METADATA_IP"] = "127.0.0.1:9"
 
 TAP = str(Path(sys.executable).with_name("tap-ga-legacy"))
 VIEW_ID = "188392047"
@@ -62,6 +68,7 @@ def run_tap(
     *,
     state: dict[str, Any] | None = None,
     args: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
 ) -> TapRun:
     """Run ``tap-ga-legacy`` as a user would, in a subprocess."""
     config_file = tmp_path / "config.json"
@@ -72,7 +79,12 @@ def run_tap(
         state_file.write_text(json.dumps(state))
         command += ["--state", str(state_file)]
     done = subprocess.run(
-        command, capture_output=True, text=True, timeout=300, check=False
+        command,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, **(env or {})},
     )
     return TapRun(done.returncode, done.stdout, done.stderr)
 

@@ -94,3 +94,15 @@ def test_discovery_needs_no_credentials_or_ids(tmp_path) -> None:
     assert stream["tap_stream_id"] == "events"
     assert stream["key_properties"] == ["event_key"]
     assert stream["replication_key"] == "event_date"
+
+
+def test_no_credentials_and_no_endpoint_is_one_clear_line(config, tmp_path):
+    gcloud = tmp_path / "gcloud"  # no gcloud ADC file to fall back on
+    env_config = {k: v for k, v in config.items() if k != "api_endpoint"}
+    os_env = {"CLOUDSDK_CONFIG": str(gcloud), "GOOGLE_APPLICATION_CREDENTIALS": ""}
+    run = run_tap(env_config, tmp_path, env=os_env)
+    assert run.returncode == 1
+    assert "No credentials: set credentials_json" in run.stderr
+    assert "or set api_endpoint to use the GA emulator" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not run.states

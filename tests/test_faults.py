@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections import Counter
 
 import pytest
@@ -139,3 +140,16 @@ def test_quota_left_is_logged(config, tmp_path):
     assert run.returncode == 0, run.stderr
     assert "quota remaining tokensPerDay=" in run.stderr
     assert "quota remaining dailyQuotaTokensRemaining=" in run.stderr
+
+
+def test_unreachable_endpoint_names_the_setting(config, tmp_path):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    endpoint = f"http://127.0.0.1:{closed}"
+    run = run_tap({**config, "api_endpoint": endpoint}, tmp_path)
+    assert run.returncode == 1
+    assert f"cannot connect to {endpoint} (the api_endpoint setting)" in run.stderr
+    assert "gave up after 4 attempts" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not run.states

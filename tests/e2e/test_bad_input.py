@@ -50,11 +50,6 @@ def test_malformed_date_in_the_environment(workspace: Workspace) -> None:
     assert "Traceback" not in result.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tap: a connection error says HTTPConnectionPool(host=..., port=...)"
-    " but does not name the api_endpoint setting (tap_ga_legacy/client.py)",
-)
 def test_unreachable_endpoint(workspace: Workspace) -> None:
     endpoint = f"http://127.0.0.1:{_closed_port()}"
     result = workspace.meltano(*RUN, TAP_GA_LEGACY_API_ENDPOINT=endpoint, **SMALL_RANGE)
