@@ -158,7 +158,7 @@ final as (
         has_ga_events,
         has_snowplow_events,
         (
-            project_id_source = 'random'
+            coalesce(project_id_source = 'random', false)
             or is_ci_only
             or (
                 not has_ga_events

@@ -100,8 +100,22 @@ renamed as (
             when event_name = 'cli_event'
                 then {{ json_get_text('unstruct_json', 'data.data.event') }}
         end as cli_event,
-        {{ json_get_text('project_context', 'project_uuid_source') }}
-            as project_uuid_source,
+        coalesce(
+            {{ json_get_text('project_context', 'project_uuid_source') }},
+            {#- structured events without contexts carry the raw project id
+                in se_label, turned into a UUID the way Meltano 2.x does -#}
+            case
+                when contexts is null and event_name = 'event'
+                    and nullif(trim(se_label), '') is not null
+                    and se_label <> '(not set)'
+                    then
+                        case
+                            when {{ regex_matches('se_label', uuid_pattern()) }}
+                                then 'explicit'
+                            else 'derived'
+                        end
+            end
+        ) as project_uuid_source,
         {{ json_get_text('project_context', 'environment_name_hash') }}
             as environment_name_hash,
         {{ json_get_text('cli_context', 'command') }} as cli_command,
