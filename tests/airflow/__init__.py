@@ -1,0 +1,1 @@
+"""Airflow DAGs generated from the Meltano schedules, run for real."""
