@@ -9,7 +9,6 @@ no state or rows. The GA API emulator runs in-process on a free port.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import time
 from typing import TYPE_CHECKING
@@ -20,11 +19,10 @@ from tap_ga_legacy.emulator.dataset import DatasetConfig
 from tap_ga_legacy.emulator.server import Emulator
 from tests.e2e.meltano_project import (
     MELTANO,
-    PROJECT_FILES,
-    REPO,
     Project,
     Workspace,
     base_env,
+    copy_project,
     has_dbt,
 )
 
@@ -51,15 +49,7 @@ def emulator(e2e_emulator: Emulator) -> Emulator:
 def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """A copy of the Meltano project with its plugins installed (once)."""
     root = tmp_path_factory.mktemp("meltano-project")
-    ignore = shutil.ignore_patterns(
-        "__pycache__", "target", "logs", "dbt_packages", ".meltano", "*.egg-info"
-    )
-    for name in PROJECT_FILES:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name, ignore=ignore)
-        elif source.exists():
-            shutil.copy2(source, root / name)
+    copy_project(root)
     plugins = ["tap-ga-legacy", "target-duckdb", *(["dbt-duckdb"] if has_dbt() else [])]
     started = time.monotonic()
     done = subprocess.run(

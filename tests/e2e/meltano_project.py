@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -54,6 +55,19 @@ FOREIGN_ENV = re.compile(
 )
 #: A log line of `meltano run`: timestamp, level, then the plugin's name.
 LOG_LINE = re.compile(r"^\S+ \[(?P<level>\w+)\s*\] (?P<source>\S+)\s+(?P<text>.*)$")
+
+
+def copy_project(root: Path) -> None:
+    """Copy the project's files (not its build output or plugin venvs) to root."""
+    ignore = shutil.ignore_patterns(
+        "__pycache__", "target", "logs", "dbt_packages", ".meltano", "*.egg-info"
+    )
+    for name in PROJECT_FILES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=ignore)
+        elif source.exists():
+            shutil.copy2(source, root / name)
 
 
 def has_dbt() -> bool:

@@ -33,7 +33,7 @@ import yaml
 
 from tap_ga_legacy.emulator import snowplow
 from tap_ga_legacy.emulator.server import Emulator
-from tests.e2e.meltano_project import MELTANO, PROJECT_FILES, REPO, base_env
+from tests.e2e.meltano_project import MELTANO, REPO, base_env, copy_project
 from tests.transform.conftest import FIRST_RUN, VIEW_ID, tool_venv
 
 if TYPE_CHECKING:
@@ -268,15 +268,7 @@ def project(
 ) -> Project:
     """A copy of the Meltano project: tap-ga-legacy and target-snowflake installed."""
     root = tmp_path_factory.mktemp("meltano-snowflake")
-    ignore = shutil.ignore_patterns(
-        "__pycache__", "target", "logs", "dbt_packages", ".meltano", "*.egg-info"
-    )
-    for name in PROJECT_FILES:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name, ignore=ignore)
-        elif source.exists():
-            shutil.copy2(source, root / name)
+    copy_project(root)
     (root / "environments" / "fakesnow.meltano.yml").write_text(
         yaml.safe_dump(fakesnow_environment(fakesnow.port), sort_keys=False)
     )
