@@ -248,22 +248,4 @@ def _new_batch(
         ),
         key=lambda row: row["event_id"] or "",
     )
-    again = dict(template)
-    started = dict(template)
-    contexts = json.loads(template["contexts"] or "{}")
-    for context in contexts["data"]:
-        if "context_uuid" in context["data"]:
-            context["data"]["context_uuid"] = "00000000-0000-4000-8000-00000000abcd"
-    started["contexts"] = json.dumps(contexts)
-    started["event_id"] = "00000000-0000-4000-8000-00000000beef"
-    started["unstruct_event"] = json.dumps(
-        {
-            "schema": snowplow.UNSTRUCT_SCHEMA,
-            "data": {
-                "schema": "iglu:com.meltano/cli_event/jsonschema/1-0-1",
-                "data": {"event": "started"},
-            },
-        }
-    )
-    started["derived_tstamp"] = "2022-09-01 12:00:00.000"
-    return [again, started]
+    return snowplow.later_batch(template)

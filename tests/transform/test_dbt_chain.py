@@ -230,23 +230,4 @@ def _new_snowplow_batch(house: Warehouse) -> list[dict[str, str | None]]:
         )
         names = [d[0] for d in cursor.description]
         template = dict(zip(names, cursor.fetchone(), strict=True))
-    again = dict(template)
-    started = dict(template)
-    old_context = json.loads(template["contexts"])
-    context_uuid = "00000000-0000-4000-8000-00000000abcd"
-    for context in old_context["data"]:
-        if "context_uuid" in context["data"]:
-            context["data"]["context_uuid"] = context_uuid
-    started["contexts"] = json.dumps(old_context)
-    started["event_id"] = "00000000-0000-4000-8000-00000000beef"
-    started["unstruct_event"] = json.dumps(
-        {
-            "schema": snowplow.UNSTRUCT_SCHEMA,
-            "data": {
-                "schema": "iglu:com.meltano/cli_event/jsonschema/1-0-1",
-                "data": {"event": "started"},
-            },
-        }
-    )
-    started["derived_tstamp"] = "2022-09-01 12:00:00.000"
-    return [again, started]
+    return snowplow.later_batch(template)
