@@ -141,3 +141,13 @@ def test_missing_rows_are_detected(config, emulator, tmp_path, api):
     assert run.returncode != 0
     assert "GA announced rowCount" in run.stderr
     assert f"{api}:" not in "".join(run.bookmarks()), "no bookmark for that window"
+
+
+def test_row_count_changing_between_pages_stops_the_run(config, emulator, tmp_path):
+    emulator.add_fault(kind="row_count_changed", api="ga4", after=1)
+    run = run_tap({**config, "view_ids": [], "page_size": 50}, tmp_path)
+    assert run.returncode == 1
+    first_window = len(expected_rows(PROPERTY_ID, START, START + dt.timedelta(days=2)))
+    changed = f"rowCount changed from {first_window} to {first_window + 1} while paging"
+    assert changed in run.stderr
+    assert not run.states, "the window was not finished: no bookmark"

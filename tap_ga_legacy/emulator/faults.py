@@ -28,7 +28,15 @@ ERRORS: dict[int, tuple[str, str]] = {
 }
 
 #: What a fault does to a response that would otherwise succeed.
-KINDS = ("error", "slow", "sampled", "not_golden", "other_row", "drop_rows")
+KINDS = (
+    "error",
+    "slow",
+    "sampled",
+    "not_golden",
+    "other_row",
+    "drop_rows",
+    "row_count_changed",
+)
 
 
 @dataclass
