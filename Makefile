@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 
-.PHONY: install test lint format demo bench bench-dbt clean
+.PHONY: install test lint lint-sql format demo bench bench-dbt clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,23 @@ install: $(VENV)/.synced
 test: install
 	$(BIN)/pytest
 
-lint: install
+lint: install lint-sql
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# sqlfluff renders the models with dbt, so it needs dbt and the adapter: a tool
+# venv of its own, pinned like the dbt-duckdb utility.
+SQLFLUFF_VENV := .cache/venvs/sqlfluff
+$(SQLFLUFF_VENV)/bin/sqlfluff: $(BIN)/uv
+	$(BIN)/uv venv --quiet --python $(BIN)/python $(SQLFLUFF_VENV)
+	$(BIN)/uv pip install --quiet --python $(SQLFLUFF_VENV)/bin/python \
+		"sqlfluff==3.5.0" "sqlfluff-templater-dbt==3.5.0" \
+		"dbt-core~=1.11.0" "dbt-duckdb~=1.10.0" "duckdb==1.4.4"
+
+lint-sql: $(SQLFLUFF_VENV)/bin/sqlfluff
+	mkdir -p output
+	DBT_DUCKDB_PATH=output/sqlfluff.duckdb $(SQLFLUFF_VENV)/bin/sqlfluff lint \
+		transform/models transform/data-tests
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -82,10 +82,10 @@ compared as (
     from raw_counts
     left join modelled
         on raw_counts.event_date = modelled.event_date
-        and raw_counts.command_category = modelled.command_category
+            and raw_counts.command_category = modelled.command_category
     left join set_aside
         on raw_counts.event_date = set_aside.event_date
-        and raw_counts.command_category = set_aside.command_category
+            and raw_counts.command_category = set_aside.command_category
 
 )
 

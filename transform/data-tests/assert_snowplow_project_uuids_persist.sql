@@ -40,7 +40,9 @@ executions as (
 
 lost_projects as (
 
-    select raw_projects.project_id as lost_id, 'project' as kind
+    select
+        raw_projects.project_id as lost_id,
+        'project' as kind
     from raw_projects
     left join projects
         on raw_projects.project_id = projects.project_id
@@ -51,7 +53,9 @@ lost_projects as (
 
 lost_executions as (
 
-    select events.context_uuid as lost_id, 'execution' as kind
+    select
+        events.context_uuid as lost_id,
+        'execution' as kind
     from events
     left join executions
         on events.context_uuid = executions.execution_id

@@ -88,7 +88,7 @@ weekly as (
     from snowplow_weekly
     full outer join ga_weekly
         on snowplow_weekly.project_id = ga_weekly.project_id
-        and snowplow_weekly.week_start = ga_weekly.week_start
+            and snowplow_weekly.week_start = ga_weekly.week_start
 
 ),
 

@@ -131,7 +131,8 @@ renamed as (
 
         -- numerics
         cast(
-            {{ json_get_text('unstruct_json', 'data.data.exit_code') }} as integer
+            {{ json_get_text('unstruct_json', 'data.data.exit_code') }}
+            as integer
         ) as exit_code,
         cast(
             {{ json_get_text(
