@@ -1,6 +1,6 @@
 """Report clients: one date window of one property or view, page by page.
 
-All three clients yield ``Page`` objects whose rows are plain tuples
+All three clients yield pages as lists of plain tuples
 ``(date, category, action, label, project_dimension, count)`` of strings, so
 the stream does the same cheap work whatever the API. Only one page is held in
 memory at a time.
@@ -63,14 +63,6 @@ Row = tuple[str, str, str, str, str, str]
 #: The useful end of a requests connection error: "[Errno 111] Connection refused".
 _SOCKET_ERROR = re.compile(r"(\[Errno -?\d+\] [^'\")]+)")
 T = TypeVar("T")
-
-
-@dataclass(slots=True)
-class Page:
-    """One response's rows and the total GA announced for the whole window."""
-
-    rows: list[Row]
-    row_count: int
 
 
 # --- GA4 Data API: RunReportResponse, as much of it as the tap reads ----------
@@ -190,7 +182,9 @@ class ReportClient:
         """How messages name one window of one property."""
         return f"{self.noun} {property_id} ({start}..{end})"
 
-    def pages(self, property_id: str, start: dt.date, end: dt.date) -> Iterator[Page]:
+    def pages(
+        self, property_id: str, start: dt.date, end: dt.date
+    ) -> Iterator[list[Row]]:
         """Every page of the report for one window (implemented per API)."""
         raise NotImplementedError
 
@@ -415,7 +409,9 @@ class _Ga4Client(ReportClient):
     ) -> _Ga4Answer:
         raise NotImplementedError
 
-    def pages(self, property_id: str, start: dt.date, end: dt.date) -> Iterator[Page]:
+    def pages(
+        self, property_id: str, start: dt.date, end: dt.date
+    ) -> Iterator[list[Row]]:
         """Every page of one window; checks the rows add up to rowCount."""
         subject = self.subject(property_id, start, end)
         offset, expected = 0, 0
@@ -442,7 +438,7 @@ class _Ga4Client(ReportClient):
                 raise IncompleteReportError(msg)
             self._log_quota(subject, answer.quota)
             offset += len(answer.rows)
-            yield Page(answer.rows, expected)
+            yield answer.rows
             if offset >= expected or not answer.rows:
                 break
         self._check_total(subject, offset, expected)
@@ -593,7 +589,9 @@ class UaClient(_JsonOverHttp):
             body["useResourceQuotas"] = True
         return msgspec.json.encode(body)
 
-    def pages(self, property_id: str, start: dt.date, end: dt.date) -> Iterator[Page]:
+    def pages(
+        self, property_id: str, start: dt.date, end: dt.date
+    ) -> Iterator[list[Row]]:
         """Every page of one window; checks the rows add up to rowCount."""
         subject = self.subject(property_id, start, end)
         url = f"{self.base_url}/v4/reports:batchGet"
@@ -642,7 +640,7 @@ class UaClient(_JsonOverHttp):
                 for d in (r.dimensions,)
             ]
             received += len(rows)
-            yield Page(rows, expected)
+            yield rows
             token = report.nextPageToken
             # A token with an empty page, or beyond rowCount, would loop forever.
             if not token or not rows or received >= expected:

@@ -175,9 +175,9 @@ class EventsStream(FastRecordsMixin, Stream):
         totals: Counter[str] = Counter()
         for first, last in windows(start, end, self.settings.window_days):
             tally: Counter[str] = Counter()
-            for page in client.pages(property_id, first, last):
+            for rows in client.pages(property_id, first, last):
                 self.set_time_extracted(dt.datetime.now(dt.UTC))
-                yield from self._records(context, first, last, page.rows, tally)
+                yield from self._records(context, first, last, rows, tally)
             # Every row of the window has been written: it is safe to say so.
             done = last.isoformat()
             state["replication_key"] = self.replication_key
