@@ -28,50 +28,12 @@ import time
 from pathlib import Path
 
 import duckdb
+from tool_venvs import CACHE, DBT_DUCKDB, DUCKDB_PROFILE, tool_venv
 
 from tap_ga_legacy.emulator import dataset, snowplow
 from tap_ga_legacy.rekey import resolve_project_id
 
 ROOT = Path(__file__).resolve().parents[1]
-CACHE = ROOT / ".cache"
-DBT = ("dbt-core~=1.11.0", "dbt-duckdb~=1.10.0", "duckdb==1.4.4")
-PROFILE = """\
-meltano_telemetry:
-  target: dev
-  outputs:
-    dev:
-      type: duckdb
-      path: "{{ env_var('DBT_DUCKDB_PATH') }}"
-      schema: analytics
-      threads: 2
-"""
-
-
-def tool_venv(name: str, requirements: tuple[str, ...]) -> Path:
-    """Same cache as tests/transform/conftest.py: .cache/venvs/<name>-<key>."""
-    key = hashlib.sha256("\n".join((sys.version, *requirements)).encode()).hexdigest()
-    venv = CACHE / "venvs" / f"{name}-{key[:12]}"
-    if not (venv / ".installed").exists():
-        CACHE.mkdir(exist_ok=True)
-        (CACHE / ".gitignore").write_text("*\n")
-        uv = Path(sys.executable).parent / "uv"
-        subprocess.run(
-            [uv, "venv", "-q", "--clear", "--python", sys.executable, venv], check=True
-        )
-        subprocess.run(
-            [
-                uv,
-                "pip",
-                "install",
-                "-q",
-                "--python",
-                venv / "bin" / "python",
-                *requirements,
-            ],
-            check=True,
-        )
-        (venv / ".installed").touch()
-    return venv
 
 
 def load_ga(
@@ -210,11 +172,11 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="keep the work files here")
     args = parser.parse_args()
 
-    bin_dir = tool_venv("dbt", DBT) / "bin"
+    bin_dir = tool_venv("dbt", DBT_DUCKDB) / "bin"
     tsv, plan = snowplow_tsv(args.executions_per_day)
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="bench-dbt-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    (workdir / "profiles.yml").write_text(PROFILE)
+    (workdir / "profiles.yml").write_text(DUCKDB_PROFILE)
     database = workdir / "warehouse.duckdb"
     database.unlink(missing_ok=True)
 

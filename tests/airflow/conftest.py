@@ -20,19 +20,18 @@ from typing import TYPE_CHECKING
 import pytest
 import yaml
 
+from scripts.tool_venvs import tool_venv
 from tests.e2e import conftest as e2e
 from tests.e2e.meltano_project import MELTANO, REPO, Project, Result, Workspace
-from tests.transform.conftest import tool_venv
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from tap_ga_legacy.emulator.server import Emulator
 
-# The end-to-end tests' fixtures, shared rather than copied: the installed
-# project and the in-process emulator.
+# The end-to-end tests' installed project, shared rather than copied; the
+# emulator is tests/conftest.py's session fixture.
 project = e2e.project
-e2e_emulator = e2e.e2e_emulator
 
 PLUGIN_FILE = REPO / "orchestrate" / "airflow.meltano.yml"
 DAGS_FOLDER = "orchestrate/airflow/dags"
@@ -86,11 +85,11 @@ class AirflowWorkspace:
 def airflow(
     airflow_project: Project,
     airflow_venv: Path,
-    e2e_emulator: Emulator,
+    emulator_session: Emulator,
     tmp_path: Path,
 ) -> AirflowWorkspace:
     """A fresh workspace and Airflow metadata database, pointed at the emulator."""
-    workspace = Workspace(airflow_project, tmp_path, e2e_emulator.url)
+    workspace = Workspace(airflow_project, tmp_path, emulator_session.url)
     # Nothing from the caller's Airflow (AIRFLOW_HOME, AIRFLOW__*) or DAG settings.
     for name in list(workspace.env):
         if name.startswith("AIRFLOW"):

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tap_ga_legacy.emulator.dataset import DatasetConfig
 from tap_ga_legacy.emulator.server import Emulator
 from tests.e2e.meltano_project import (
     MELTANO,
@@ -28,21 +27,6 @@ from tests.e2e.meltano_project import (
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-
-@pytest.fixture(scope="session")
-def e2e_emulator() -> Emulator:
-    """The GA API emulator with the default data set, on a free port."""
-    with Emulator(DatasetConfig()) as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def emulator(e2e_emulator: Emulator) -> Emulator:
-    """The shared emulator with an empty request log and no pending fault."""
-    e2e_emulator.state.requests.clear()
-    e2e_emulator.state.faults.clear()
-    return e2e_emulator
 
 
 @pytest.fixture(scope="session")

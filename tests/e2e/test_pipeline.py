@@ -42,10 +42,14 @@ def test_the_daily_range_is_the_dev_environments() -> None:
 
 @pytest.fixture(scope="module")
 def daily(
-    project: Project, e2e_emulator: Emulator, tmp_path_factory: pytest.TempPathFactory
+    project: Project,
+    emulator_session: Emulator,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, Any]:
     """One run of the daily job `ga-legacy-el`, and what it left behind."""
-    workspace = Workspace(project, tmp_path_factory.mktemp("daily"), e2e_emulator.url)
+    workspace = Workspace(
+        project, tmp_path_factory.mktemp("daily"), emulator_session.url
+    )
     if has_dbt():
         workspace.load_snowplow_sample()
         job = ("ga-legacy-el",)

@@ -8,7 +8,6 @@ on the pinned requirements) and reused by later runs.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import subprocess
@@ -17,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
+from scripts.tool_venvs import DBT_DUCKDB, DUCKDB_PROFILE, tool_venv
 from tap_ga_legacy.emulator import snowplow
 from tap_ga_legacy.emulator.server import Emulator
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSFORM = ROOT / "transform"
 BIN = Path(sys.executable).parent
-CACHE = ROOT / ".cache"
 
 #: Pinned like the Meltano plugins: one duckdb version for every file reader,
 #: and the same target-duckdb wrapper Meltano installs (load/loaders.meltano.yml).
@@ -32,38 +31,11 @@ TARGET_DUCKDB = (
     "duckdb==1.4.4",
     str(ROOT / "load" / "target-duckdb-patched"),
 )
-DBT = ("dbt-core~=1.11.0", "dbt-duckdb~=1.10.0", "duckdb==1.4.4")
 
 VIEW_ID = "188392047"
 #: The tap's first run, then a second one that re-pulls two days (upserts).
 FIRST_RUN = ("2022-03-01", "2022-05-31")
 SECOND_RUN = ("2022-05-30", "2022-06-03")
-
-
-def tool_venv(name: str, requirements: tuple[str, ...]) -> Path:
-    """A virtualenv with ``requirements``, created once and cached."""
-    key = hashlib.sha256("\n".join((sys.version, *requirements)).encode()).hexdigest()[
-        :12
-    ]
-    venv = CACHE / "venvs" / f"{name}-{key}"
-    marker = venv / ".installed"
-    if marker.exists():
-        return venv
-    CACHE.mkdir(exist_ok=True)
-    # Keeps the cache out of git without touching the project's .gitignore.
-    (CACHE / ".gitignore").write_text("*\n")
-    uv = BIN / "uv"
-    subprocess.run(
-        [uv, "venv", "--quiet", "--clear", "--python", sys.executable, venv],
-        check=True,
-    )
-    subprocess.run(
-        [uv, "pip", "install", "--quiet", "--python", venv / "bin" / "python",
-         *requirements],
-        check=True,
-    )  # fmt: skip
-    marker.touch()
-    return venv
 
 
 @dataclasses.dataclass
@@ -141,28 +113,16 @@ class Warehouse:
         return result
 
 
-PROFILE = """\
-meltano_telemetry:
-  target: dev
-  outputs:
-    dev:
-      type: duckdb
-      path: "{{ env_var('DBT_DUCKDB_PATH') }}"
-      schema: analytics
-      threads: 2
-"""
-
-
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     """GA rows through the real tap and target, the Snowplow sample, no dbt yet."""
     workdir = tmp_path_factory.mktemp("transform")
-    (workdir / "profiles.yml").write_text(PROFILE)
+    (workdir / "profiles.yml").write_text(DUCKDB_PROFILE)
     rows, plan = snowplow.generate()
     house = Warehouse(
         path=workdir / "warehouse.duckdb",
         workdir=workdir,
-        dbt_bin=tool_venv("dbt", DBT) / "bin" / "dbt",
+        dbt_bin=tool_venv("dbt", DBT_DUCKDB) / "bin" / "dbt",
         target_bin=tool_venv("target-duckdb", TARGET_DUCKDB)
         / "bin"
         / "target-duckdb-patched",

@@ -1,0 +1,54 @@
+"""Cached virtualenvs for tools that are not dependencies of the tap.
+
+dbt, target-duckdb, fakesnow and Airflow each live in a venv of their own under
+``.cache/venvs/<name>-<hash of the pinned requirements>``, created once with the
+project's uv and reused by later runs. Shared by the test fixtures and
+scripts/bench_dbt.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / ".cache"
+#: Pinned like the dbt-duckdb utility: one duckdb version for every file reader.
+DBT_DUCKDB = ("dbt-core~=1.11.0", "dbt-duckdb~=1.10.0", "duckdb==1.4.4")
+#: A dbt profile for a DuckDB file named by DBT_DUCKDB_PATH.
+DUCKDB_PROFILE = """\
+meltano_telemetry:
+  target: dev
+  outputs:
+    dev:
+      type: duckdb
+      path: "{{ env_var('DBT_DUCKDB_PATH') }}"
+      schema: analytics
+      threads: 2
+"""
+
+
+def tool_venv(name: str, requirements: tuple[str, ...]) -> Path:
+    """A virtualenv with ``requirements``, created once and cached."""
+    key = hashlib.sha256("\n".join((sys.version, *requirements)).encode())
+    venv = CACHE / "venvs" / f"{name}-{key.hexdigest()[:12]}"
+    marker = venv / ".installed"
+    if marker.exists():
+        return venv
+    CACHE.mkdir(exist_ok=True)
+    # Keeps the cache out of git whatever the project's .gitignore says.
+    (CACHE / ".gitignore").write_text("*\n")
+    uv = Path(sys.executable).parent / "uv"
+    subprocess.run(
+        [uv, "venv", "--quiet", "--clear", "--python", sys.executable, venv],
+        check=True,
+    )
+    python = venv / "bin" / "python"
+    subprocess.run(
+        [uv, "pip", "install", "--quiet", "--python", python, *requirements],
+        check=True,
+    )
+    marker.touch()
+    return venv
