@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 
-.PHONY: install test lint lint-sql format demo bench bench-dbt clean
+.PHONY: install test test-fast lint lint-sql format demo bench bench-dbt clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ install: $(VENV)/.synced
 
 test: install
 	$(BIN)/pytest
+
+# The tap and the emulator alone: no Meltano, dbt, Snowflake or Airflow.
+test-fast: install
+	$(BIN)/pytest -m "tap or emulator"
 
 lint: install lint-sql
 	$(BIN)/ruff check .

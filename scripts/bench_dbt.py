@@ -6,7 +6,7 @@ Not a test. Generates the raw tables straight into a DuckDB file (no tap):
   0.8.0 writes them (varchar dates, hugeint counts, _sdc_* columns, the tap's
   event_key and project_id rules), for the GA emulator's projects;
 * ``snowplow.events``: ~1,000,000 enriched events from
-  ``tap_ga_legacy.emulator.snowplow`` (the TSV is cached under .cache/bench/).
+  ``snowplow_sample`` (the TSV is cached under .cache/bench/).
 
 Then times a full ``dbt build`` (models, data tests, unit tests), adds a small
 batch to both sources and times the incremental re-run. Goal: full build under
@@ -30,7 +30,8 @@ from pathlib import Path
 import duckdb
 from tool_venvs import CACHE, DBT_DUCKDB, DUCKDB_PROFILE, tool_venv
 
-from tap_ga_legacy.emulator import dataset, snowplow
+import snowplow_sample as snowplow
+from ga_emulator import dataset
 from tap_ga_legacy.rekey import resolve_project_id
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -81,7 +81,7 @@ sys.exit(0 if found else 1)
 PY
 then
     echo "demo: loading the Snowplow sample into $WAREHOUSE (snowplow.events)"
-    run_logged "$OUT/snowplow.log" "$BIN/python" -m tap_ga_legacy.emulator.snowplow \
+    run_logged "$OUT/snowplow.log" "$BIN/python" -m snowplow_sample \
         --database "$WAREHOUSE"
 fi
 

@@ -39,6 +39,14 @@ def derive_project_uuid(project_id: str) -> str:
     return str(uuid.UUID(hashlib.sha256(project_id.encode()).hexdigest()[::2]))
 
 
+def meltano_project_uuid(project_id: str) -> str:
+    """The project_uuid Meltano >= 2.0 sends for a project_id.
+
+    The id itself in canonical form when it is a UUID, else the derived UUID.
+    """
+    return _as_uuid(project_id) or derive_project_uuid(project_id)
+
+
 def _usable(value: str) -> bool:
     return bool(value) and value not in {NOT_SET, OTHER}
 

@@ -12,9 +12,9 @@ from singer_sdk import typing as th
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_ga_legacy.auth import build_credentials, describe
-from tap_ga_legacy.client import ReportClient, make_clients
 from tap_ga_legacy.errors import ReportError
 from tap_ga_legacy.fast_path import FastRecordsMixin
+from tap_ga_legacy.ga4 import Ga4GrpcClient, Ga4RestClient
 from tap_ga_legacy.rekey import (
     MISSING,
     OTHER,
@@ -23,9 +23,12 @@ from tap_ga_legacy.rekey import (
     resolve_project_id,
 )
 from tap_ga_legacy.settings import Settings, parse_settings
+from tap_ga_legacy.ua import UaClient
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
+
+    from tap_ga_legacy.client import ReportClient
 
 
 def plan_range(
@@ -132,10 +135,16 @@ class EventsStream(FastRecordsMixin, Stream):
     @cached_property
     def clients(self) -> dict[str, ReportClient]:
         """One report client per API in use, built on first use."""
+        settings = self.settings
         credentials = build_credentials(dict(self.config))
-        return make_clients(
-            self.settings, credentials, describe(credentials), self.logger
-        )
+        args = (settings, credentials, describe(credentials), self.logger)
+        clients: dict[str, ReportClient] = {}
+        if settings.property_ids:
+            ga4 = Ga4GrpcClient if settings.transport == "grpc" else Ga4RestClient
+            clients["ga4"] = ga4(*args)
+        if settings.view_ids:
+            clients["ua"] = UaClient(*args)
+        return clients
 
     @property
     def partitions(self) -> list[dict[str, Any]]:

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from tap_ga_legacy.emulator.dataset import DatasetConfig, Row, rows_in_range
-from tap_ga_legacy.emulator.server import Emulator
+from ga_emulator.dataset import DatasetConfig, Row, rows_in_range
+from ga_emulator.server import Emulator
 
 # Application Default Credentials would probe the GCE metadata server, an
 # address outside this machine: tests (and every process they start) never do.
@@ -28,6 +28,20 @@ DATASET = DatasetConfig()
 #: A week with a weekend and an outage day (2021-03-05: no data at all) in it.
 START, END = dt.date(2021, 3, 4), dt.date(2021, 3, 10)
 OUTAGE_DAY = dt.date(2021, 3, 5)
+
+
+#: Each folder of tests/ is a marker, so a run can pick what it tests:
+#: ``pytest -m "tap or emulator"`` is ``make test-fast``.
+SUITES = ("tap", "emulator", "e2e", "transform", "snowflake", "airflow")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test with the folder it lives in (see SUITES)."""
+    root = Path(__file__).parent
+    for item in items:
+        suite = item.path.relative_to(root).parts[0]
+        if suite in SUITES:
+            item.add_marker(getattr(pytest.mark, suite))
 
 
 @dataclass

@@ -27,7 +27,7 @@ from tests.e2e.meltano_project import MELTANO, REPO, Project, Result, Workspace
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from tap_ga_legacy.emulator.server import Emulator
+    from ga_emulator.server import Emulator
 
 # The end-to-end tests' installed project, shared rather than copied; the
 # emulator is tests/conftest.py's session fixture.

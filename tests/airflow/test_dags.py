@@ -13,7 +13,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING
 
-from tap_ga_legacy.emulator.dataset import DatasetConfig, rows_in_range
+from ga_emulator.dataset import DatasetConfig, rows_in_range
 from tests.airflow.conftest import parse_json
 from tests.e2e.meltano_project import DAILY_STATE_ID, PROPERTY_ID, VIEW_ID, has_dbt
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tap_ga_legacy.emulator.server import Emulator
+from ga_emulator.server import Emulator
 from tests.e2e.meltano_project import (
     MELTANO,
     Project,

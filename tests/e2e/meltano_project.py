@@ -26,7 +26,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from tap_ga_legacy.emulator.dataset import DatasetConfig, rows_in_range
+from ga_emulator.dataset import DatasetConfig, rows_in_range
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -246,7 +246,7 @@ class Workspace:
         self.run(
             sys.executable,
             "-m",
-            "tap_ga_legacy.emulator.snowplow",
+            "snowplow_sample",
             "--database",
             str(self.warehouse),
         ).check()

@@ -25,7 +25,7 @@ from tests.e2e.meltano_project import (
 )
 
 if TYPE_CHECKING:
-    from tap_ga_legacy.emulator.server import Emulator
+    from ga_emulator.server import Emulator
 
 #: The daily job runs on the dev environment's own range (no override): the
 #: blended dbt models expect GA coverage like the demo's.

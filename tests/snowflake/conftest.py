@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
+import snowplow_sample as snowplow
+from ga_emulator.server import Emulator
 from scripts.tool_venvs import tool_venv
-from tap_ga_legacy.emulator import snowplow
-from tap_ga_legacy.emulator.server import Emulator
 from tests.e2e.meltano_project import MELTANO, REPO, base_env, copy_project
 from tests.transform.conftest import FIRST_RUN, VIEW_ID
 

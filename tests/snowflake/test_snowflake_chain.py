@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from tap_ga_legacy.emulator import snowplow
-from tap_ga_legacy.emulator.dataset import DatasetConfig, rows_in_range
+import snowplow_sample as snowplow
+from ga_emulator.dataset import DatasetConfig, rows_in_range
+from tests.snowplow_batches import later_batch
 from tests.transform.conftest import FIRST_RUN, SECOND_RUN, VIEW_ID
 
 from .conftest import (
@@ -248,4 +249,4 @@ def _new_batch(
         ),
         key=lambda row: row["event_id"] or "",
     )
-    return snowplow.later_batch(template)
+    return later_batch(template)

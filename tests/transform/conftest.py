@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+import snowplow_sample as snowplow
+from ga_emulator.server import Emulator
 from scripts.tool_venvs import DBT_DUCKDB, DUCKDB_PROFILE, tool_venv
-from tap_ga_legacy.emulator import snowplow
-from tap_ga_legacy.emulator.server import Emulator
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSFORM = ROOT / "transform"

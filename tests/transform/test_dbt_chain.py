@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from tap_ga_legacy.emulator import snowplow
-from tap_ga_legacy.emulator.dataset import DatasetConfig, rows_in_range
-from tap_ga_legacy.emulator.server import Emulator
+import snowplow_sample as snowplow
+from ga_emulator.dataset import DatasetConfig, rows_in_range
+from ga_emulator.server import Emulator
+from tests.snowplow_batches import later_batch
 
 from .conftest import FIRST_RUN, SECOND_RUN, VIEW_ID
 
@@ -230,4 +231,4 @@ def _new_snowplow_batch(house: Warehouse) -> list[dict[str, str | None]]:
         )
         names = [d[0] for d in cursor.description]
         template = dict(zip(names, cursor.fetchone(), strict=True))
-    return snowplow.later_batch(template)
+    return later_batch(template)

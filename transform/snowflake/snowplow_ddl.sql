@@ -1,5 +1,5 @@
 -- Production Snowflake objects for the Snowplow enriched events (documentation
--- kept true: the column list is tap_ga_legacy.emulator.snowplow.COLUMNS, which
+-- kept true: the column list is snowplow_sample.COLUMNS, which
 -- the local generator and the dbt source `snowplow.events` use too).
 --
 -- The SnowcatCloud collector writes enriched TSV files to S3; an auto-ingest

@@ -11,8 +11,8 @@ import sys
 import threading
 from pathlib import Path
 
-from tap_ga_legacy.emulator.dataset import DatasetConfig
-from tap_ga_legacy.emulator.server import Emulator
+from ga_emulator.dataset import DatasetConfig
+from ga_emulator.server import Emulator
 
 
 def _parser() -> argparse.ArgumentParser:

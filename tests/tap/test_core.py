@@ -6,7 +6,7 @@ import atexit
 
 from singer_sdk.testing import SuiteConfig, get_tap_test_class
 
-from tap_ga_legacy.emulator.server import Emulator
+from ga_emulator.server import Emulator
 from tap_ga_legacy.tap import TapGaLegacy
 from tests.conftest import DATASET, END, PROPERTY_ID, START, VIEW_ID
 

@@ -23,7 +23,7 @@ from google.auth.credentials import AnonymousCredentials
 from google.protobuf import json_format
 from googleapiclient.discovery import build
 
-from tap_ga_legacy.client import ga4_request
+from tap_ga_legacy.ga4 import ga4_request
 from tap_ga_legacy.settings import GA4_DEFAULT_FIELDS, UA_DEFAULT_FIELDS
 from tests.conftest import END, PROPERTY_ID, START, VIEW_ID, expected_rows, run_tap
 

@@ -8,7 +8,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tap_ga_legacy.emulator.server import REVOKED_REFRESH_TOKEN
+from ga_emulator.server import REVOKED_REFRESH_TOKEN
 from tests.conftest import PROPERTY_ID, VIEW_ID, expected_rows, run_tap
 
 ROWS = len(expected_rows(PROPERTY_ID)) + len(expected_rows(VIEW_ID))

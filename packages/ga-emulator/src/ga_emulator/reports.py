@@ -13,8 +13,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from tap_ga_legacy.emulator.dataset import DatasetConfig, Row, rows_in_range
-from tap_ga_legacy.emulator.faults import ERRORS, Fault
+from ga_emulator.dataset import DatasetConfig, Row, rows_in_range
+from ga_emulator.faults import ERRORS, Fault
 
 #: API field name -> attribute of ``Row``. Unknown names are rejected as GA does.
 GA4_DIMENSIONS = {

@@ -40,9 +40,9 @@ import msgspec
 from google.analytics.data_v1beta.types import RunReportRequest, RunReportResponse
 from google.protobuf import json_format
 
-from tap_ga_legacy.emulator.dataset import DatasetConfig
-from tap_ga_legacy.emulator.faults import ERRORS, Fault, FaultBook
-from tap_ga_legacy.emulator.reports import ApiError, QuotaMeter, batch_get, run_report
+from ga_emulator.dataset import DatasetConfig
+from ga_emulator.faults import ERRORS, Fault, FaultBook
+from ga_emulator.reports import ApiError, QuotaMeter, batch_get, run_report
 
 log = logging.getLogger("ga-emulator")
 

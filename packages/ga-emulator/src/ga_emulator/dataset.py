@@ -137,18 +137,20 @@ class Row:
     count: int
 
 
-def _sha256(text: str) -> str:
+def sha256_hex(text: str) -> str:
+    """SHA-256 hex digest, as Meltano hashed environment names and the like."""
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _rng(*parts: object) -> random.Random:
+def seeded_rng(*parts: object) -> random.Random:
+    """A random generator seeded by ``parts``: the same draws on every run."""
     return random.Random(":".join(str(p) for p in parts))
 
 
 @functools.lru_cache(maxsize=16)
 def projects(seed: int, count: int) -> tuple[Project, ...]:
     """The projects of a data set, identical for every property and view."""
-    rng = _rng("projects", seed)
+    rng = seeded_rng("projects", seed)
     span = (LAST_GA_DAY - dt.date(2019, 1, 1)).days
     result = []
     for index in range(count):
@@ -185,15 +187,11 @@ def is_outage(config: DatasetConfig, day: dt.date) -> bool:
     return config.outage_every > 0 and day.toordinal() % config.outage_every == 0
 
 
-def rows_for_day(config: DatasetConfig, property_id: str, day: dt.date) -> list[Row]:
-    """Every aggregated row of one day, sorted by (category, action, label, dim1)."""
-    return list(_rows_for_day(config, property_id, day))
-
-
 @functools.lru_cache(maxsize=256)
 def _rows_for_day(
     config: DatasetConfig, property_id: str, day: dt.date
 ) -> tuple[Row, ...]:
+    """Every aggregated row of one day, sorted by (category, action, label, dim1)."""
     if not config.first_day <= day <= config.last_day or is_outage(config, day):
         return ()
     everyone = projects(config.seed, config.projects)
@@ -201,7 +199,7 @@ def _rows_for_day(
         everyone[:5]
     )
     weights = [p.weight for p in active]
-    rng = _rng("day", config.seed, property_id, day.isoformat())
+    rng = seeded_rng("day", config.seed, property_id, day.isoformat())
     target = config.rows_per_day * (6 if day.weekday() < 5 else 4) // 6
     date = day.strftime("%Y%m%d")
     with_env = day >= ENVIRONMENT_SUFFIX_FROM
@@ -271,7 +269,7 @@ def _command(rng: random.Random, project: Project, with_env: bool) -> tuple[str,
         )
     elif command == "state":
         state_id = f"{tap}-to-{target}"
-        action = f"meltano state {rng.choice(('get', 'set'))} {_sha256(state_id)}"
+        action = f"meltano state {rng.choice(('get', 'set'))} {sha256_hex(state_id)}"
     elif command == "discover":
         action = "meltano discover extractors"
     elif command == "test":
@@ -282,7 +280,7 @@ def _command(rng: random.Random, project: Project, with_env: bool) -> tuple[str,
         action = category
     if with_env and project.environments and rng.random() < 0.6:
         env = rng.choice(project.environments)
-        action += f" --environment={_sha256(env)}"
+        action += f" --environment={sha256_hex(env)}"
     return category, action
 
 

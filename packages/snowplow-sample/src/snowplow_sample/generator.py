@@ -5,9 +5,8 @@ Meltano >= 1.97 also sent every GA event to Snowplow as a structured event
 v2.0-2.4 sent unstructured ``iglu:com.meltano/cli_event`` events with
 ``project_context`` and friends, while struct events kept coming (with the
 contexts) until v2.5 removed them. Snowpipe copied the enriched TSV into
-``RAW.SNOWPLOW.EVENTS``: the 131 enriched columns, all VARCHAR, plus
-``uploaded_at``. This module writes that TSV and loads it into a DuckDB table of
-the same shape, for the same projects as ``dataset.projects(seed, count)``.
+``RAW.SNOWPLOW.EVENTS`` (see enriched.py). This module draws those events for
+the same projects as the GA emulator's ``dataset.projects(seed, count)``.
 
 Planted on purpose (counted in ``Plan``, so tests can check known answers):
 
@@ -23,62 +22,26 @@ Planted on purpose (counted in ``Plan``, so tests can check known answers):
 * Snowplow-only projects, some with a random (ephemeral) project uuid, and
   executions from CI.
 
-Usage: ``snowplow-sample --database warehouse.duckdb`` (``main`` below).
+Usage: ``snowplow-sample --database warehouse.duckdb`` (see __main__.py).
 """
 
 from __future__ import annotations
 
-import argparse
-import dataclasses
 import datetime as dt
 import hashlib
 import json
 import random
-import sys
-import tempfile
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tap_ga_legacy.emulator import dataset
+from ga_emulator import dataset
+from ga_emulator.dataset import seeded_rng, sha256_hex
+from snowplow_sample.enriched import COLUMNS
+from tap_ga_legacy.rekey import meltano_project_uuid
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
-
-#: The 131 columns of a Snowplow enriched event, in TSV order.
-COLUMNS = (
-    "app_id", "platform", "etl_tstamp", "collector_tstamp", "dvce_created_tstamp",
-    "event", "event_id", "txn_id", "name_tracker", "v_tracker", "v_collector",
-    "v_etl", "user_id", "user_ipaddress", "user_fingerprint", "domain_userid",
-    "domain_sessionidx", "network_userid", "geo_country", "geo_region", "geo_city",
-    "geo_zipcode", "geo_latitude", "geo_longitude", "geo_region_name", "ip_isp",
-    "ip_organization", "ip_domain", "ip_netspeed", "page_url", "page_title",
-    "page_referrer", "page_urlscheme", "page_urlhost", "page_urlport",
-    "page_urlpath", "page_urlquery", "page_urlfragment", "refr_urlscheme",
-    "refr_urlhost", "refr_urlport", "refr_urlpath", "refr_urlquery",
-    "refr_urlfragment", "refr_medium", "refr_source", "refr_term", "mkt_medium",
-    "mkt_source", "mkt_term", "mkt_content", "mkt_campaign", "contexts",
-    "se_category", "se_action", "se_label", "se_property", "se_value",
-    "unstruct_event", "tr_orderid", "tr_affiliation", "tr_total", "tr_tax",
-    "tr_shipping", "tr_city", "tr_state", "tr_country", "ti_orderid", "ti_sku",
-    "ti_name", "ti_category", "ti_price", "ti_quantity", "pp_xoffset_min",
-    "pp_xoffset_max", "pp_yoffset_min", "pp_yoffset_max", "useragent", "br_name",
-    "br_family", "br_version", "br_type", "br_renderengine", "br_lang",
-    "br_features_pdf", "br_features_flash", "br_features_java",
-    "br_features_director", "br_features_quicktime", "br_features_realplayer",
-    "br_features_windowsmedia", "br_features_gears", "br_features_silverlight",
-    "br_cookies", "br_colordepth", "br_viewwidth", "br_viewheight", "os_name",
-    "os_family", "os_manufacturer", "os_timezone", "dvce_type", "dvce_ismobile",
-    "dvce_screenwidth", "dvce_screenheight", "doc_charset", "doc_width",
-    "doc_height", "tr_currency", "tr_total_base", "tr_tax_base",
-    "tr_shipping_base", "ti_currency", "ti_price_base", "base_currency",
-    "geo_timezone", "mkt_clickid", "mkt_network", "etl_tags", "dvce_sent_tstamp",
-    "refr_domain_userid", "refr_dvce_tstamp", "derived_contexts",
-    "domain_sessionid", "derived_tstamp", "event_vendor", "event_name",
-    "event_format", "event_version", "event_fingerprint", "true_tstamp",
-)  # fmt: skip
-assert len(COLUMNS) == 131
+    from collections.abc import Iterator
 
 #: v1.97.0: every GA event is also a Snowplow struct event (no contexts).
 STRUCT_FROM = dt.date(2022, 3, 1)
@@ -158,24 +121,8 @@ class Plan:
     project_uuids: list[str] = field(default_factory=list)
 
 
-def project_uuid(project_id: str) -> str:
-    """The project_uuid Meltano 2.x puts in project_context for a project_id."""
-    try:
-        return str(uuid.UUID(project_id))
-    except ValueError:
-        return str(uuid.UUID(hashlib.sha256(project_id.encode()).hexdigest()[::2]))
-
-
-def _rng(*parts: object) -> random.Random:
-    return random.Random(":".join(str(p) for p in parts))
-
-
 def _uuid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _ts(moment: dt.datetime) -> str:
@@ -199,7 +146,7 @@ class _Source:
 
 def _sources(config: SnowplowConfig, plan: Plan) -> list[_Source]:
     """Which projects send Snowplow events when; fills the plan's project facts."""
-    rng = _rng("snowplow-projects", config.seed)
+    rng = seeded_rng("snowplow-projects", config.seed)
     ga = dataset.projects(config.seed, config.projects)
     # The late project: a long-lived GA project that stopped in spring 2022 and
     # came back on 2.x weeks later. The overlap project: the busiest project
@@ -222,7 +169,7 @@ def _sources(config: SnowplowConfig, plan: Plan) -> list[_Source]:
 
     for project in ga:
         pid = project.project_id
-        is_uuid = project_uuid(pid).lower() == pid.lower()
+        is_uuid = meltano_project_uuid(pid).lower() == pid.lower()
         source = "explicit" if is_uuid else "derived"
         if project is late:
             first = max(
@@ -230,19 +177,21 @@ def _sources(config: SnowplowConfig, plan: Plan) -> list[_Source]:
             )
             last = first + dt.timedelta(days=90)
             plan.late_project_id = pid
-            plan.late_project_uuid = project_uuid(pid)
+            plan.late_project_uuid = meltano_project_uuid(pid)
             plan.late_last_ga_day = project.last_day.isoformat()
             plan.late_first_snowplow_day = first.isoformat()
-            result.append(_Source(pid, project_uuid(pid), source, first, last, 3, ip()))
+            result.append(
+                _Source(pid, meltano_project_uuid(pid), source, first, last, 3, ip())
+            )
         elif project is overlap:
             first = dataset.LAST_GA_DAY - dt.timedelta(weeks=8)
             plan.overlap_project_id = pid
-            plan.overlap_project_uuid = project_uuid(pid)
+            plan.overlap_project_uuid = meltano_project_uuid(pid)
             plan.overlap_first_snowplow_day = first.isoformat()
             result.append(
                 _Source(
                     pid,
-                    project_uuid(pid),
+                    meltano_project_uuid(pid),
                     source,
                     first,
                     LAST_DAY,
@@ -261,7 +210,7 @@ def _sources(config: SnowplowConfig, plan: Plan) -> list[_Source]:
             if first <= last:
                 result.append(
                     _Source(
-                        pid, project_uuid(pid), source, first, last, 1, ip(),
+                        pid, meltano_project_uuid(pid), source, first, last, 1, ip(),
                         ci=rng.random() < 0.1,
                     )
                 )  # fmt: skip
@@ -390,7 +339,7 @@ class _Writer:
                     "project_uuid": source.project_uuid,
                     "project_uuid_source": source.uuid_source,
                     "client_uuid": _uuid(rng),
-                    "environment_name_hash": _sha256(env) if env else None,
+                    "environment_name_hash": sha256_hex(env) if env else None,
                     "send_anonymous_usage_stats": True,
                     "send_anonymous_usage_stats_source": "default",
                 },
@@ -452,8 +401,8 @@ class _Writer:
                         "context_uuid": context_uuid,
                         "exception": {
                             "type": "RuntimeError",
-                            "str_hash": _sha256("Extractor failed"),
-                            "repr_hash": _sha256("RuntimeError('Extractor failed')"),
+                            "str_hash": sha256_hex("Extractor failed"),
+                            "repr_hash": sha256_hex("RuntimeError('Extractor failed')"),
                             "traceback": [],
                             "cause": None,
                             "context": None,
@@ -514,7 +463,7 @@ def iter_events(
     config = config or SnowplowConfig()
     plan = plan if plan is not None else Plan()
     writer = _Writer(config, plan)
-    dup_rng = _rng("duplicates", config.seed)
+    dup_rng = seeded_rng("duplicates", config.seed)
     for source in _sources(config, plan):
         plan.project_uuids.append(source.project_uuid)
         for row in _project_events(config, writer, source):
@@ -535,7 +484,7 @@ def iter_events(
 def _project_events(
     config: SnowplowConfig, writer: _Writer, source: _Source
 ) -> Iterator[dict[str, str | None]]:
-    rng = _rng("snowplow", config.seed, source.project_uuid)
+    rng = seeded_rng("snowplow", config.seed, source.project_uuid)
     first = max(source.first_day, config.first_day)
     last = min(source.last_day, config.last_day)
     for day in dataset.iter_days(first, last):
@@ -566,163 +515,3 @@ def generate(
     rows = list(iter_events(config, plan))
     rows.sort(key=lambda r: (r["uploaded_at"], r["event_id"]))
     return rows, plan
-
-
-#: The planted later batch: its aborted run and its re-delivered event.
-LATER_RUN_CONTEXT_UUID = "00000000-0000-4000-8000-00000000abcd"
-LATER_RUN_EVENT_ID = "00000000-0000-4000-8000-00000000beef"
-
-
-def later_batch(template: dict[str, str | None]) -> list[dict[str, str | None]]:
-    """A later Snowpipe delivery built from one cli_event row of a project.
-
-    It holds ``template`` again (a re-delivered event_id, to be deduplicated)
-    and a run of the same project that started on 2022-09-01 and never
-    completed (a new context_uuid, to be counted as aborted).
-    """
-    again = dict(template)
-    started = dict(template)
-    contexts = json.loads(template["contexts"] or "{}")
-    for context in contexts["data"]:
-        if "context_uuid" in context["data"]:
-            context["data"]["context_uuid"] = LATER_RUN_CONTEXT_UUID
-    started["contexts"] = json.dumps(contexts)
-    started["event_id"] = LATER_RUN_EVENT_ID
-    started["unstruct_event"] = json.dumps(
-        {
-            "schema": UNSTRUCT_SCHEMA,
-            "data": {
-                "schema": "iglu:com.meltano/cli_event/jsonschema/1-0-1",
-                "data": {"event": "started"},
-            },
-        }
-    )
-    started["derived_tstamp"] = "2022-09-01 12:00:00.000"
-    return [again, started]
-
-
-def write_tsv(rows: Iterable[dict[str, str | None]], path: Path) -> Path:
-    """Write rows as enriched TSV (131 columns, empty = null) + uploaded_at."""
-    with path.open("w", encoding="utf-8") as out:
-        for row in rows:
-            out.write(
-                "\t".join(row.get(c) or "" for c in (*COLUMNS, "uploaded_at")) + "\n"
-            )
-    return path
-
-
-def table_ddl(schema: str = "snowplow", table: str = "events") -> str:
-    """The raw table: 131 VARCHAR columns and uploaded_at, as Snowpipe's."""
-    columns = ",\n    ".join(f"{c} varchar" for c in COLUMNS)
-    return (
-        f"create schema if not exists {schema};\n"
-        f"create table if not exists {schema}.{table} (\n    {columns},\n"
-        "    uploaded_at timestamp default current_timestamp\n)"
-    )
-
-
-def load(
-    database: Path | str,
-    rows: list[dict[str, str | None]],
-    schema: str = "snowplow",
-    table: str = "events",
-    *,
-    replay: bool = False,
-) -> int:
-    """Append rows to ``schema.table`` in a DuckDB file; returns rows loaded.
-
-    Goes through a TSV file and ``read_csv``, as Snowpipe's COPY goes through
-    the enriched TSV files in the stage. ``uploaded_at`` is the load time, as
-    for a backfill re-run of the pipe's COPY today (so source freshness holds);
-    with ``replay`` it is each row's simulated original upload time instead.
-    """
-    with tempfile.TemporaryDirectory() as tmp:
-        path = write_tsv(rows, Path(tmp) / "enriched.tsv")
-        load_tsv(database, path, schema, table, replay=replay)
-    return len(rows)
-
-
-def load_tsv(
-    database: Path | str,
-    path: Path,
-    schema: str = "snowplow",
-    table: str = "events",
-    *,
-    replay: bool = False,
-) -> None:
-    """Append an enriched TSV file (see ``write_tsv``) to ``schema.table``."""
-    import duckdb  # noqa: PLC0415 (a test/dev dependency, not the tap's)
-
-    columns = ", ".join(f"'{c}': 'varchar'" for c in (*COLUMNS, "uploaded_at"))
-    uploaded_at = (
-        "cast(uploaded_at as timestamp)"
-        if replay
-        else "cast(current_timestamp as timestamp)"
-    )
-    with duckdb.connect(str(database)) as con:
-        con.execute(table_ddl(schema, table))
-        con.execute(
-            f"insert into {schema}.{table} select * exclude (uploaded_at),"  # noqa: S608 (names from the CLI, not data)
-            f" {uploaded_at} from read_csv(?, delim='\\t',"
-            f" header=false, quote='', escape='', columns={{{columns}}})",
-            [str(path)],
-        )
-
-
-def _parser() -> argparse.ArgumentParser:
-    defaults = SnowplowConfig()
-    parser = argparse.ArgumentParser(
-        prog="snowplow-sample",
-        description="Write deterministic Snowplow enriched events for the GA"
-        " emulator's projects into snowplow.events of a DuckDB file, or as TSV.",
-    )
-    parser.add_argument("--database", help="DuckDB file to load into")
-    parser.add_argument("--tsv", type=Path, help="also write the enriched TSV here")
-    parser.add_argument("--schema", default="snowplow")
-    parser.add_argument("--table", default="events")
-    parser.add_argument("--seed", type=int, default=defaults.seed)
-    parser.add_argument("--projects", type=int, default=defaults.projects)
-    parser.add_argument(
-        "--executions-per-day", type=float, default=defaults.executions_per_day
-    )
-    parser.add_argument(
-        "--first-day", type=dt.date.fromisoformat, default=defaults.first_day
-    )
-    parser.add_argument(
-        "--last-day", type=dt.date.fromisoformat, default=defaults.last_day
-    )
-    parser.add_argument(
-        "--plan", type=Path, help="write the planted known answers here as JSON"
-    )
-    parser.add_argument(
-        "--replay",
-        action="store_true",
-        help="set uploaded_at to each event's simulated upload time, not now",
-    )
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Generate the sample, load it and print the plan (known answers) as JSON."""
-    args = _parser().parse_args(argv)
-    config = SnowplowConfig(
-        seed=args.seed,
-        projects=args.projects,
-        executions_per_day=args.executions_per_day,
-        first_day=args.first_day,
-        last_day=args.last_day,
-    )
-    rows, plan = generate(config)
-    if args.tsv:
-        write_tsv(rows, args.tsv)
-    if args.database:
-        load(args.database, rows, args.schema, args.table, replay=args.replay)
-    text = json.dumps(dataclasses.asdict(plan), indent=2)
-    if args.plan:
-        args.plan.write_text(text)
-    print(text)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from tap_ga_legacy.emulator.dataset import is_outage
+from ga_emulator.dataset import is_outage
 from tap_ga_legacy.rekey import event_key, resolve_project_id
 from tests.conftest import (
     DATASET,

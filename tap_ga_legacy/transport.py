@@ -1,0 +1,148 @@
+"""Sending a request: JSON over an authorised HTTP session, retries, error mapping.
+
+Every failure leaves here as one of two exceptions (see errors.py): a
+``RetriableAPIError``, which ``with_retries`` sends again after a backoff, or a
+``ReportError`` whose message names the cause and the fix.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import google.auth.exceptions
+import msgspec
+import requests
+from google.auth.credentials import AnonymousCredentials
+from google.auth.transport.requests import AuthorizedSession
+from singer_sdk.exceptions import RetriableAPIError
+
+from tap_ga_legacy.errors import ReportError, classify
+from tap_ga_legacy.responses import ErrorEnvelope, GoogleError
+
+if TYPE_CHECKING:
+    import logging
+    from collections.abc import Callable
+
+    import google.auth.credentials
+
+    from tap_ga_legacy.settings import Settings
+
+T = TypeVar("T")
+#: The useful end of a requests connection error: "[Errno 111] Connection refused".
+_SOCKET_ERROR = re.compile(r"(\[Errno -?\d+\] [^'\")]+)")
+
+
+def with_retries(
+    send: Callable[[], T], settings: Settings, logger: logging.Logger
+) -> T:
+    """Call ``send()``; retry what is retriable, at most ``max_retries`` times.
+
+    The waits grow exponentially from ``backoff_base_seconds`` up to
+    ``backoff_max_seconds``, with jitter so parallel runs do not retry in step.
+    """
+    attempt = 0
+    while True:
+        try:
+            return send()
+        except RetriableAPIError as exc:
+            if attempt >= settings.max_retries:
+                msg = f"{exc} (gave up after {attempt + 1} attempts)"
+                raise ReportError(msg) from None
+            wait = min(settings.backoff_max, settings.backoff_base * 2**attempt)
+            wait *= random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not crypto
+            attempt += 1
+            logger.warning(
+                "%s; retry %d of %d in %.1f s", exc, attempt, settings.max_retries, wait
+            )
+            time.sleep(wait)
+
+
+class HttpTransport:
+    """POSTs JSON with an authorised requests session and maps its failures."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        credentials: google.auth.credentials.Credentials,
+        principal: str,
+        default_host: str,
+    ) -> None:
+        self.settings = settings
+        self.principal = principal
+        # On a 401 the session refreshes the token and tries again, which
+        # anonymous credentials cannot do: they get the 401 as it is.
+        anonymous = isinstance(credentials, AnonymousCredentials)
+        self.session = AuthorizedSession(
+            credentials, refresh_status_codes=() if anonymous else (401,)
+        )
+        self.base_url = settings.api_endpoint or default_host
+
+    def post(self, subject: str, url: str, body: bytes) -> bytes:
+        """The body of a 200 answer; any other outcome raises (see errors.py)."""
+        settings = self.settings
+        try:
+            response = self.session.post(
+                url,
+                data=body,
+                headers={"Content-Type": "application/json"},
+                timeout=settings.request_timeout,
+            )
+        except requests.Timeout:
+            msg = (
+                f"{subject}: ReadTimeout: no answer from {self.base_url} within"
+                f" {settings.request_timeout:g} s (request_timeout_seconds)"
+            )
+            raise RetriableAPIError(msg) from None
+        except requests.ConnectionError as exc:
+            setting = " (the api_endpoint setting)" if settings.api_endpoint else ""
+            reason = _SOCKET_ERROR.search(str(exc))
+            msg = (
+                f"{subject}: cannot connect to {self.base_url}{setting}:"
+                f" {reason[1] if reason else type(exc).__name__}"
+            )
+            raise RetriableAPIError(msg) from None
+        except google.auth.exceptions.RefreshError as exc:
+            msg = (
+                f"{subject}: could not get an access token for {self.principal}:"
+                f" {exc.args[0] if exc.args else exc}. Check the credentials."
+            )
+            raise ReportError(msg) from None
+        except google.auth.exceptions.TransportError as exc:
+            msg = f"{subject}: token endpoint unreachable: {exc}"
+            raise RetriableAPIError(msg) from None
+        if response.status_code == 200:
+            return response.content
+        message, reason = _error_text(response.content)
+        raise classify(
+            response.status_code,
+            message or response.reason or "no message",
+            reason=reason,
+            subject=subject,
+            principal=self.principal,
+        )
+
+
+def decode(subject: str, decoder: msgspec.json.Decoder, raw: bytes) -> Any:
+    """``raw`` decoded into the documented response type, or a ReportError."""
+    try:
+        return decoder.decode(raw)
+    except msgspec.DecodeError as exc:
+        msg = f"{subject}: the response is not the documented JSON: {exc}"
+        raise ReportError(msg) from None
+
+
+def _error_text(raw: bytes) -> tuple[str, str]:
+    """Google's error message and (UA) reason from an error body, if it has them."""
+    try:
+        envelope = msgspec.json.decode(raw, type=ErrorEnvelope)
+    except msgspec.DecodeError:
+        return raw[:200].decode(errors="replace").strip(), ""
+    error = envelope.error
+    if isinstance(error, GoogleError):
+        reason = str(error.errors[0].get("reason", "")) if error.errors else ""
+        status = f"{error.status}: " if error.status else ""
+        return f"{status}{error.message}", reason
+    return f"{error}: {envelope.error_description}".strip(": "), ""

@@ -1,0 +1,1 @@
+"""Tests of the GA API emulator: fidelity to Google's own definitions."""
