@@ -45,6 +45,8 @@ PROJECT_FILES = (
     "environments",
     "scripts",
     "tap_ga_legacy",
+    # The uv workspace's dev-only members: the tap's pyproject names them.
+    "packages",
     "pyproject.toml",
     "README.md",
 )

@@ -7,6 +7,8 @@ loads ``RAW.SNOWPLOW.EVENTS``.
 
 from snowplow_sample.enriched import COLUMNS, load, load_tsv, table_ddl, write_tsv
 from snowplow_sample.generator import (
+    TS_FORMAT,
+    UNSTRUCT_FROM,
     UNSTRUCT_SCHEMA,
     Plan,
     SnowplowConfig,
@@ -16,6 +18,8 @@ from snowplow_sample.generator import (
 
 __all__ = [
     "COLUMNS",
+    "TS_FORMAT",
+    "UNSTRUCT_FROM",
     "UNSTRUCT_SCHEMA",
     "Plan",
     "SnowplowConfig",
