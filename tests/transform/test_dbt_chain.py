@@ -96,7 +96,7 @@ def test_chain(warehouse: Warehouse) -> None:  # noqa: PLR0915 - one long story
     assert (
         _one(
             house,
-            f"select count(*) from {MARTS}.fct_cli_executions"
+            f"select count(*) from {MARTS}.fct_daily_project_commands"
             " where event_source = 'ga' and project_id is null",
         )
         == 0
@@ -106,11 +106,11 @@ def test_chain(warehouse: Warehouse) -> None:  # noqa: PLR0915 - one long story
     late = _query(
         house,
         "select event_sources, ga_last_event_date, snowplow_activation_date,"
-        f" project_id_source from {MARTS}.dim_projects"
+        f" project_uuid_source, project_id_source from {MARTS}.dim_projects"
         f" where project_id = '{plan.late_project_uuid}'",
     )
     assert late, "the late project did not reach dim_projects"
-    sources, last_ga, activation, source = late[0]
+    sources, last_ga, activation, source, ga_source = late[0]
     assert sources == "ga, snowplow"
     assert last_ga <= dt.date.fromisoformat(plan.late_last_ga_day)
     assert activation == _monday(plan.late_first_snowplow_day)
@@ -118,6 +118,7 @@ def test_chain(warehouse: Warehouse) -> None:  # noqa: PLR0915 - one long story
     # Its GA id is not a UUID: GA (derived by the tap) and Snowplow (derived by
     # Meltano 2.x) must land on the same project_uuid.
     assert source == "derived"
+    assert ga_source == "derived"
 
     # The overlap project: Snowplow struct events while GA still counted more.
     first_sp, activation = _query(
@@ -131,9 +132,9 @@ def test_chain(warehouse: Warehouse) -> None:  # noqa: PLR0915 - one long story
     assert (
         _one(
             house,
-            f"select count(*) from {MARTS}.fct_cli_executions"
+            f"select count(*) from {MARTS}.fct_daily_project_commands"
             f" where project_id = '{plan.overlap_project_uuid}'"
-            f" and event_source = 'ga' and executed_date >= '{activation}'",
+            f" and event_source = 'ga' and activity_date >= '{activation}'",
         )
         == 0
     )
@@ -216,7 +217,7 @@ def test_chain(warehouse: Warehouse) -> None:  # noqa: PLR0915 - one long story
     # -- the lineage picture --------------------------------------------------
     house.dbt("docs", "generate")
     catalog = json.loads((house.workdir / "target" / "catalog.json").read_text())
-    assert "model.meltano_telemetry.fct_cli_executions" in catalog["nodes"]
+    assert "model.meltano_telemetry.fct_daily_project_commands" in catalog["nodes"]
 
 
 def _new_snowplow_batch(house: Warehouse) -> list[dict[str, str | None]]:
