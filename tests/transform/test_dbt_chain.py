@@ -45,6 +45,18 @@ def test_chain(warehouse: Warehouse) -> None:  # noqa: PLR0915 - one long story
 
     # -- first build: every model, data test and unit test passes ------------
     house.dbt("build")
+    # The daily job excludes unit tests (transform/utilities.meltano.yml);
+    # here they run, every one of them, and pass.
+    target = house.workdir / "target"
+    unit_tests = json.loads((target / "manifest.json").read_text())["unit_tests"]
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    ran = {
+        r["unique_id"]: r["status"]
+        for r in results
+        if r["unique_id"].startswith("unit_test.")
+    }
+    assert unit_tests
+    assert ran == dict.fromkeys(unit_tests, "pass")
     house.dbt("source", "freshness")
 
     # Snowplow: re-deliveries removed, executions and their status as planted.
