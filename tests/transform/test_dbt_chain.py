@@ -226,10 +226,12 @@ def test_chain(warehouse: Warehouse) -> None:  # noqa: PLR0915 - one long story
         == plan.aborted + 1
     )
 
-    # -- the lineage picture --------------------------------------------------
+    # -- the lineage picture, and every staging and mart column documented ---
     house.dbt("docs", "generate")
-    catalog = json.loads((house.workdir / "target" / "catalog.json").read_text())
+    manifest = json.loads((target / "manifest.json").read_text())
+    catalog = json.loads((target / "catalog.json").read_text())
     assert "model.meltano_telemetry.fct_daily_project_commands" in catalog["nodes"]
+    assert undocumented_columns(manifest, catalog) == []
 
 
 def _new_snowplow_batch(house: Warehouse) -> list[dict[str, str | None]]:
@@ -244,3 +246,72 @@ def _new_snowplow_batch(house: Warehouse) -> list[dict[str, str | None]]:
         names = [d[0] for d in cursor.description]
         template = dict(zip(names, cursor.fetchone(), strict=True))
     return snowplow.later_batch(template)
+
+
+#: The layers whose every materialised column must have a description.
+DOCUMENTED_LAYERS = ("staging", "marts")
+
+
+def undocumented_columns(
+    manifest: dict, catalog: dict, layers: tuple[str, ...] = DOCUMENTED_LAYERS
+) -> list[str]:
+    """``model.column`` for each warehouse column without a description.
+
+    The columns are the warehouse's (``catalog.json``: what was materialised),
+    the descriptions the YAML's (``manifest.json``). A model of those layers
+    missing from the catalog counts as undocumented too.
+    """
+    missing = []
+    for unique_id, node in manifest["nodes"].items():
+        if node["resource_type"] != "model" or node["fqn"][1] not in layers:
+            continue
+        if unique_id not in catalog["nodes"]:
+            missing.append(f"{node['name']}.*")
+            continue
+        described = {
+            name.lower(): (column.get("description") or "").strip()
+            for name, column in node["columns"].items()
+        }
+        missing.extend(
+            f"{node['name']}.{name.lower()}"
+            for name in catalog["nodes"][unique_id]["columns"]
+            if not described.get(name.lower())
+        )
+    return sorted(missing)
+
+
+def test_undocumented_columns_are_found() -> None:
+    """The coverage check fails on a blank, absent or unmaterialised model."""
+    manifest = {
+        "nodes": {
+            "model.p.stg_a": {
+                "resource_type": "model",
+                "name": "stg_a",
+                "fqn": ["p", "staging", "x", "stg_a"],
+                "columns": {"id": {"description": "Key."}, "b": {"description": " "}},
+            },
+            "model.p.fct_c": {
+                "resource_type": "model",
+                "name": "fct_c",
+                "fqn": ["p", "marts", "fct_c"],
+                "columns": {},
+            },
+            "model.p.int_d": {
+                "resource_type": "model",
+                "name": "int_d",
+                "fqn": ["p", "intermediate", "int_d"],
+                "columns": {},
+            },
+        }
+    }
+    catalog = {
+        "nodes": {
+            "model.p.stg_a": {"columns": {"ID": {}, "B": {}, "C": {}}},
+            "model.p.int_d": {"columns": {"e": {}}},
+        }
+    }
+    assert undocumented_columns(manifest, catalog) == [
+        "fct_c.*",
+        "stg_a.b",
+        "stg_a.c",
+    ]
