@@ -140,16 +140,16 @@ def test_snowflake_chain(  # noqa: PLR0915 - one long story, as tests/transform'
     )
     assert (
         sql.one(
-            f"select count(*) from {MARTS}.FCT_CLI_EXECUTIONS"
+            f"select count(*) from {MARTS}.FCT_DAILY_PROJECT_COMMANDS"
             " where event_source = 'ga' and project_id is null"
         )
         == 0
     )
 
     # The late project: GA until spring, Snowplow weeks later, one project.
-    ((sources, last_ga, activation, source),) = sql(
+    ((sources, last_ga, activation, source, ga_source),) = sql(
         "select event_sources, ga_last_event_date, snowplow_activation_date,"
-        f" project_id_source from {MARTS}.DIM_PROJECTS"
+        f" project_uuid_source, project_id_source from {MARTS}.DIM_PROJECTS"
         f" where project_id = '{plan.late_project_uuid}'"
     )
     assert sources == "ga, snowplow"
@@ -157,6 +157,7 @@ def test_snowflake_chain(  # noqa: PLR0915 - one long story, as tests/transform'
     assert activation == _monday(plan.late_first_snowplow_day)
     assert (activation - last_ga).days >= 28
     assert source == "derived"
+    assert ga_source == "derived"
 
     # The overlap project: Snowplow struct events while GA still counted more.
     ((first_sp, activation),) = sql(

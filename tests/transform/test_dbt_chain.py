@@ -46,6 +46,18 @@ def test_chain(warehouse: Warehouse) -> None:  # noqa: PLR0915 - one long story
 
     # -- first build: every model, data test and unit test passes ------------
     house.dbt("build")
+    # The daily job excludes unit tests (transform/utilities.meltano.yml);
+    # here they run, every one of them, and pass.
+    target = house.workdir / "target"
+    unit_tests = json.loads((target / "manifest.json").read_text())["unit_tests"]
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    ran = {
+        r["unique_id"]: r["status"]
+        for r in results
+        if r["unique_id"].startswith("unit_test.")
+    }
+    assert unit_tests
+    assert ran == dict.fromkeys(unit_tests, "pass")
     house.dbt("source", "freshness")
 
     # Snowplow: re-deliveries removed, executions and their status as planted.
@@ -97,7 +109,7 @@ def test_chain(warehouse: Warehouse) -> None:  # noqa: PLR0915 - one long story
     assert (
         _one(
             house,
-            f"select count(*) from {MARTS}.fct_cli_executions"
+            f"select count(*) from {MARTS}.fct_daily_project_commands"
             " where event_source = 'ga' and project_id is null",
         )
         == 0
@@ -107,11 +119,11 @@ def test_chain(warehouse: Warehouse) -> None:  # noqa: PLR0915 - one long story
     late = _query(
         house,
         "select event_sources, ga_last_event_date, snowplow_activation_date,"
-        f" project_id_source from {MARTS}.dim_projects"
+        f" project_uuid_source, project_id_source from {MARTS}.dim_projects"
         f" where project_id = '{plan.late_project_uuid}'",
     )
     assert late, "the late project did not reach dim_projects"
-    sources, last_ga, activation, source = late[0]
+    sources, last_ga, activation, source, ga_source = late[0]
     assert sources == "ga, snowplow"
     assert last_ga <= dt.date.fromisoformat(plan.late_last_ga_day)
     assert activation == _monday(plan.late_first_snowplow_day)
@@ -119,6 +131,7 @@ def test_chain(warehouse: Warehouse) -> None:  # noqa: PLR0915 - one long story
     # Its GA id is not a UUID: GA (derived by the tap) and Snowplow (derived by
     # Meltano 2.x) must land on the same project_uuid.
     assert source == "derived"
+    assert ga_source == "derived"
 
     # The overlap project: Snowplow struct events while GA still counted more.
     first_sp, activation = _query(
@@ -132,9 +145,9 @@ def test_chain(warehouse: Warehouse) -> None:  # noqa: PLR0915 - one long story
     assert (
         _one(
             house,
-            f"select count(*) from {MARTS}.fct_cli_executions"
+            f"select count(*) from {MARTS}.fct_daily_project_commands"
             f" where project_id = '{plan.overlap_project_uuid}'"
-            f" and event_source = 'ga' and executed_date >= '{activation}'",
+            f" and event_source = 'ga' and activity_date >= '{activation}'",
         )
         == 0
     )
@@ -214,10 +227,12 @@ def test_chain(warehouse: Warehouse) -> None:  # noqa: PLR0915 - one long story
         == plan.aborted + 1
     )
 
-    # -- the lineage picture --------------------------------------------------
+    # -- the lineage picture, and every staging and mart column documented ---
     house.dbt("docs", "generate")
-    catalog = json.loads((house.workdir / "target" / "catalog.json").read_text())
-    assert "model.meltano_telemetry.fct_cli_executions" in catalog["nodes"]
+    manifest = json.loads((target / "manifest.json").read_text())
+    catalog = json.loads((target / "catalog.json").read_text())
+    assert "model.meltano_telemetry.fct_daily_project_commands" in catalog["nodes"]
+    assert undocumented_columns(manifest, catalog) == []
 
 
 def _new_snowplow_batch(house: Warehouse) -> list[dict[str, str | None]]:
@@ -232,3 +247,72 @@ def _new_snowplow_batch(house: Warehouse) -> list[dict[str, str | None]]:
         names = [d[0] for d in cursor.description]
         template = dict(zip(names, cursor.fetchone(), strict=True))
     return later_batch(template)
+
+
+#: The layers whose every materialised column must have a description.
+DOCUMENTED_LAYERS = ("staging", "marts")
+
+
+def undocumented_columns(
+    manifest: dict, catalog: dict, layers: tuple[str, ...] = DOCUMENTED_LAYERS
+) -> list[str]:
+    """``model.column`` for each warehouse column without a description.
+
+    The columns are the warehouse's (``catalog.json``: what was materialised),
+    the descriptions the YAML's (``manifest.json``). A model of those layers
+    missing from the catalog counts as undocumented too.
+    """
+    missing = []
+    for unique_id, node in manifest["nodes"].items():
+        if node["resource_type"] != "model" or node["fqn"][1] not in layers:
+            continue
+        if unique_id not in catalog["nodes"]:
+            missing.append(f"{node['name']}.*")
+            continue
+        described = {
+            name.lower(): (column.get("description") or "").strip()
+            for name, column in node["columns"].items()
+        }
+        missing.extend(
+            f"{node['name']}.{name.lower()}"
+            for name in catalog["nodes"][unique_id]["columns"]
+            if not described.get(name.lower())
+        )
+    return sorted(missing)
+
+
+def test_undocumented_columns_are_found() -> None:
+    """The coverage check fails on a blank, absent or unmaterialised model."""
+    manifest = {
+        "nodes": {
+            "model.p.stg_a": {
+                "resource_type": "model",
+                "name": "stg_a",
+                "fqn": ["p", "staging", "x", "stg_a"],
+                "columns": {"id": {"description": "Key."}, "b": {"description": " "}},
+            },
+            "model.p.fct_c": {
+                "resource_type": "model",
+                "name": "fct_c",
+                "fqn": ["p", "marts", "fct_c"],
+                "columns": {},
+            },
+            "model.p.int_d": {
+                "resource_type": "model",
+                "name": "int_d",
+                "fqn": ["p", "intermediate", "int_d"],
+                "columns": {},
+            },
+        }
+    }
+    catalog = {
+        "nodes": {
+            "model.p.stg_a": {"columns": {"ID": {}, "B": {}, "C": {}}},
+            "model.p.int_d": {"columns": {"e": {}}},
+        }
+    }
+    assert undocumented_columns(manifest, catalog) == [
+        "fct_c.*",
+        "stg_a.b",
+        "stg_a.c",
+    ]

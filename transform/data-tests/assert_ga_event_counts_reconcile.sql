@@ -1,8 +1,8 @@
 {#
     Per day and category, GA events in the raw table (latest copy of each
-    event_key) = GA events in fct_cli_executions + events of the same project
-    after its Snowplow activation + events without a project_id. Nothing is
-    lost or counted twice on the way.
+    event_key) = GA command counts in fct_daily_project_commands + events of a
+    project on or after its Snowplow activation + events without a
+    project_id. Nothing is lost or counted twice on the way.
 #}
 
 with
@@ -27,9 +27,9 @@ activations as (
 
 ),
 
-executions as (
+project_commands as (
 
-    select * from {{ ref('fct_cli_executions') }}
+    select * from {{ ref('fct_daily_project_commands') }}
     where event_source = 'ga'
 
 ),
@@ -63,10 +63,10 @@ set_aside as (
 modelled as (
 
     select
-        executed_date as event_date,
+        activity_date as event_date,
         command_category,
-        sum(execution_count) as events
-    from executions
+        sum(command_count) as events
+    from project_commands
     group by 1, 2
 
 ),

@@ -19,15 +19,9 @@ ga_events as (
 
 ),
 
-executions as (
+snowplow_executions as (
 
-    select * from {{ ref('int_snowplow_executions_grouped') }}
-
-),
-
-snowplow_events as (
-
-    select * from {{ ref('stg_snowplow__events') }}
+    select * from {{ ref('int_snowplow_cli_executions_unioned') }}
 
 ),
 
@@ -39,28 +33,6 @@ ga_weekly as (
         sum(event_count) as ga_executions
     from ga_events
     group by 1, 2
-
-),
-
-snowplow_executions as (
-
-    select
-        project_id,
-        execution_id,
-        started_at as executed_at
-    from executions
-    where project_id is not null
-
-    union all
-
-    select
-        project_uuid as project_id,
-        event_id as execution_id,
-        event_created_at as executed_at
-    from snowplow_events
-    where is_struct_event
-        and not has_contexts
-        and project_uuid is not null
 
 ),
 

@@ -1,5 +1,10 @@
 {#
     One row per project_id seen by GA (rows with a project_id) or Snowplow.
+    project_uuid_source is Meltano's (explicit/derived/random): Snowplow's
+    when it saw the project, else mapped from the GA rows' project_id_source
+    (label, custom_dimension: explicit; derived: derived). project_id_source
+    is the tap's, for projects GA saw (derived when any GA row derived the
+    id, else label when any row had it in the label, else custom_dimension).
     Ephemeral ids: a random project_uuid_source, a Snowplow-only project whose
     whole life fits in var('ephemeral_max_lifespan_minutes'), or a project
     whose Snowplow executions all ran in CI.
@@ -44,8 +49,17 @@ ga_projects as (
         case
             when {{ dbt.bool_or("project_id_source = 'derived'") }}
                 then 'derived'
+            when {{ dbt.bool_or("project_id_source = 'label'") }}
+                then 'label'
+            else 'custom_dimension'
+        end as ga_project_id_source,
+        {#- the tap's vocabulary mapped to Meltano's: a UUID in the label
+            or the custom dimension is explicit, a derived one derived -#}
+        case
+            when {{ dbt.bool_or("project_id_source = 'derived'") }}
+                then 'derived'
             else 'explicit'
-        end as ga_project_id_source
+        end as ga_project_uuid_source
     from ga_events
     group by project_id
 
@@ -58,7 +72,7 @@ snowplow_projects as (
         min(event_created_at) as snowplow_first_event_at,
         max(event_created_at) as snowplow_last_event_at,
         count(*) as snowplow_events,
-        max(project_uuid_source) as snowplow_project_id_source
+        max(project_uuid_source) as snowplow_project_uuid_source
     from snowplow_events
     group by project_uuid
 
@@ -97,9 +111,10 @@ joined as (
             as snowplow_executions,
         activations.snowplow_activation_date,
         coalesce(
-            snowplow_projects.snowplow_project_id_source,
-            ga_projects.ga_project_id_source
-        ) as project_id_source,
+            snowplow_projects.snowplow_project_uuid_source,
+            ga_projects.ga_project_uuid_source
+        ) as project_uuid_source,
+        ga_projects.ga_project_id_source as project_id_source,
         ga_projects.project_id is not null as has_ga_events,
         snowplow_projects.project_id is not null as has_snowplow_events,
         coalesce(execution_projects.is_ci_only, false) as is_ci_only,
@@ -142,6 +157,7 @@ final as (
         project_id,
 
         -- strings
+        project_uuid_source,
         project_id_source,
         case
             when has_ga_events and has_snowplow_events then 'ga, snowplow'
@@ -158,7 +174,7 @@ final as (
         has_ga_events,
         has_snowplow_events,
         (
-            coalesce(project_id_source = 'random', false)
+            coalesce(project_uuid_source = 'random', false)
             or is_ci_only
             or (
                 not has_ga_events
