@@ -185,6 +185,11 @@ def test_project_timeline_page(
         weeks[fields["source"]].append(fields["week"])
     assert max(weeks["ga"]) == _monday(plan.late_last_ga_day)
     assert min(weeks["snowplow"]) == activation
+    # The weeks without any command are on the axis: the gap is visible.
+    axis = page.locator(f"{chart} .role-axis-label text").all_text_contents()
+    gap_week = dt.date.fromisoformat(max(weeks["ga"])) + dt.timedelta(weeks=1)
+    assert gap_week.isoformat() in axis
+    assert gap_week.isoformat() not in weeks["ga"] + weeks["snowplow"]
     assert _legend(page, chart) == ["ga", "snowplow"]
     _clean(browser)
     _screenshot(page, "project-timeline-late")

@@ -78,9 +78,24 @@ def _chart(spec: dict[str, Any], rows: Rows, chart_id: str) -> str:
     return f'<figure class="chart" id="{chart_id}">{svg}</figure>'
 
 
-def _week_axis(title: str = "week (Monday)") -> dict[str, Any]:
-    return {"field": "week", "type": "ordinal", "title": title,
+def _week_axis(weeks: list[str] | None = None) -> dict[str, Any]:
+    """The x axis of ISO weeks; ``weeks`` pins the domain so gaps stay visible."""
+    axis = {"field": "week", "type": "ordinal", "title": "week (Monday)",
             "axis": {"labelAngle": -45}}  # fmt: skip
+    if weeks:
+        axis["scale"] = {"domain": weeks}
+    return axis
+
+
+def _mondays(first: str, last: str) -> list[str]:
+    """Every Monday from the week of ``first`` to the week of ``last``."""
+    start = dt.date.fromisoformat(first)
+    start -= dt.timedelta(days=start.weekday())
+    end = dt.date.fromisoformat(last)
+    return [
+        (start + dt.timedelta(weeks=n)).isoformat()
+        for n in range((end - start).days // 7 + 1)
+    ]
 
 
 def _source_color() -> dict[str, Any]:
@@ -88,15 +103,15 @@ def _source_color() -> dict[str, Any]:
             "scale": SOURCE_SCALE}  # fmt: skip
 
 
-def _activation_rule(week: str, label: str) -> list[dict[str, Any]]:
+def _activation_rule(week: str, label: str, x: dict[str, Any]) -> list[dict[str, Any]]:
     """A dashed rule and label at one week: the layers to add to a bar chart."""
     data = {"values": [{"week": week, "label": label}]}
     return [
         {"data": data, "mark": {"type": "rule", "strokeDash": [4, 3], "size": 2},
-         "encoding": {"x": _week_axis()}},
+         "encoding": {"x": x}},
         {"data": data, "mark": {"type": "text", "align": "left", "dx": 4, "dy": -6,
                                 "fontWeight": "bold"},
-         "encoding": {"x": _week_axis(), "text": {"field": "label"},
+         "encoding": {"x": x, "text": {"field": "label"},
                       "y": {"value": 0}}},
     ]  # fmt: skip
 
@@ -137,7 +152,7 @@ def active_projects(con: duckdb.DuckDBPyConnection) -> str:
     }  # fmt: skip
     marker = ""
     if crossover:
-        spec["layer"] += _activation_rule(crossover, "Snowplow era")
+        spec["layer"] += _activation_rule(crossover, "Snowplow era", _week_axis())
         marker = (
             f" The dashed line marks <strong id='crossover'>{crossover}</strong>,"
             " the first week Snowplow counted more projects than GA."
@@ -194,9 +209,12 @@ def project_timeline(con: duckdb.DuckDBPyConnection) -> str:
             f'<option value="{pid}">{pid} ({html.escape(project["event_sources"])},'
             f" {project['commands']} commands)</option>"
         )
+        rows = per_project[project["project_id"]]
+        # Every week of the project's life, so a gap between eras shows.
+        x = _week_axis(_mondays(rows[0]["week"], rows[-1]["week"]))
         layers: list[dict[str, Any]] = [
             {"mark": "bar",
-             "encoding": {"x": _week_axis(),
+             "encoding": {"x": x,
                           "y": {"field": "commands", "type": "quantitative",
                                 "title": "commands", "stack": "zero"},
                           "color": _source_color(),
@@ -204,7 +222,7 @@ def project_timeline(con: duckdb.DuckDBPyConnection) -> str:
                                       {"field": "commands"}]}},
         ]  # fmt: skip
         if week:
-            layers += _activation_rule(week, "activation")
+            layers += _activation_rule(week, "activation", x)
         activation = (
             f"Snowplow activation week: <strong class='activation'>{week}</strong>."
             if week
@@ -213,11 +231,7 @@ def project_timeline(con: duckdb.DuckDBPyConnection) -> str:
         panels.append(
             f'<section class="project" data-project="{pid}" hidden>'
             f"<h2>{pid}</h2><p>{activation}</p>"
-            + _chart(
-                {"layer": layers},
-                per_project[project["project_id"]],
-                f"chart-project-{pid}",
-            )
+            + _chart({"layer": layers}, rows, f"chart-project-{pid}")
             + "</section>"
         )
     script = """
