@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 
-.PHONY: install test test-fast lint lint-sql format demo bench bench-dbt clean
+.PHONY: install test test-fast lint lint-sql format demo report docs bench bench-dbt clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,16 @@ format: install
 
 demo: install
 	./scripts/demo.sh
+
+# The analysts' pages (output/report/) from the marts `make demo` built.
+report: install
+	$(BIN)/ga-report --database output/warehouse.duckdb --out output/report
+
+# dbt's lineage and docs site, one self-contained file (opens from disk).
+docs: install
+	$(BIN)/meltano install utility dbt-duckdb
+	$(BIN)/meltano invoke dbt-duckdb docs generate --static
+	@echo "docs: open file://$(CURDIR)/transform/target/static_index.html"
 
 bench: install
 	$(BIN)/python scripts/bench_tap.py

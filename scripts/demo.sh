@@ -134,6 +134,7 @@ print("project_id_source:       " + ", ".join(f"{s}={n}" for s, n in sources))
 if models:
     print(f"dbt relations:           {len(models)} ({', '.join(models[:4])}, ...)")
 print(f"DuckDB file:             {path}")
+print("charts for the analysts: make report (output/report/), dbt docs: make docs")
 print(f"  e.g. .venv/bin/python -c \"import duckdb; print(duckdb.connect('{path}')"
       ".sql('select * from tap_ga_legacy.events limit 5'))\"")
 PY

@@ -1,0 +1,441 @@
+"""Query the marts, render each chart to SVG, write one HTML file per page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import vl_convert
+
+Rows = list[dict[str, Any]]
+
+#: Colours shared by every chart, so GA and Snowplow look the same everywhere.
+SOURCE_SCALE = {"domain": ["ga", "snowplow"], "range": ["#e45756", "#4c78a8"]}
+
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem;
+       color: #222; }
+nav a { margin-right: 1rem; }
+p.source { color: #555; font-size: 0.9rem; }
+.error { border: 2px solid #c00; background: #fee; padding: 1rem; }
+.note { border-left: 4px solid #999; padding-left: 1rem; color: #444; }
+figure { margin: 1rem 0; }
+"""
+
+
+class ReportError(Exception):
+    """A report that cannot be built; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: its file, title, and the function that writes its body."""
+
+    slug: str
+    title: str
+    body: Callable[[duckdb.DuckDBPyConnection], str]
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> Rows:
+    """Rows as dicts, dates as ISO strings (what Vega-Lite and JSON take)."""
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return [
+        {
+            name: value.isoformat() if isinstance(value, dt.date) else value
+            for name, value in zip(names, row, strict=True)
+        }
+        for row in cursor.fetchall()
+    ]
+
+
+def _chart(spec: dict[str, Any], rows: Rows, chart_id: str) -> str:
+    """A Vega-Lite spec over ``rows``, as an inline SVG figure.
+
+    No rows is shown as an error box rather than an empty chart, so a page
+    never looks fine while showing nothing.
+    """
+    if not rows:
+        return (
+            f'<div class="error" id="{chart_id}">'
+            "No rows in the mart for this chart.</div>"
+        )
+    full = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": 720,
+        "height": 280,
+        # Room for the legend: Chromium's fonts run wider than vl-convert's.
+        "padding": {"left": 5, "top": 5, "bottom": 5, "right": 40},
+        "data": {"values": rows},
+        **spec,
+    }
+    svg = vl_convert.vegalite_to_svg(full)
+    return f'<figure class="chart" id="{chart_id}">{svg}</figure>'
+
+
+def _week_axis(weeks: list[str] | None = None) -> dict[str, Any]:
+    """The x axis of ISO weeks; ``weeks`` pins the domain so gaps stay visible."""
+    axis = {"field": "week", "type": "ordinal", "title": "week (Monday)",
+            "axis": {"labelAngle": -45}}  # fmt: skip
+    if weeks:
+        axis["scale"] = {"domain": weeks}
+    return axis
+
+
+def _mondays(first: str, last: str) -> list[str]:
+    """Every Monday from the week of ``first`` to the week of ``last``."""
+    start = dt.date.fromisoformat(first)
+    start -= dt.timedelta(days=start.weekday())
+    end = dt.date.fromisoformat(last)
+    return [
+        (start + dt.timedelta(weeks=n)).isoformat()
+        for n in range((end - start).days // 7 + 1)
+    ]
+
+
+def _source_color() -> dict[str, Any]:
+    return {"field": "source", "type": "nominal", "title": "counted by",
+            "scale": SOURCE_SCALE}  # fmt: skip
+
+
+def _activation_rule(week: str, label: str, x: dict[str, Any]) -> list[dict[str, Any]]:
+    """A dashed rule and label at one week: the layers to add to a bar chart."""
+    data = {"values": [{"week": week, "label": label}]}
+    return [
+        {"data": data, "mark": {"type": "rule", "strokeDash": [4, 3], "size": 2},
+         "encoding": {"x": x}},
+        {"data": data, "mark": {"type": "text", "align": "left", "dx": 4, "dy": -6,
+                                "fontWeight": "bold"},
+         "encoding": {"x": x, "text": {"field": "label"},
+                      "y": {"value": 0}}},
+    ]  # fmt: skip
+
+
+def _sentence(what: str, source: str) -> str:
+    return f"<p>{what}</p><p class='source'>Source: {source}</p>"
+
+
+def active_projects(con: duckdb.DuckDBPyConnection) -> str:
+    """Active projects per week, stacked by the source that counted them."""
+    rows = _rows(
+        con,
+        """
+        select date_trunc('week', activity_date)::date as week,
+               event_source as source,
+               count(distinct project_id) as projects
+        from fct_daily_project_commands
+        group by all order by week, source
+        """,
+    )
+    by_week: dict[str, dict[str, int]] = {}
+    for row in rows:
+        by_week.setdefault(row["week"], {})[row["source"]] = row["projects"]
+    crossover = next(
+        (w for w, n in by_week.items() if n.get("snowplow", 0) > n.get("ga", 0)),
+        None,
+    )
+    spec: dict[str, Any] = {
+        "layer": [
+            {"mark": "bar",
+             "encoding": {"x": _week_axis(),
+                          "y": {"field": "projects", "type": "quantitative",
+                                "title": "active projects", "stack": "zero"},
+                          "color": _source_color(),
+                          "tooltip": [{"field": "week"}, {"field": "source"},
+                                      {"field": "projects"}]}},
+        ]
+    }  # fmt: skip
+    marker = ""
+    if crossover:
+        spec["layer"] += _activation_rule(crossover, "Snowplow era", _week_axis())
+        marker = (
+            f" The dashed line marks <strong id='crossover'>{crossover}</strong>,"
+            " the first week Snowplow counted more projects than GA."
+        )
+    return _sentence(
+        "How many projects ran Meltano each week, across both telemetry eras:"
+        " red bars are projects GA counted (before their move to Snowplow),"
+        " blue bars projects Snowplow counted (from their activation on). A"
+        " project that moved mid-week is in both bars that week." + marker,
+        "<code>fct_daily_project_commands</code>: distinct"
+        " <code>project_id</code> per ISO week of <code>activity_date</code>"
+        " and <code>event_source</code>.",
+    ) + _chart(spec, rows, "chart-active-projects")
+
+
+def project_timeline(con: duckdb.DuckDBPyConnection) -> str:
+    """One project's weekly GA and Snowplow commands, with its activation week.
+
+    Every project's chart is rendered; the dropdown (or ``?project=<uuid>``)
+    shows one, so the page needs no server.
+    """
+    weekly = _rows(
+        con,
+        """
+        select project_id, date_trunc('week', activity_date)::date as week,
+               event_source as source, sum(command_count) as commands
+        from fct_daily_project_commands
+        group by all order by project_id, week, source
+        """,
+    )
+    projects = _rows(
+        con,
+        """
+        select d.project_id, d.event_sources,
+               date_trunc('week', d.snowplow_activation_date)::date
+                   as activation_week,
+               sum(c.command_count) as commands
+        from dim_projects as d
+        inner join fct_daily_project_commands as c
+            on d.project_id = c.project_id
+        group by all order by commands desc, d.project_id
+        """,
+    )
+    if not projects:
+        return _chart({}, [], "chart-project")
+    per_project: dict[str, Rows] = {}
+    for row in weekly:
+        per_project.setdefault(row["project_id"], []).append(row)
+    options, panels = [], []
+    for project in projects:
+        pid = html.escape(project["project_id"])
+        week = project["activation_week"]
+        options.append(
+            f'<option value="{pid}">{pid} ({html.escape(project["event_sources"])},'
+            f" {project['commands']} commands)</option>"
+        )
+        rows = per_project[project["project_id"]]
+        # Every week of the project's life, so a gap between eras shows.
+        x = _week_axis(_mondays(rows[0]["week"], rows[-1]["week"]))
+        layers: list[dict[str, Any]] = [
+            {"mark": "bar",
+             "encoding": {"x": x,
+                          "y": {"field": "commands", "type": "quantitative",
+                                "title": "commands", "stack": "zero"},
+                          "color": _source_color(),
+                          "tooltip": [{"field": "week"}, {"field": "source"},
+                                      {"field": "commands"}]}},
+        ]  # fmt: skip
+        if week:
+            layers += _activation_rule(week, "activation", x)
+        activation = (
+            f"Snowplow activation week: <strong class='activation'>{week}</strong>."
+            if week
+            else "<strong class='activation'>No Snowplow activation</strong>."
+        )
+        panels.append(
+            f'<section class="project" data-project="{pid}" hidden>'
+            f"<h2>{pid}</h2><p>{activation}</p>"
+            + _chart({"layer": layers}, rows, f"chart-project-{pid}")
+            + "</section>"
+        )
+    script = """
+<script>
+const select = document.getElementById('project');
+function show(id) {
+  for (const s of document.querySelectorAll('section.project')) {
+    s.hidden = s.dataset.project !== id;
+  }
+}
+const wanted = new URLSearchParams(location.search).get('project');
+if (wanted && [...select.options].some(o => o.value === wanted)) select.value = wanted;
+select.addEventListener('change', () => {
+  history.replaceState(null, '', '?project=' + select.value);
+  show(select.value);
+});
+show(select.value);
+</script>"""
+    return (
+        _sentence(
+            "One project's weekly commands: red while GA counted it, blue once"
+            " Snowplow did, the dashed line at its Snowplow activation week."
+            " Pick a project below, or open this page with"
+            " <code>?project=&lt;project_id&gt;</code>. Projects are listed"
+            " by their total commands.",
+            "<code>fct_daily_project_commands</code> (<code>command_count</code>"
+            " per ISO week and <code>event_source</code>) and"
+            " <code>dim_projects.snowplow_activation_date</code>.",
+        )
+        + '<label for="project">Project: </label><select id="project">'
+        + "".join(options)
+        + "</select>"
+        + "".join(panels)
+        + script
+    )
+
+
+def command_mix(con: duckdb.DuckDBPyConnection) -> str:
+    """The share of each ``meltano <command>`` per week."""
+    rows = _rows(
+        con,
+        """
+        select date_trunc('week', activity_date)::date as week,
+               cli_command as command, sum(command_count) as commands
+        from fct_daily_project_commands
+        group by all order by week, command
+        """,
+    )
+    spec = {
+        "mark": "bar",
+        "encoding": {
+            "x": _week_axis(),
+            "y": {"field": "commands", "type": "quantitative",
+                  "stack": "normalize", "title": "share of commands",
+                  "axis": {"format": "%"}},
+            "color": {"field": "command", "type": "nominal",
+                      "title": "meltano <command>",
+                      "scale": {"scheme": "tableau20"}},
+            "tooltip": [{"field": "week"}, {"field": "command"},
+                        {"field": "commands"}],
+        },
+    }  # fmt: skip
+    return _sentence(
+        "Which commands projects run: each bar is one week's commands, split"
+        " by <code>meltano elt</code>, <code>run</code>, <code>invoke</code>"
+        " and the rest, GA-era and Snowplow-era counts together.",
+        "<code>fct_daily_project_commands</code>: <code>command_count</code>"
+        " per ISO week of <code>activity_date</code> and"
+        " <code>cli_command</code>.",
+    ) + _chart(spec, rows, "chart-command-mix")
+
+
+def data_quality(con: duckdb.DuckDBPyConnection) -> str:
+    """GA rows without a project_id per week, and how project ids were found."""
+    weekly = _rows(
+        con,
+        """
+        select date_trunc('week', event_date)::date as week,
+               sum(rows_without_project_id)::bigint as rows_without_project_id,
+               sum(ga_rows)::bigint as ga_rows
+        from fct_ga_legacy_daily_coverage
+        group by all order by week
+        """,
+    )
+    sources = _rows(
+        con,
+        """
+        select project_id_source, count(*) as projects
+        from dim_projects
+        where has_ga_events
+        group by all order by projects desc, project_id_source
+        """,
+    )
+    missing = sum(r["rows_without_project_id"] for r in weekly)
+    total = sum(r["ga_rows"] for r in weekly)
+    weekly_spec = {
+        "mark": "bar",
+        "encoding": {
+            "x": _week_axis(),
+            "y": {"field": "rows_without_project_id", "type": "quantitative",
+                  "title": "GA rows without project_id"},
+            "color": {"value": "#e45756"},
+            "tooltip": [{"field": "week"}, {"field": "rows_without_project_id"},
+                        {"field": "ga_rows"}],
+        },
+    }  # fmt: skip
+    sources_spec = {
+        "height": 60,
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "projects", "type": "quantitative",
+                  "stack": "normalize", "title": "share of GA projects",
+                  "axis": {"format": "%"}},
+            "color": {"field": "project_id_source", "type": "nominal",
+                      "title": "project_id_source"},
+            "tooltip": [{"field": "project_id_source"}, {"field": "projects"}],
+        },
+    }  # fmt: skip
+    share = f"{missing / total:.1%}" if total else "n/a"
+    return (
+        _sentence(
+            "How much of the GA data could not be tied to a project:"
+            f" <strong id='rows-without-project-id'>{missing}</strong> of"
+            f" {total} GA rows ({share}) have no project_id; each bar is one"
+            " week's count.",
+            "<code>fct_ga_legacy_daily_coverage</code>:"
+            " <code>rows_without_project_id</code> and <code>ga_rows</code>"
+            " summed per ISO week of <code>event_date</code>.",
+        )
+        + _chart(weekly_spec, weekly, "chart-rows-without-project-id")
+        + _sentence(
+            "How the GA projects got their project_id: the UUID in the event"
+            " label, in custom dimension 1, or derived from a non-UUID id.",
+            "<code>dim_projects.project_id_source</code>, projects with"
+            " <code>has_ga_events</code>.",
+        )
+        + _chart(sources_spec, sources, "chart-project-id-source")
+        + "<p class='note'>Not yet here: sampled, non-final and reconciled"
+        " days per property. They need the <code>report_windows</code> table"
+        " (issue 11), which does not exist yet.</p>"
+    )
+
+
+PAGES = (
+    Page("active-projects", "Active projects per week", active_projects),
+    Page("project-timeline", "One project's timeline", project_timeline),
+    Page("command-mix", "Command mix over time", command_mix),
+    Page("data-quality", "Data quality", data_quality),
+)
+
+
+def _html(title: str, body: str) -> str:
+    nav = "".join(f'<a href="{p.slug}.html">{html.escape(p.title)}</a>' for p in PAGES)
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>"
+        f"<body><nav><a href='index.html'>Index</a>{nav}</nav>"
+        f"<h1>{html.escape(title)}</h1>{body}</body></html>"
+    )
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0]
+
+
+def build_report(database: Path, out_dir: Path, schema: str) -> list[Path]:
+    """Write the report's pages for the marts in ``database``; return their paths.
+
+    Raises:
+        ReportError: the database, the schema or a mart is missing, or the
+            file is locked.
+    """
+    if not database.is_file():
+        msg = f"no warehouse at {database}: run `make demo` first"
+        raise ReportError(msg)
+    try:
+        con = duckdb.connect(str(database), read_only=True)
+        con.execute("set schema = ?", [schema])
+    except duckdb.Error as exc:
+        # A lock held by a running dbt or loader, or no such schema.
+        msg = f"cannot read schema {schema} in {database}: {_first_line(exc)}"
+        raise ReportError(msg) from exc
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    with con:
+        for page in PAGES:
+            try:
+                body = page.body(con)
+            except duckdb.CatalogException as exc:
+                msg = f"{page.title}: {_first_line(exc)} (has dbt built the marts?)"
+                raise ReportError(msg) from exc
+            path = out_dir / f"{page.slug}.html"
+            path.write_text(_html(page.title, body), encoding="utf-8")
+            written.append(path)
+    links = "".join(
+        f'<li><a href="{p.slug}.html">{html.escape(p.title)}</a></li>' for p in PAGES
+    )
+    index = out_dir / "index.html"
+    index.write_text(
+        _html(
+            "Meltano telemetry, both eras",
+            "<p>Four pages, each answering one question from the dbt marts"
+            f" in schema <code>{html.escape(schema)}</code>.</p><ul>{links}</ul>",
+        ),
+        encoding="utf-8",
+    )
+    return [index, *written]
