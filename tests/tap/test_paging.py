@@ -80,7 +80,8 @@ def test_ga4_rows_arrive_exactly_once(config, emulator, tmp_path, transport):
 def test_ua_rows_arrive_exactly_once(config, tmp_path):
     run = run_tap({**config, "property_ids": [], "page_size": 97}, tmp_path)
     assert run.returncode == 0, run.stderr
-    assert _strip_property(_by_key(run.records, "ua")) == _expected_records("ua", VIEW_ID)
+    got = _strip_property(_by_key(run.records, "ua"))
+    assert got == _expected_records("ua", VIEW_ID)
 
 
 @pytest.mark.parametrize(
