@@ -37,6 +37,23 @@ VIEW_ID = "188392047"
 #: The emulator's data, with labels and dimensions GA returned empty in 10% of
 #: rows: they must stay empty strings all the way (see load/target-duckdb-patched).
 GA_DATASET = DatasetConfig(empty_per_mille=100)
+#: The README's SQL form of event_key, true when it gives the tap's key.
+README_KEY = (
+    "event_key = md5("
+    + " || ".join(
+        f"length({c}) || ':' || {c} || ','"
+        for c in (
+            "api",
+            "property_id",
+            "cast(event_date as varchar)",
+            "event_category",
+            "event_action",
+            "event_label",
+            "project_dimension",
+        )
+    )
+    + ")"
+)
 #: The tap's first run, then a second one that re-pulls two days (upserts).
 FIRST_RUN = ("2022-03-01", "2022-05-31")
 SECOND_RUN = ("2022-05-30", "2022-06-03")

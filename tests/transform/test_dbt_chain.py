@@ -17,7 +17,7 @@ from ga_emulator.dataset import rows_in_range
 from ga_emulator.server import Emulator
 from tests.snowplow_batches import later_batch
 
-from .conftest import FIRST_RUN, GA_DATASET, SECOND_RUN, VIEW_ID
+from .conftest import FIRST_RUN, GA_DATASET, README_KEY, SECOND_RUN, VIEW_ID
 
 if TYPE_CHECKING:
     from .conftest import Warehouse
@@ -25,23 +25,6 @@ if TYPE_CHECKING:
 MARTS = "analytics_marts"
 STAGING = "analytics_staging"
 INTERMEDIATE = "analytics_intermediate"
-#: The README's SQL form of event_key, true when it gives the tap's key.
-README_KEY = (
-    "event_key = md5("
-    + " || ".join(
-        f"length({c}) || ':' || {c} || ','"
-        for c in (
-            "api",
-            "property_id",
-            "cast(event_date as varchar)",
-            "event_category",
-            "event_action",
-            "event_label",
-            "project_dimension",
-        )
-    )
-    + ")"
-)
 
 
 def _query(house: Warehouse, sql: str) -> list[tuple]:
