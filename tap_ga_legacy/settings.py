@@ -262,7 +262,7 @@ def _holds_secret(schema: Any) -> bool:
     return False
 
 
-def secret_settings(schema: dict[str, Any]) -> frozenset[str]:
+def _secret_settings(schema: dict[str, Any]) -> frozenset[str]:
     """Top-level settings that are secret or hold a secret anywhere inside."""
     properties = schema.get("properties", {})
     return frozenset(name for name, sub in properties.items() if _holds_secret(sub))
@@ -278,7 +278,7 @@ def schema_errors(config: dict[str, Any], schema: dict[str, Any]) -> list[str]:
     check, it fills in the schema's defaults.
     """
     validator = extend_validator_with_defaults(DEFAULT_JSONSCHEMA_VALIDATOR)(schema)
-    secret = secret_settings(schema)
+    secret = _secret_settings(schema)
     return [_message(error, secret) for error in validator.iter_errors(config)]
 
 

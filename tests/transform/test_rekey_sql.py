@@ -18,12 +18,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ga_emulator.dataset import DatasetConfig, rows_in_range
+from ga_emulator.dataset import rows_in_range
 from scripts.tool_venvs import DBT_DUCKDB, DUCKDB_PROFILE, tool_venv
 from tap_ga_legacy.rekey import as_uuid, project_uuid, resolve_project_id
 from tests.conftest import PROPERTY_ID, VIEW_ID
 
-from .conftest import TRANSFORM
+from .conftest import GA_DATASET, TRANSFORM
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -163,7 +163,7 @@ def _assert_agree(rekey: Rekey, values: list[str]) -> None:
 
 
 def test_every_value_the_emulator_produces(rekey: Rekey) -> None:
-    config = DatasetConfig()
+    config = GA_DATASET  # the default data plus empty labels and dimensions
     pairs = {
         (row.label, row.dimension1)
         for property_id in (VIEW_ID, PROPERTY_ID)
@@ -172,6 +172,7 @@ def test_every_value_the_emulator_produces(rekey: Rekey) -> None:
     values = sorted({v for pair in pairs for v in pair})
     # Every kind of value the emulator plants is there.
     assert "(not set)" in values
+    assert "" in values
     assert any(v != v.lower() and as_uuid(v) for v in values)
     assert any(as_uuid(v) is None and project_uuid(v) for v in values)
     _assert_agree(rekey, values)
