@@ -1,9 +1,9 @@
 """Cached virtualenvs for tools that are not dependencies of the tap.
 
 dbt, target-duckdb, fakesnow and Airflow each live in a venv of their own under
-``.cache/venvs/<name>-<hash of the pinned requirements>``, created once with the
-project's uv and reused by later runs. Shared by the test fixtures and
-scripts/bench_dbt.py.
+``.cache/venvs/<name>-<hash>`` (of the pinned requirements and of the files of
+local packages among them), created once with the project's uv and reused by
+later runs. Shared by the test fixtures and scripts/bench_dbt.py.
 """
 
 from __future__ import annotations
@@ -33,6 +33,13 @@ meltano_telemetry:
 def tool_venv(name: str, requirements: tuple[str, ...]) -> Path:
     """A virtualenv with ``requirements``, created once and cached."""
     key = hashlib.sha256("\n".join((sys.version, *requirements)).encode())
+    # A local package (e.g. load/target-duckdb-patched) changes without its
+    # requirement string changing: its files are part of the key.
+    for requirement in requirements:
+        if Path(requirement).is_dir():
+            for file in sorted(Path(requirement).rglob("*")):
+                if file.is_file() and "__pycache__" not in file.parts:
+                    key.update(file.read_bytes())
     venv = CACHE / "venvs" / f"{name}-{key.hexdigest()[:12]}"
     marker = venv / ".installed"
     if marker.exists():

@@ -3,17 +3,24 @@
 Order: ``credentials_json``, then ``key_file_location``, then
 ``oauth_credentials``; with none of them, anonymous credentials when
 ``api_endpoint`` points at an emulator, else Application Default Credentials.
+
+No message here ever quotes a value from a credential: they name the setting
+and what is wrong with it.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import google.auth
 import google.auth.credentials
 import google.auth.exceptions
+import google.auth.transport.requests
 from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
 
@@ -21,57 +28,86 @@ SCOPES = ("https://www.googleapis.com/auth/analytics.readonly",)
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"  # noqa: S105
 SERVICE_ACCOUNT_KEYS = ("client_email", "private_key", "token_uri")
 OAUTH_KEYS = ("client_id", "client_secret", "refresh_token")
+#: Settings holding credentials as an object or the JSON string of one.
+JSON_CREDENTIALS = ("credentials_json", "oauth_credentials")
+#: The useful end of a connection error: "[Errno 111] Connection refused".
+_SOCKET_ERROR = re.compile(r"(\[Errno -?\d+\] [^'\")]+)")
+#: Longest part of a token endpoint's refusal quoted: a proxy's HTML page
+#: would otherwise fill the line.
+_REASON_CHARS = 200
 
 
 class CredentialsError(ValueError):
     """Credentials in the config that cannot be used (the secret is never quoted)."""
 
 
-def _service_account_info(text: str, origin: str) -> dict[str, Any]:
-    try:
-        info = json.loads(text)
-    except ValueError:
-        msg = f"{origin} is not JSON; expected a service-account key file's content."
-        raise CredentialsError(msg) from None
-    if not isinstance(info, dict) or info.get("type") != "service_account":
-        kind = info.get("type") if isinstance(info, dict) else type(info).__name__
-        msg = (
-            f"{origin} is not a service-account key (type is {kind!r}, expected"
-            " 'service_account'). Create a key under IAM > Service accounts > Keys."
-        )
-        raise CredentialsError(msg)
-    missing = [key for key in SERVICE_ACCOUNT_KEYS if not info.get(key)]
-    if missing:
-        msg = f"{origin} is a service-account key without {', '.join(missing)}."
-        raise CredentialsError(msg)
-    return info
+@dataclass(frozen=True)
+class _Source:
+    """Where the credentials come from: the setting, its kind and its content."""
+
+    setting: str
+    kind: str  # service_account, oauth, anonymous or default
+    info: dict[str, Any] | None = None
 
 
-def _oauth_info(value: Any) -> dict[str, str]:
+def _json_object(value: Any, setting: str, expected: str) -> dict[str, Any]:
+    """A setting given as an object or as a JSON string of one (as env vars are)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            msg = f"{setting} is not JSON; expected {expected}."
+            raise CredentialsError(msg) from None
     if not isinstance(value, dict):
-        msg = "oauth_credentials must be an object with " + ", ".join(OAUTH_KEYS) + "."
-        raise CredentialsError(msg)
-    missing = [key for key in OAUTH_KEYS if not value.get(key)]
-    if missing:
-        msg = f"oauth_credentials is missing {', '.join(missing)}."
+        msg = f"{setting} is not an object; expected {expected}."
         raise CredentialsError(msg)
     return value
 
 
-def check_credentials(config: dict[str, Any]) -> list[str]:
-    """Every problem with the configured credentials, without using them."""
-    try:
-        _source(config)
-    except CredentialsError as exc:
-        return [str(exc)]
-    return []
+def _require_strings(info: dict[str, Any], keys: tuple[str, ...], setting: str) -> None:
+    missing = [key for key in keys if not info.get(key)]
+    if missing:
+        msg = f"{setting} is missing {', '.join(missing)}."
+        raise CredentialsError(msg)
+    wrong = [key for key in keys if not isinstance(info[key], str)]
+    if wrong:
+        msg = f"{setting}: {', '.join(wrong)} must be a string."
+        raise CredentialsError(msg)
 
 
-def _source(config: dict[str, Any]) -> tuple[str, Any]:
-    if config.get("credentials_json"):
-        return "service_account", _service_account_info(
-            config["credentials_json"], "credentials_json"
+def _service_account_info(value: Any, setting: str) -> dict[str, Any]:
+    info = _json_object(value, setting, "a service-account key file's content")
+    if info.get("type") != "service_account":
+        hint = (
+            " It holds OAuth user credentials: set them as oauth_credentials."
+            if "refresh_token" in info
+            else " Create a key under IAM > Service accounts > Keys."
         )
+        msg = (
+            f"{setting} is not a service-account key (its type is not"
+            f" 'service_account').{hint}"
+        )
+        raise CredentialsError(msg)
+    _require_strings(info, SERVICE_ACCOUNT_KEYS, setting)
+    return info
+
+
+def _oauth_info(value: Any) -> dict[str, Any]:
+    setting = "oauth_credentials"
+    info = _json_object(value, setting, "an object with " + ", ".join(OAUTH_KEYS))
+    _require_strings(info, OAUTH_KEYS, setting)
+    token_uri = info.get("token_uri") or GOOGLE_TOKEN_URI
+    if not isinstance(token_uri, str):
+        msg = f"{setting}: token_uri must be a string."
+        raise CredentialsError(msg)
+    return {**info, "token_uri": token_uri}
+
+
+def _source(config: dict[str, Any]) -> _Source:
+    if config.get("credentials_json"):
+        setting = "credentials_json"
+        info = _service_account_info(config[setting], setting)
+        return _Source(setting, "service_account", info)
     if config.get("key_file_location"):
         path = Path(config["key_file_location"]).expanduser()
         try:
@@ -79,37 +115,48 @@ def _source(config: dict[str, Any]) -> tuple[str, Any]:
         except OSError as exc:
             msg = f"key_file_location: cannot read {path}: {exc.strerror}."
             raise CredentialsError(msg) from None
-        return "service_account", _service_account_info(
-            text, f"key_file_location ({path})"
-        )
+        setting = f"key_file_location ({path})"
+        return _Source(setting, "service_account", _service_account_info(text, setting))
     if config.get("oauth_credentials"):
-        return "oauth", _oauth_info(config["oauth_credentials"])
+        info = _oauth_info(config["oauth_credentials"])
+        return _Source("oauth_credentials", "oauth", info)
     if config.get("api_endpoint"):
-        return "anonymous", None
-    return "default", None
+        return _Source("api_endpoint", "anonymous")
+    return _Source("Application Default Credentials", "default")
 
 
-def build_credentials(config: dict[str, Any]) -> google.auth.credentials.Credentials:
-    """The credentials to send requests with.
-
-    Raises:
-        CredentialsError: if none can be built (including no ADC found).
-    """
-    kind, info = _source(config)
-    if kind == "service_account":
-        return service_account.Credentials.from_service_account_info(
+def _service_account(info: dict[str, Any], setting: str) -> service_account.Credentials:
+    """Credentials from a key, whose private key is proven to load and sign."""
+    try:
+        credentials = service_account.Credentials.from_service_account_info(
             info, scopes=SCOPES
         )
-    if kind == "oauth":
+        # Loading accepts any PEM private key; only signing shows it is RSA.
+        credentials.signer.sign(b"tap-ga-legacy")
+    except (ValueError, TypeError, google.auth.exceptions.GoogleAuthError):
+        msg = (
+            f"{setting}: the private_key does not load as an RSA private key in"
+            " PEM form (damaged, truncated or of another type). Create a new key"
+            " under IAM > Service accounts > Keys."
+        )
+        raise CredentialsError(msg) from None
+    return credentials
+
+
+def _credentials(source: _Source) -> google.auth.credentials.Credentials:
+    info = source.info or {}
+    if source.kind == "service_account":
+        return _service_account(info, source.setting)
+    if source.kind == "oauth":
         return user_credentials.Credentials(
             None,
             refresh_token=info["refresh_token"],
             client_id=info["client_id"],
             client_secret=info["client_secret"],
-            token_uri=info.get("token_uri") or GOOGLE_TOKEN_URI,
+            token_uri=info["token_uri"],
             scopes=SCOPES,
         )
-    if kind == "anonymous":
+    if source.kind == "anonymous":
         return google.auth.credentials.AnonymousCredentials()
     try:
         credentials, _ = google.auth.default(scopes=SCOPES)
@@ -119,6 +166,63 @@ def build_credentials(config: dict[str, Any]) -> google.auth.credentials.Credent
             " oauth_credentials, or provide Application Default Credentials"
             " (GOOGLE_APPLICATION_CREDENTIALS); or set api_endpoint to use the GA"
             " emulator."
+        )
+        raise CredentialsError(msg) from None
+    return credentials
+
+
+def check_credentials(config: dict[str, Any]) -> list[str]:
+    """Every problem with the configured credentials, without sending anything."""
+    try:
+        source = _source(config)
+        if source.kind == "service_account":
+            _credentials(source)
+    except CredentialsError as exc:
+        return [str(exc)]
+    return []
+
+
+def _host(uri: str | None) -> str:
+    """`` scheme://host:port`` of a URI, nothing that could hold a secret."""
+    if not uri:
+        return ""
+    parts = urllib.parse.urlsplit(uri)
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # a port that is not a number: the host says enough
+        port = ""
+    return f" {parts.scheme}://{parts.hostname}{port}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:_REASON_CHARS]
+
+
+def build_credentials(config: dict[str, Any]) -> google.auth.credentials.Credentials:
+    """The credentials to send requests with, holding a fresh access token.
+
+    The token is fetched here, before any report request, so credentials the
+    token endpoint refuses stop the run at once, naming the setting.
+
+    Raises:
+        CredentialsError: if none can be built, or no token can be had.
+    """
+    source = _source(config)
+    credentials = _credentials(source)
+    if source.kind == "anonymous":
+        return credentials
+    try:
+        credentials.refresh(google.auth.transport.requests.Request())
+    except google.auth.exceptions.RefreshError as exc:
+        reason = _one_line(str(exc.args[0] if exc.args else exc)).rstrip(".")
+        msg = f"{source.setting}: the token endpoint refused the credentials: {reason}."
+        raise CredentialsError(msg) from None
+    except google.auth.exceptions.TransportError as exc:
+        reason = _SOCKET_ERROR.search(str(exc))
+        msg = (
+            f"{source.setting}: cannot reach the token endpoint"
+            f"{_host((source.info or {}).get('token_uri'))}:"
+            f" {reason[1] if reason else type(exc).__name__}."
         )
         raise CredentialsError(msg) from None
     return credentials

@@ -14,6 +14,8 @@ import uuid
 NOT_SET = "(not set)"
 #: GA's roll-up of rare combinations: a placeholder, never a project id.
 OTHER = "(other)"
+#: Values that carry no project id.
+PLACEHOLDERS = frozenset({"", NOT_SET, OTHER})
 
 #: ``project_id_source`` values, in the order the rules are tried.
 LABEL = "label"
@@ -23,7 +25,14 @@ MISSING = "missing"
 SOURCES = (LABEL, CUSTOM_DIMENSION, DERIVED, MISSING)
 
 
-def _as_uuid(value: str) -> str | None:
+def as_uuid(value: str) -> str | None:
+    """The UUID ``uuid.UUID(value)`` reads, canonical lowercase, else None.
+
+    Exactly Meltano 2.x's test for a project id that "is already a UUID", so
+    every form it accepts counts: any case, hyphens anywhere, braces, a
+    ``urn:uuid:`` prefix, and what ``int(x, 16)`` tolerates (surrounding
+    whitespace, ``+``, ``0x``, underscores, non-ASCII decimal digits).
+    """
     try:
         return str(uuid.UUID(value))
     except ValueError:
@@ -44,11 +53,21 @@ def meltano_project_uuid(project_id: str) -> str:
 
     The id itself in canonical form when it is a UUID, else the derived UUID.
     """
-    return _as_uuid(project_id) or derive_project_uuid(project_id)
+    return as_uuid(project_id) or derive_project_uuid(project_id)
 
 
-def _usable(value: str) -> bool:
-    return bool(value) and value not in {NOT_SET, OTHER}
+def project_uuid(value: str) -> str | None:
+    """One field's project UUID: Meltano 2.x's, from the string as GA sent it.
+
+    None for what carries no project id: the empty string and GA's
+    placeholders ``(not set)`` and ``(other)``. Anything else, whitespace
+    included, is used as it is, never stripped: Meltano 2.x hashed the id it
+    was given, so a stripped id would not join its Snowplow-era project_uuid.
+    The dbt macro ``to_project_uuid`` is the same rule in SQL.
+    """
+    if value in PLACEHOLDERS:
+        return None
+    return meltano_project_uuid(value)
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -56,24 +75,25 @@ def resolve_project_id(label: str, dimension: str) -> tuple[str | None, str]:
     """``(project_id, project_id_source)`` for one row's label and dimension 1.
 
     Rules, first match wins: a label that is a UUID; a dimension 1 that is a
-    UUID; the UUID derived from the label, or else from dimension 1, when it is
-    non-empty and not ``(not set)`` (nor GA's ``(other)``); else no project_id.
-    UUIDs come out in canonical lowercase form. Cached: a project's id repeats
-    on every row.
+    UUID; the UUID derived from the label, or else from dimension 1, when it
+    is not a placeholder (``project_uuid``); else no project_id. UUIDs come
+    out in canonical lowercase form. Cached: a project's id repeats on every
+    row.
     """
-    project_id = _as_uuid(label)
+    project_id = as_uuid(label)
     if project_id:
         return project_id, LABEL
-    project_id = _as_uuid(dimension)
+    project_id = as_uuid(dimension)
     if project_id:
         return project_id, CUSTOM_DIMENSION
-    for value in (label.strip(), dimension.strip()):
-        if _usable(value):
-            return derive_project_uuid(value), DERIVED
+    project_id = project_uuid(label) or project_uuid(dimension)
+    if project_id:
+        return project_id, DERIVED
     return None, MISSING
 
 
 def event_key(  # noqa: PLR0917 - one argument per key field, in key order
+    api: str,
     property_id: str,
     event_date: str,
     category: str,
@@ -84,18 +104,23 @@ def event_key(  # noqa: PLR0917 - one argument per key field, in key order
     """MD5 hex of the row's identity, serialised without ambiguity.
 
     Each field is written as ``<length in characters>:<value>,`` (a netstring),
-    in the order property_id, event_date (YYYY-MM-DD), category, action, label,
-    project_dimension, so no two different rows can serialise alike. In SQL:
-    ``md5(length(a) || ':' || a || ',' || length(b) || ':' || b || ',' ...)``.
+    in the order api, property_id, event_date (YYYY-MM-DD), category, action,
+    label, project_dimension, so no two different rows can serialise alike. In
+    SQL: ``md5(length(a) || ':' || a || ',' || length(b) || ':' || b || ',' ...)``.
 
-    The project dimension is part of the key because GA returns one row per
-    combination of every requested dimension: two projects running the same
-    command on the same day with a ``(not set)`` label differ only there, and
-    without it one row would overwrite the other in the warehouse.
+    The api is part of the key because GA4 property ids and UA view ids are
+    both 9-digit numbers: the same number in both APIs names two different
+    sources. The project dimension is part of it because GA returns one row
+    per combination of every requested dimension: two projects running the
+    same command on the same day with a ``(not set)`` label differ only
+    there, and without it one row would overwrite the other in the warehouse.
     """
+    # One f-string, not a join over the fields: this runs once per record, and
+    # the join costs about 1 µs more (a tenth of the per-record time).
     text = (
-        f"{len(property_id)}:{property_id},{len(event_date)}:{event_date},"
-        f"{len(category)}:{category},{len(action)}:{action},{len(label)}:{label},"
+        f"{len(api)}:{api},{len(property_id)}:{property_id},"
+        f"{len(event_date)}:{event_date},{len(category)}:{category},"
+        f"{len(action)}:{action},{len(label)}:{label},"
         f"{len(project_dimension)}:{project_dimension},"
     )
     return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()

@@ -1,17 +1,25 @@
 """The tap's settings: the JSON schema users see, and the checks beyond it.
 
-JSON Schema catches wrong types; ``parse_settings`` catches the rest (dates that
-do not exist, a range that ends before it starts, no property at all, a
-transport that does not exist) and turns a config dict into ``Settings``.
+JSON Schema catches wrong types (``schema_errors``, which never quotes a
+secret); ``parse_settings`` catches the rest (dates that do not exist, a range
+that ends before it starts, no property at all, a transport that does not
+exist) and turns a config dict into ``Settings``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from singer_sdk import typing as th
+from singer_sdk.typing import (
+    DEFAULT_JSONSCHEMA_VALIDATOR,
+    extend_validator_with_defaults,
+)
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 TRANSPORTS = ("rest", "grpc")
 DEFAULT_TRANSPORT = "rest"
@@ -118,9 +126,10 @@ CONFIG_SCHEMA = th.PropertiesList(
     ),
     th.Property(
         "credentials_json",
-        th.StringType,
+        th.CustomType({"type": ["string", "object"]}),
         secret=True,
-        description="Service-account key JSON: the content of the key file.",
+        description="Service-account key: the key file's content, as a JSON string"
+        " or an object.",
     ),
     th.Property(
         "key_file_location",
@@ -129,31 +138,41 @@ CONFIG_SCHEMA = th.PropertiesList(
     ),
     th.Property(
         "oauth_credentials",
-        th.ObjectType(
-            th.Property(
-                "client_id", th.StringType, secret=True, description="OAuth client id."
-            ),
-            th.Property(
-                "client_secret",
-                th.StringType,
-                secret=True,
-                description="OAuth client secret.",
-            ),
-            th.Property(
-                "refresh_token",
-                th.StringType,
-                secret=True,
-                description="Refresh token granted for the analytics.readonly scope.",
-            ),
-            th.Property(
-                "token_uri",
-                th.URIType,
-                description="Token endpoint; default Google's.",
-            ),
+        # An object, or the JSON string of one, as an environment variable has it.
+        th.CustomType(
+            {
+                **th.ObjectType(
+                    th.Property(
+                        "client_id",
+                        th.StringType,
+                        secret=True,
+                        description="OAuth client id.",
+                    ),
+                    th.Property(
+                        "client_secret",
+                        th.StringType,
+                        secret=True,
+                        description="OAuth client secret.",
+                    ),
+                    th.Property(
+                        "refresh_token",
+                        th.StringType,
+                        secret=True,
+                        description="Refresh token granted for the"
+                        " analytics.readonly scope.",
+                    ),
+                    th.Property(
+                        "token_uri",
+                        th.URIType,
+                        description="Token endpoint; default Google's.",
+                    ),
+                ).type_dict,
+                "type": ["object", "string"],
+            }
         ),
         secret=True,
         description="OAuth user credentials: `client_id`, `client_secret` and"
-        " `refresh_token`.",
+        " `refresh_token`, as an object or a JSON string.",
     ),
     th.Property(
         "api_endpoint",
@@ -220,6 +239,65 @@ CONFIG_SCHEMA = th.PropertiesList(
         " sampling thresholds, and the response reports the tokens left.",
     ),
 ).to_dict()
+
+
+#: Validators whose message names properties, never quotes a value.
+_NAME_ONLY_VALIDATORS = frozenset({"required", "additionalProperties"})
+_JSON_TYPE_NAMES = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    type(None): "null",
+}
+
+
+def _holds_secret(schema: Any) -> bool:
+    if isinstance(schema, dict):
+        return bool(schema.get("secret")) or any(map(_holds_secret, schema.values()))
+    if isinstance(schema, list):
+        return any(map(_holds_secret, schema))
+    return False
+
+
+def _secret_settings(schema: dict[str, Any]) -> frozenset[str]:
+    """Top-level settings that are secret or hold a secret anywhere inside."""
+    properties = schema.get("properties", {})
+    return frozenset(name for name, sub in properties.items() if _holds_secret(sub))
+
+
+def schema_errors(config: dict[str, Any], schema: dict[str, Any]) -> list[str]:
+    """One message per JSON Schema violation in ``config``; secrets never quoted.
+
+    jsonschema's messages quote the offending value (``'{"client_secret": ...}'
+    is not of type 'object'``), so an error inside a setting that is or holds
+    a secret gets a message of its own that names the setting, what was
+    expected and the type that came, whatever that type is. Like the SDK's
+    check, it fills in the schema's defaults.
+    """
+    validator = extend_validator_with_defaults(DEFAULT_JSONSCHEMA_VALIDATOR)(schema)
+    secret = _secret_settings(schema)
+    return [_message(error, secret) for error in validator.iter_errors(config)]
+
+
+def _message(error: ValidationError, secret: frozenset[str]) -> str:
+    path = list(error.absolute_path)
+    where = ".".join(str(part) for part in path)
+    if path and path[0] not in secret:
+        return f"{where}: {error.message}"
+    if not path and error.validator in _NAME_ONLY_VALIDATORS:
+        return error.message
+    came = _JSON_TYPE_NAMES.get(type(error.instance), "a value")
+    if error.validator == "type":
+        expected = error.validator_value
+        expected = [expected] if isinstance(expected, str) else expected
+        wanted = " or ".join(t for t in expected if t != "null")
+        problem = f"must be {wanted}, not {came}"
+    else:
+        problem = f"{came} that fails the schema's {error.validator!r} check"
+    return f"{where or 'config'}: {problem} (value not shown: secret)."
 
 
 @dataclass(frozen=True)

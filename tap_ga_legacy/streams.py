@@ -230,7 +230,7 @@ class EventsStream(FastRecordsMixin, Stream):
                 raise ReportError(msg) from None
             yield {
                 "event_key": event_key(
-                    property_id, event_date, category, action, label, dimension
+                    api, property_id, event_date, category, action, label, dimension
                 ),
                 "property_id": property_id,
                 "api": api,

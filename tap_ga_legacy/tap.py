@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from singer_sdk import Tap
+
+# _dict_config and _classproperty are private to the SDK: only the
+# _env_var_config override uses them.
+from singer_sdk.configuration._dict_config import parse_environment_config
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError
+from singer_sdk.helpers._classproperty import classproperty
 
-from tap_ga_legacy.auth import CredentialsError, check_credentials
+from tap_ga_legacy.auth import JSON_CREDENTIALS, CredentialsError, check_credentials
 from tap_ga_legacy.errors import ReportError
-from tap_ga_legacy.settings import CONFIG_SCHEMA, SettingsError, parse_settings
+from tap_ga_legacy.settings import (
+    CONFIG_SCHEMA,
+    SettingsError,
+    parse_settings,
+    schema_errors,
+)
 from tap_ga_legacy.streams import EventsStream
 
 
@@ -21,14 +33,37 @@ class TapGaLegacy(Tap):
     # msgspec serialises a RECORD several times faster than the default writer.
     message_writer_class = MsgSpecWriter
 
+    @classproperty
+    def _env_var_config(cls) -> dict[str, Any]:  # noqa: N805 - the SDK's signature
+        """Config from ``TAP_GA_LEGACY_*`` variables (``--config ENV``).
+
+        As the SDK reads them, except the settings that hold credentials as
+        JSON: they stay the strings they are, for auth.py to parse. The SDK
+        would parse them as objects and end a bad one in a traceback.
+        """
+        schema = cls.config_jsonschema
+        cls.append_builtin_config(schema)
+        as_text = {name: {"type": ["string"]} for name in JSON_CREDENTIALS}
+        schema = {**schema, "properties": {**schema["properties"], **as_text}}
+        return parse_environment_config(schema, cls._env_var_prefix)
+
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
-        """The schema checks, plus what a schema cannot say (dates, credentials)."""
-        errors = super()._validate_config(raise_errors=False)
+        """The schema checks, plus what a schema cannot say (dates, credentials).
+
+        Replaces the SDK's check, whose messages quote the offending value,
+        secrets included (see settings.schema_errors). The credentials are
+        looked into only once their settings have the right types.
+        """
+        schema = self.config_jsonschema
+        self.append_builtin_config(schema)
+        # The SDK's own check validates (and fills defaults into) this dict.
+        errors = schema_errors(self._config, schema)
+        credential_errors = [] if errors else check_credentials(dict(self.config))
         try:
             parse_settings(dict(self.config))
         except SettingsError as exc:
             errors.extend(exc.errors)
-        errors.extend(check_credentials(dict(self.config)))
+        errors.extend(credential_errors)
         if errors and raise_errors:
             raise ConfigValidationError(
                 "Config validation failed", errors=errors, schema=CONFIG_SCHEMA
@@ -42,6 +77,10 @@ class TapGaLegacy(Tap):
         or credentials that cannot be used already say what and why.
         """
         try:
+            for stream in self.streams.values():
+                # Credentials and their token first: refused credentials stop
+                # the run here, before any stream starts or any request is sent.
+                stream.clients  # noqa: B018
             super().sync_all()
         except (ReportError, CredentialsError) as exc:
             self.logger.error("%s", exc)  # noqa: TRY400 - the message is the point

@@ -35,7 +35,7 @@ import snowplow_sample as snowplow
 from ga_emulator.server import Emulator
 from scripts.tool_venvs import tool_venv
 from tests.e2e.meltano_project import MELTANO, REPO, base_env, copy_project
-from tests.transform.conftest import FIRST_RUN, VIEW_ID
+from tests.transform.conftest import FIRST_RUN, GA_DATASET, VIEW_ID
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -258,8 +258,8 @@ def fakesnow_environment(port: int) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[Emulator]:
-    """The GA API emulator with its default data set."""
-    with Emulator() as running:
+    """The GA API emulator with the DuckDB chain's data set (empty values too)."""
+    with Emulator(GA_DATASET) as running:
         yield running
 
 

@@ -17,9 +17,15 @@ from typing import TYPE_CHECKING
 import yaml
 
 import snowplow_sample as snowplow
-from ga_emulator.dataset import DatasetConfig, rows_in_range
+from ga_emulator.dataset import Row, rows_in_range
 from tests.snowplow_batches import later_batch
-from tests.transform.conftest import FIRST_RUN, SECOND_RUN, VIEW_ID
+from tests.transform.conftest import (
+    FIRST_RUN,
+    GA_DATASET,
+    README_KEY,
+    SECOND_RUN,
+    VIEW_ID,
+)
 
 from .conftest import (
     REDIRECT,
@@ -42,15 +48,14 @@ MARTS = "PROD.ANALYTICS_MARTS"
 STATE_ID = "fakesnow:tap-ga-legacy-to-target-snowflake"
 
 
-def _ga_rows(start: str, end: str) -> int:
-    return len(
-        rows_in_range(
-            DatasetConfig(),
-            VIEW_ID,
-            dt.date.fromisoformat(start),
-            dt.date.fromisoformat(end),
-        )
+def _served(start: str, end: str) -> list[Row]:
+    return rows_in_range(
+        GA_DATASET, VIEW_ID, dt.date.fromisoformat(start), dt.date.fromisoformat(end)
     )
+
+
+def _ga_rows(start: str, end: str) -> int:
+    return len(_served(start, end))
 
 
 def _monday(day: str) -> dt.date:
@@ -105,6 +110,20 @@ def test_snowflake_chain(  # noqa: PLR0915 - one long story, as tests/transform'
     assert sql(f"select count(*) from {GA} where _sdc_batched_at is null") == [(0,)]
     assert sql(f"select count(*) from {GA} where _sdc_deleted_at is not null") == [(0,)]
     first_batched_at = sql.one(f"select max(_sdc_batched_at) from {GA}")
+    # GA's empty labels and dimensions are empty strings, never NULL, and the
+    # README's SQL event_key (Snowflake's md5, length, ||) is the tap's on
+    # every row.
+    served = _served(*FIRST_RUN)
+    empty = (
+        sum(r.label == "" for r in served),
+        sum(r.dimension1 == "" for r in served),
+    )
+    assert min(empty) > 0
+    assert sql(
+        "select count_if(event_label = ''), count_if(project_dimension = ''),"
+        f" count_if(event_label is null or project_dimension is null) from {GA}"
+    ) == [(*empty, 0)]
+    assert sql(f"select count(*) from {GA} where {README_KEY}") == [(first,)]
 
     rows, plan = snowplow.generate()
     load_snowplow(sql, uploaded_now(rows), tmp_path / "enriched-1.tsv")

@@ -21,13 +21,15 @@ from tests.conftest import (
 )
 
 
-def _expected_records(property_id: str, start=START, end=END) -> dict[str, dict]:
+def _expected_records(
+    api: str, property_id: str, start=START, end=END
+) -> dict[str, dict]:
     records = {}
     for row in expected_rows(property_id, start, end):
         day = dt.datetime.strptime(row.date, "%Y%m%d").date().isoformat()
         project_id, source = resolve_project_id(row.label, row.dimension1)
         key = event_key(
-            property_id, day, row.category, row.action, row.label, row.dimension1
+            api, property_id, day, row.category, row.action, row.label, row.dimension1
         )
         records[key] = {
             "event_date": day,
@@ -71,14 +73,15 @@ def test_ga4_rows_arrive_exactly_once(config, emulator, tmp_path, transport):
     run = run_tap({**config, "page_size": 97}, tmp_path)
     assert run.returncode == 0, run.stderr
     got = _by_key(run.records, "ga4")
-    assert _strip_property(got) == _expected_records(PROPERTY_ID)
+    assert _strip_property(got) == _expected_records("ga4", PROPERTY_ID)
     assert {r["property_id"] for r in got.values()} == {PROPERTY_ID}
 
 
 def test_ua_rows_arrive_exactly_once(config, tmp_path):
     run = run_tap({**config, "property_ids": [], "page_size": 97}, tmp_path)
     assert run.returncode == 0, run.stderr
-    assert _strip_property(_by_key(run.records, "ua")) == _expected_records(VIEW_ID)
+    got = _strip_property(_by_key(run.records, "ua"))
+    assert got == _expected_records("ua", VIEW_ID)
 
 
 @pytest.mark.parametrize(

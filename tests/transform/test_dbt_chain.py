@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 import duckdb
 
 import snowplow_sample as snowplow
-from ga_emulator.dataset import DatasetConfig, rows_in_range
+from ga_emulator.dataset import rows_in_range
 from ga_emulator.server import Emulator
 from tests.snowplow_batches import later_batch
 
-from .conftest import FIRST_RUN, SECOND_RUN, VIEW_ID
+from .conftest import FIRST_RUN, GA_DATASET, README_KEY, SECOND_RUN, VIEW_ID
 
 if TYPE_CHECKING:
     from .conftest import Warehouse
@@ -80,15 +80,36 @@ def test_chain(warehouse: Warehouse) -> None:  # noqa: PLR0915 - one long story
     assert plan.aborted > 0
 
     # GA: nothing lost between the emulator and the warehouse.
-    served = len(
-        rows_in_range(
-            DatasetConfig(),
-            VIEW_ID,
-            dt.date.fromisoformat(FIRST_RUN[0]),
-            dt.date.fromisoformat(FIRST_RUN[1]),
-        )
+    served_rows = rows_in_range(
+        GA_DATASET,
+        VIEW_ID,
+        dt.date.fromisoformat(FIRST_RUN[0]),
+        dt.date.fromisoformat(FIRST_RUN[1]),
     )
+    served = len(served_rows)
     assert _one(house, "select count(*) from tap_ga_legacy.events") == served
+
+    # GA's empty labels and dimensions are empty strings in the raw table and
+    # in staging, never NULL, and the README's SQL event_key is the tap's on
+    # every row (the dbt data test assert_ga_event_key_recomputes checks it
+    # on staging in every build).
+    empty = (
+        sum(r.label == "" for r in served_rows),
+        sum(r.dimension1 == "" for r in served_rows),
+    )
+    assert min(empty) > 0
+    for table in ("tap_ga_legacy.events", f"{STAGING}.stg_ga_legacy__events"):
+        assert _query(
+            house,
+            "select count(*) filter (where event_label = ''),"
+            " count(*) filter (where project_dimension = ''),"
+            " count(*) filter (where event_label is null"
+            " or project_dimension is null)"
+            f" from {table}",
+        ) == [(*empty, 0)]
+    assert _query(
+        house, f"select count(*) from tap_ga_legacy.events where {README_KEY}"
+    ) == [(served,)]
     assert (
         _one(house, f"select count(*) from {STAGING}.stg_ga_legacy__events") == served
     )
@@ -186,7 +207,7 @@ def test_chain(warehouse: Warehouse) -> None:  # noqa: PLR0915 - one long story
 
     # New GA days (two re-pulled, upserted) and a new Snowplow batch: one
     # execution killed mid-run plus a re-delivery of an event already loaded.
-    with Emulator() as emulator:
+    with Emulator(GA_DATASET) as emulator:
         house.emulator_url = emulator.url
         house.run_tap(*SECOND_RUN)
     new_rows = _new_snowplow_batch(house)

@@ -106,6 +106,24 @@
 {%- endmacro %}
 
 
+{#
+    `text` with every match of `pattern` replaced by `replacement`, which
+    names groups as \\1, \\2 (written as is: Snowflake's string literals
+    need the backslash doubled, done here).
+#}
+{% macro regex_replace_all(text, pattern, replacement) %}
+    {{- return(adapter.dispatch('regex_replace_all', 'meltano_telemetry')(text, pattern, replacement)) -}}
+{% endmacro %}
+
+{% macro default__regex_replace_all(text, pattern, replacement) -%}
+    regexp_replace({{ text }}, '{{ pattern }}', '{{ replacement }}', 'g')
+{%- endmacro %}
+
+{% macro snowflake__regex_replace_all(text, pattern, replacement) -%}
+    regexp_replace({{ text }}, '{{ pattern }}', '{{ replacement | replace('\\', '\\\\') }}')
+{%- endmacro %}
+
+
 {# ---- hashing ------------------------------------------------------------ #}
 
 {# Lowercase hex SHA-256 of a text. #}

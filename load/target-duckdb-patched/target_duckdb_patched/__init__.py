@@ -7,7 +7,14 @@ table's types (here: ``2026-01-01T00:00:00Z`` in a TIMESTAMP column) is taken
 for one, so one record per batch was lost. This adds ``header false``, as
 jwills/target-duckdb#58 does upstream.
 
-It also creates the DuckDB file's directory (e.g. ``output/`` in a fresh
+It also keeps empty strings: target-duckdb turns every falsy value but 0
+into None and writes None and ``""`` alike as an empty CSV field, which COPY
+reads as NULL, so GA's empty labels became NULL (and the SQL form of the
+event_key with them). Here an empty string stays one: every value but None is
+quoted, and COPY reads a quoted ``""`` as an empty string
+(``allow_quoted_nulls false``), an unquoted empty field as NULL.
+
+And it creates the DuckDB file's directory (e.g. ``output/`` in a fresh
 clone), which target-duckdb leaves to the user.
 """
 
@@ -16,13 +23,38 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import IO, Any
 
 import target_duckdb
 from target_duckdb import db_sync
 
 COPY_OPTIONS = "WITH (new_line '\\r\\n')"
-FIXED_COPY_OPTIONS = "WITH (new_line '\\r\\n', header false)"
+FIXED_COPY_OPTIONS = "WITH (new_line '\\r\\n', header false, allow_quoted_nulls false)"
+
+
+class QuoteAllButNull:
+    """The batch CSV writer: None is an empty field, every other value quoted.
+
+    Stands in for ``csv.writer`` in target-duckdb's ``load_rows`` (same
+    arguments); values are written as ``csv.writer`` writes them, ``str()``.
+    """
+
+    def __init__(self, file: IO[str], delimiter: str, quotechar: str, **_: Any) -> None:
+        self._file, self._delimiter, self._quote = file, delimiter, quotechar
+
+    def writerow(self, row: list[Any]) -> None:
+        """Write one record, CRLF-terminated like ``csv.writer``."""
+        quote = self._quote
+        self._file.write(
+            self._delimiter.join(
+                ""
+                if value is None
+                else quote + str(value).replace(quote, quote * 2) + quote
+                for value in row
+            )
+            + "\r\n"
+        )
 
 
 class HeaderlessCopy:
@@ -48,6 +80,18 @@ class HeaderlessCopy:
 
 
 _load_rows = db_sync.DbSync.load_rows
+_record_to_flattened = db_sync.DbSync.record_to_flattened
+
+
+def _record_to_flattened_keeping_empty(
+    self: db_sync.DbSync, record: dict[str, Any]
+) -> list[Any]:
+    # The tap's records are flat: a column's value is the record's own.
+    values = _record_to_flattened(self, record)
+    return [
+        "" if value is None and record.get(name) == "" else value
+        for name, value in zip(self.flatten_schema, values, strict=True)
+    ]
 
 
 def _load_rows_without_header(
@@ -75,7 +119,9 @@ def _make_database_directory(argv: list[str]) -> None:
 
 
 def main() -> None:
-    """Run target-duckdb with the fixed COPY."""
+    """Run target-duckdb with the fixed COPY and empty strings kept."""
     _make_database_directory(sys.argv)
     db_sync.DbSync.load_rows = _load_rows_without_header
+    db_sync.DbSync.record_to_flattened = _record_to_flattened_keeping_empty
+    db_sync.csv = SimpleNamespace(writer=QuoteAllButNull, QUOTE_MINIMAL=None)
     target_duckdb.main()

@@ -43,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
         help="days whose ordinal is a multiple of this have no data (0: none)",
     )
     parser.add_argument(
+        "--empty-per-mille",
+        type=int,
+        default=defaults.empty_per_mille,
+        help="rows per 1000 whose label and/or dimension 1 is an empty string",
+    )
+    parser.add_argument(
         "--cache-pages", type=int, default=0, help="keep this many encoded answers"
     )
     parser.add_argument(
@@ -69,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         first_day=args.first_day,
         last_day=args.last_day,
         outage_every=args.outage_every,
+        empty_per_mille=args.empty_per_mille,
     )
     emulator = Emulator(
         dataset,

@@ -15,6 +15,7 @@ sharing state. Planted on purpose (see ``Variant``):
 * rows whose label is ``(not set)`` but custom dimension 1 carries the id;
 * rows with a truncated (malformed) label;
 * rows with neither (no project_id at all);
+* optionally (``empty_per_mille``), labels and dimensions GA returned empty;
 * days with no rows (GA outages) and weekends with less traffic.
 """
 
@@ -122,6 +123,10 @@ class DatasetConfig:
     first_day: dt.date = dt.date(2019, 6, 1)
     last_day: dt.date = LAST_GA_DAY
     outage_every: int = 37  # a day whose ordinal is a multiple of this is empty
+    #: Per-mille of rows whose label, dimension 1 or both GA returned as an
+    #: empty string (real exports have about 10%). Drawn from a generator of
+    #: their own, so every other value is the same whatever this is.
+    empty_per_mille: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,12 +210,15 @@ def _rows_for_day(
     with_env = day >= ENVIRONMENT_SUFFIX_FROM
     counts: dict[tuple[str, str, str, str], int] = {}
     client_ids: dict[tuple[str, str, str, str], str] = {}
+    blanks = seeded_rng("empty", config.seed, property_id, day.isoformat())
     attempts = 0
     while len(counts) < target and attempts < target * 20:
         attempts += 1
         project = rng.choices(active, weights)[0]
         category, action = _command(rng, project, with_env)
         label, dimension1 = _ids(rng, project)
+        if config.empty_per_mille and blanks.randrange(1000) < config.empty_per_mille:
+            label, dimension1 = blanks.choice((("", dimension1), (label, ""), ("", "")))
         key = (category, action, label, dimension1)
         counts[key] = counts.get(key, 0) + 1 + int(rng.expovariate(0.7))
         # The GA client id lived in a git-ignored file: every clone, container

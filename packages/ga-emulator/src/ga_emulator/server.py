@@ -22,6 +22,7 @@ bearer token the emulator did not issue gets 401, as a bad token gets at Google.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import re
@@ -50,6 +51,8 @@ RUN_REPORT_PATH = re.compile(r"^/v1beta/properties/(?P<property>[^/:]+):runRepor
 BATCH_GET_PATH = "/v4/reports:batchGet"
 #: A refresh token the token endpoint refuses, to exercise revoked OAuth grants.
 REVOKED_REFRESH_TOKEN = "revoked"  # noqa: S105
+#: A service account whose keys the token endpoint refuses (a deleted key).
+REVOKED_SERVICE_ACCOUNT = "revoked@meltano-telemetry.iam.gserviceaccount.com"
 GRPC_SERVICE = "google.analytics.data.v1beta.BetaAnalyticsData"
 GRPC_CODES = {
     400: grpc.StatusCode.INVALID_ARGUMENT,
@@ -219,12 +222,33 @@ class _Handler(BaseHTTPRequestHandler):
                 {"error": "invalid_grant", "error_description": "Invalid JWT grant."},
             )
             return
+        elif _jwt_issuer(form["assertion"][0]) == REVOKED_SERVICE_ACCOUNT:
+            # Google's answer when the key that signed the JWT was deleted.
+            self._send(
+                400,
+                {
+                    "error": "invalid_grant",
+                    "error_description": "Invalid JWT Signature.",
+                },
+            )
+            return
         token = "ya29.emulator-" + secrets.token_urlsafe(16)
         with self.server.state.lock:
             self.server.state.tokens.add(token)
         self._send(
             200, {"access_token": token, "expires_in": 3599, "token_type": "Bearer"}
         )
+
+
+def _jwt_issuer(assertion: str) -> str:
+    """The ``iss`` claim of a JWT (its signature is not checked)."""
+    payload = assertion.split(".")[1]
+    padded = payload + "=" * (-len(payload) % 4)
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(padded))
+    except ValueError:
+        return ""
+    return str(claims.get("iss", "")) if isinstance(claims, dict) else ""
 
 
 class _Server(ThreadingHTTPServer):
@@ -319,4 +343,10 @@ class Emulator:
         self.stop()
 
 
-__all__ = ["ERRORS", "REVOKED_REFRESH_TOKEN", "Emulator", "EmulatorState"]
+__all__ = [
+    "ERRORS",
+    "REVOKED_REFRESH_TOKEN",
+    "REVOKED_SERVICE_ACCOUNT",
+    "Emulator",
+    "EmulatorState",
+]

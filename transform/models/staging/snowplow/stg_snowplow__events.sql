@@ -106,13 +106,12 @@ renamed as (
                 in se_label, turned into a UUID the way Meltano 2.x does -#}
             case
                 when contexts is null and event_name = 'event'
-                    and nullif(trim(se_label), '') is not null
-                    and se_label <> '(not set)'
                     then
                         case
-                            when {{ regex_matches('se_label', uuid_pattern()) }}
+                            when {{ as_uuid('se_label') }} is not null
                                 then 'explicit'
-                            else 'derived'
+                            when {{ to_project_uuid('se_label') }} is not null
+                                then 'derived'
                         end
             end
         ) as project_uuid_source,
