@@ -31,11 +31,11 @@ lint: install lint-sql
 # sqlfluff renders the models with dbt, so it needs dbt and the adapter: a tool
 # venv of its own, pinned like the dbt-duckdb utility.
 SQLFLUFF_VENV := .cache/venvs/sqlfluff
-$(SQLFLUFF_VENV)/bin/sqlfluff: $(BIN)/uv
-	$(BIN)/uv venv --quiet --python $(BIN)/python $(SQLFLUFF_VENV)
+$(SQLFLUFF_VENV)/bin/sqlfluff: $(BIN)/uv constraints/plugins.txt
+	$(BIN)/uv venv --quiet --clear --python $(BIN)/python $(SQLFLUFF_VENV)
 	$(BIN)/uv pip install --quiet --python $(SQLFLUFF_VENV)/bin/python \
-		"sqlfluff==3.5.0" "sqlfluff-templater-dbt==3.5.0" \
-		"dbt-core~=1.11.0" "dbt-duckdb~=1.10.0" "duckdb==1.4.4"
+		"sqlfluff==3.5.0" "sqlfluff-templater-dbt==3.5.0" dbt-core dbt-duckdb duckdb \
+		--constraint constraints/plugins.txt
 
 lint-sql: $(SQLFLUFF_VENV)/bin/sqlfluff
 	mkdir -p output
