@@ -55,5 +55,8 @@ bench: install
 bench-dbt: install
 	$(BIN)/python scripts/bench_dbt.py
 
+# Everything `make install`, `make demo` and the tests made: the venvs, the
+# warehouse and its logs, Meltano's plugin venvs and state, dbt's target.
 clean:
-	rm -rf $(VENV) output .pytest_cache .ruff_cache
+	rm -rf $(VENV) output .meltano .cache transform/target transform/logs \
+		.pytest_cache .ruff_cache
