@@ -50,6 +50,8 @@ def test_a_hand_edited_default_is_reported_stale(tmp_path, name, old, new):
     )
 
 
-def test_readme_names_the_test_command_ci_runs():
-    assert "make test" in (ROOT / "README.md").read_text()
-    assert "make test" in (ROOT / ".ci/run").read_text()
+def test_ci_lints_then_tests_as_the_readme_says():
+    commands = [line for line in (ROOT / ".ci/run").read_text().splitlines() if line]
+    assert commands[-2:] == ["make lint", "make test"]
+    readme = (ROOT / "README.md").read_text()
+    assert "`.ci/run` (CI) runs `make lint` and then `make test`" in readme
