@@ -29,7 +29,7 @@ lint: install lint-sql
 	$(BIN)/ruff format --check .
 
 # sqlfluff renders the models with dbt, so it needs dbt and the adapter: a tool
-# venv of its own, pinned like the dbt-duckdb utility.
+# venv of its own, pinned by constraints/plugins.txt like the dbt-duckdb utility.
 SQLFLUFF_VENV := .cache/venvs/sqlfluff
 $(SQLFLUFF_VENV)/bin/sqlfluff: $(BIN)/uv constraints/plugins.txt
 	$(BIN)/uv venv --quiet --clear --python $(BIN)/python $(SQLFLUFF_VENV)

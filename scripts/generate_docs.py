@@ -104,13 +104,11 @@ def meltano_settings_yaml() -> str:
 
 
 def _env_value(value: Any) -> str:
+    """A value as .env spells it: JSON (quoted) for arrays and objects."""
     if isinstance(value, str):
         return value if re.fullmatch(r"[\w./:@-]+", value) else f"'{value}'"
-    return (
-        f"'{json.dumps(value)}'"
-        if isinstance(value, list | dict)
-        else (json.dumps(value))
-    )
+    text = json.dumps(value)
+    return f"'{text}'" if isinstance(value, list | dict) else text
 
 
 def env_example() -> str:
@@ -124,8 +122,8 @@ def env_example() -> str:
     return "\n".join(lines)
 
 
-#: file -> (start marker, end marker, the generated text between them)
 def targets() -> dict[str, tuple[str, str, str]]:
+    """File -> (start marker, end marker, the generated text between them)."""
     return {
         "README.md": (
             "<!-- settings:start -->\n",
