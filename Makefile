@@ -29,13 +29,13 @@ lint: install lint-sql
 	$(BIN)/ruff format --check .
 
 # sqlfluff renders the models with dbt, so it needs dbt and the adapter: a tool
-# venv of its own, pinned like the dbt-duckdb utility.
+# venv of its own, pinned by constraints/plugins.txt like the dbt-duckdb utility.
 SQLFLUFF_VENV := .cache/venvs/sqlfluff
-$(SQLFLUFF_VENV)/bin/sqlfluff: $(BIN)/uv
-	$(BIN)/uv venv --quiet --python $(BIN)/python $(SQLFLUFF_VENV)
+$(SQLFLUFF_VENV)/bin/sqlfluff: $(BIN)/uv constraints/plugins.txt
+	$(BIN)/uv venv --quiet --clear --python $(BIN)/python $(SQLFLUFF_VENV)
 	$(BIN)/uv pip install --quiet --python $(SQLFLUFF_VENV)/bin/python \
-		"sqlfluff==3.5.0" "sqlfluff-templater-dbt==3.5.0" \
-		"dbt-core~=1.11.0" "dbt-duckdb~=1.10.0" "duckdb==1.4.4"
+		"sqlfluff==3.5.0" "sqlfluff-templater-dbt==3.5.0" dbt-core dbt-duckdb duckdb \
+		--constraint constraints/plugins.txt
 
 lint-sql: $(SQLFLUFF_VENV)/bin/sqlfluff
 	mkdir -p output
@@ -65,5 +65,8 @@ bench: install
 bench-dbt: install
 	$(BIN)/python scripts/bench_dbt.py
 
+# Everything `make install`, `make demo` and the tests made: the venvs, the
+# warehouse and its logs, Meltano's plugin venvs and state, dbt's target.
 clean:
-	rm -rf $(VENV) output .pytest_cache .ruff_cache
+	rm -rf $(VENV) output .meltano .cache transform/target transform/logs \
+		.pytest_cache .ruff_cache

@@ -5,9 +5,9 @@
 # plugin venvs already in .meltano/), runs
 #   meltano run tap-ga-legacy target-duckdb [dbt-duckdb:build-ga-legacy]
 # in the dev environment (2022-03-01..2022-05-31 of the emulated data), stops
-# the emulator and prints a summary. The first run loads the whole range; the
-# next ones are incremental (only the tap's lookback window is pulled again,
-# and upserted). Logs go to output/demo/.
+# the emulator and prints a summary. A run into a warehouse without the tap's
+# table loads the whole range; the next ones are incremental (only the tap's
+# lookback window is pulled again, and upserted). Logs go to output/demo/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="$PWD/.venv/bin"
@@ -64,31 +64,44 @@ run_logged() {  # run_logged LOG CMD...: quiet on success, the log's tail on fai
 echo "demo: meltano install ${plugins[*]}"
 run_logged "$OUT/install.log" "$BIN/meltano" install "${plugins[@]}"
 
-# The dbt models blend GA with Snowplow events; in production Snowpipe fills
-# RAW.SNOWPLOW.EVENTS, here the project's seeded sample does (loaded once).
-if [ -f transform/dbt_project.yml ] && ! "$BIN/python" - "$WAREHOUSE" <<'PY'
+has_table() {  # has_table SCHEMA: does the warehouse have SCHEMA.events?
+    "$BIN/python" - "$WAREHOUSE" "$1" <<'PY'
 import pathlib, sys
 import duckdb
-path = pathlib.Path(sys.argv[1])
+path, schema = pathlib.Path(sys.argv[1]), sys.argv[2]
 if not path.exists():
     sys.exit(1)
 with duckdb.connect(str(path), read_only=True) as con:
     found = con.execute(
         "select count(*) from information_schema.tables"
-        " where table_schema = 'snowplow' and table_name = 'events'"
+        " where table_schema = ? and table_name = 'events'",
+        [schema],
     ).fetchone()[0]
 sys.exit(0 if found else 1)
 PY
-then
+}
+
+# Meltano keeps the tap's bookmark in .meltano/, apart from the warehouse: a
+# new or deleted warehouse next to an old bookmark would get only the lookback
+# window. A warehouse without the tap's table holds nothing that bookmark
+# describes, so the run ignores it (--full-refresh) and loads the whole range.
+refresh=()
+if ! has_table tap_ga_legacy; then
+    refresh=(--full-refresh)
+fi
+
+# The dbt models blend GA with Snowplow events; in production Snowpipe fills
+# RAW.SNOWPLOW.EVENTS, here the project's seeded sample does (loaded once).
+if [ -f transform/dbt_project.yml ] && ! has_table snowplow; then
     echo "demo: loading the Snowplow sample into $WAREHOUSE (snowplow.events)"
     run_logged "$OUT/snowplow.log" "$BIN/python" -m snowplow_sample \
         --database "$WAREHOUSE"
 fi
 
 # 3. The main job.
-echo "demo: meltano run ${steps[*]}"
+echo "demo: meltano run ${refresh[*]:+${refresh[*]} }${steps[*]}"
 started=$(date +%s)
-run_logged "$OUT/run.log" "$BIN/meltano" run "${steps[@]}"
+run_logged "$OUT/run.log" "$BIN/meltano" run "${refresh[@]}" "${steps[@]}"
 echo "demo: done in $(($(date +%s) - started)) s (log: $OUT/run.log)"
 
 # 4. Stop the emulator before summarising.
@@ -134,7 +147,24 @@ print("project_id_source:       " + ", ".join(f"{s}={n}" for s, n in sources))
 if models:
     print(f"dbt relations:           {len(models)} ({', '.join(models[:4])}, ...)")
 print(f"DuckDB file:             {path}")
-print("charts for the analysts: make report (output/report/), dbt docs: make docs")
-print(f"  e.g. .venv/bin/python -c \"import duckdb; print(duckdb.connect('{path}')"
-      ".sql('select * from tap_ga_legacy.events limit 5'))\"")
+mart = "analytics_marts.fct_daily_active_projects"
+if mart in models:
+    query = (
+        f"select activity_date, active_projects from {mart}"
+        " order by activity_date desc limit 5"
+    )
+    print(f"\nThe mart {mart}, last 5 days:")
+else:
+    query = "select * from tap_ga_legacy.events limit 5"
+    print("\nThe tap's table, 5 rows:")
+print(f"  {query}")
+con.sql(query).show()
+# The connection must outlive .show(): `duckdb.connect(...).sql(...)` in one
+# expression closes it first ("Connection has already been closed").
+print("Run it yourself from the project root:")
+print(
+    f"  .venv/bin/python -c \"import duckdb; con = duckdb.connect('{path}',"
+    f" read_only=True); con.sql('{query}').show()\""
+)
+print("Charts for the analysts: make report (output/report/); dbt docs: make docs")
 PY

@@ -15,8 +15,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".cache"
-#: Pinned like the dbt-duckdb utility: one duckdb version for every file reader.
-DBT_DUCKDB = ("dbt-core~=1.11.0", "dbt-duckdb~=1.10.0", "duckdb==1.4.4")
+#: The versions the Meltano plugins install (their pip_urls pass this file too).
+PLUGIN_CONSTRAINTS = ROOT / "constraints" / "plugins.txt"
+#: The dbt-duckdb utility's packages; versions from PLUGIN_CONSTRAINTS.
+DBT_DUCKDB = ("dbt-core", "dbt-duckdb", "duckdb")
 #: A dbt profile for a DuckDB file named by DBT_DUCKDB_PATH.
 DUCKDB_PROFILE = """\
 meltano_telemetry:
@@ -30,9 +32,19 @@ meltano_telemetry:
 """
 
 
-def tool_venv(name: str, requirements: tuple[str, ...]) -> Path:
-    """A virtualenv with ``requirements``, created once and cached."""
-    key = hashlib.sha256("\n".join((sys.version, *requirements)).encode())
+def tool_venv(
+    name: str,
+    requirements: tuple[str, ...],
+    constraints: Path | None = PLUGIN_CONSTRAINTS,
+) -> Path:
+    """A virtualenv with ``requirements``, created once and cached.
+
+    ``constraints`` (the plugins' pins unless told otherwise) is part of the
+    cache key, so a changed pin builds a new venv.
+    """
+    pins = ("--constraint", str(constraints)) if constraints else ()
+    pinned = constraints.read_text() if constraints else ""
+    key = hashlib.sha256("\n".join((sys.version, *requirements, pinned)).encode())
     # A local package (e.g. load/target-duckdb-patched) changes without its
     # requirement string changing: its files are part of the key.
     for requirement in requirements:
@@ -54,7 +66,7 @@ def tool_venv(name: str, requirements: tuple[str, ...]) -> Path:
     )
     python = venv / "bin" / "python"
     subprocess.run(
-        [uv, "pip", "install", "--quiet", "--python", python, *requirements],
+        [uv, "pip", "install", "--quiet", "--python", python, *requirements, *pins],
         check=True,
     )
     marker.touch()

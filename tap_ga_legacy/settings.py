@@ -9,6 +9,7 @@ exist) and turns a config dict into ``Settings``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,8 +22,9 @@ from singer_sdk.typing import (
 if TYPE_CHECKING:
     from jsonschema import ValidationError
 
+from tap_ga_legacy.errors import RETRIABLE_REASONS, RETRIABLE_STATUSES
+
 TRANSPORTS = ("rest", "grpc")
-DEFAULT_TRANSPORT = "rest"
 GA4_MAX_PAGE_SIZE = 250_000
 UA_MAX_PAGE_SIZE = 100_000
 
@@ -65,6 +67,12 @@ _ROLE_DESCRIPTIONS = {
 }
 
 
+def _or(items: list) -> str:
+    """``a, b or c``."""
+    words = [str(item) for item in items]
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
 def _fields_schema(api: str, defaults: dict[str, str]) -> th.Property:
     return th.Property(
         api,
@@ -88,12 +96,16 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "property_ids",
         th.ArrayType(th.StringType),
+        title="GA4 property ids",
+        examples=[["123456789"]],
         description="GA4 property ids to pull through the Data API (digits only,"
         " e.g. `312647579`).",
     ),
     th.Property(
         "view_ids",
         th.ArrayType(th.StringType),
+        title="UA view ids",
+        examples=[["188392047"]],
         description="Universal Analytics view ids to pull through the Reporting API"
         " v4 (Meltano's CLI view was `188392047`).",
     ),
@@ -101,11 +113,15 @@ CONFIG_SCHEMA = th.PropertiesList(
         "start_date",
         th.DateType,
         required=True,
+        title="Start date",
+        examples=["2019-06-01"],
         description="First day to pull (YYYY-MM-DD) when a property has no state.",
     ),
     th.Property(
         "end_date",
         th.DateType,
+        title="End date",
+        examples=["2022-06-03"],
         description="Last day to pull, inclusive (YYYY-MM-DD). Default: yesterday"
         " (UTC), since GA's current day is incomplete.",
     ),
@@ -113,6 +129,7 @@ CONFIG_SCHEMA = th.PropertiesList(
         "lookback_days",
         th.IntegerType(minimum=0),
         default=3,
+        title="Lookback days",
         description="On incremental runs, pull this many days up to and including"
         " the bookmark again: GA data keeps changing for 24-48 h.",
     ),
@@ -120,6 +137,7 @@ CONFIG_SCHEMA = th.PropertiesList(
         "window_days",
         th.IntegerType(minimum=1, maximum=366),
         default=7,
+        title="Window days",
         description="Days per report request window. State is saved after each"
         " window, so a killed run resumes there; smaller windows also avoid"
         " sampling and `(other)` rows.",
@@ -128,12 +146,26 @@ CONFIG_SCHEMA = th.PropertiesList(
         "credentials_json",
         th.CustomType({"type": ["string", "object"]}),
         secret=True,
+        title="Service-account key JSON",
+        examples=[
+            json.dumps(
+                {
+                    "type": "service_account",
+                    "client_email": "tap@example-project.iam.gserviceaccount.com",
+                    "private_key": "-----BEGIN PRIVATE KEY-----\nPLACEHOLDER\n"
+                    "-----END PRIVATE KEY-----\n",
+                    "token_uri": "https://oauth2.googleapis.com/token",
+                }
+            )
+        ],
         description="Service-account key: the key file's content, as a JSON string"
         " or an object.",
     ),
     th.Property(
         "key_file_location",
         th.StringType,
+        title="Service-account key file",
+        examples=["/path/to/service-account-key.json"],
         description="Path to a service-account key file.",
     ),
     th.Property(
@@ -171,12 +203,22 @@ CONFIG_SCHEMA = th.PropertiesList(
             }
         ),
         secret=True,
+        title="OAuth credentials",
+        examples=[
+            {
+                "client_id": "placeholder.apps.googleusercontent.com",
+                "client_secret": "placeholder",
+                "refresh_token": "placeholder",
+            }
+        ],
         description="OAuth user credentials: `client_id`, `client_secret` and"
         " `refresh_token`, as an object or a JSON string.",
     ),
     th.Property(
         "api_endpoint",
         th.URIType,
+        title="API endpoint",
+        examples=["http://127.0.0.1:8080"],
         description="Base URL replacing Google's API hosts, e.g. the emulator's"
         " `http://127.0.0.1:PORT`. With it and no credentials the tap sends"
         " anonymous requests; without it and without credentials it uses"
@@ -185,7 +227,8 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "transport",
         th.StringType,
-        default=DEFAULT_TRANSPORT,
+        default="rest",
+        title="GA4 transport",
         description="Transport of the GA4 client: `rest` (JSON over HTTP, decoded"
         " without protobuf objects: fastest) or `grpc` (the google-analytics-data"
         " gRPC client).",
@@ -193,6 +236,8 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "page_size",
         th.IntegerType(minimum=1),
+        title="Page size",
+        examples=[UA_MAX_PAGE_SIZE],
         description=f"Rows per request. Default and maximum: {GA4_MAX_PAGE_SIZE:,}"
         f" for GA4, {UA_MAX_PAGE_SIZE:,} for UA (larger values are capped).",
     ),
@@ -203,6 +248,8 @@ CONFIG_SCHEMA = th.PropertiesList(
             _fields_schema("ua", UA_DEFAULT_FIELDS),
             additional_properties=False,
         ),
+        title="API field names",
+        examples=[{"ga4": {"project_dimension": "customEvent:project_id"}}],
         description="API field names of each column, per API: `ga4` and `ua` objects"
         " with keys " + ", ".join(f"`{r}`" for r in ROLES) + ".",
     ),
@@ -210,31 +257,42 @@ CONFIG_SCHEMA = th.PropertiesList(
         "request_timeout_seconds",
         th.NumberType,
         default=120,
+        title="Request timeout (s)",
         description="Seconds to wait for one API response before retrying it.",
     ),
     th.Property(
         "max_retries",
         th.IntegerType(minimum=0),
         default=8,
-        description="Retries of a request failing with 429/RESOURCE_EXHAUSTED, 500,"
-        " 503 or a timeout, with exponential backoff and jitter.",
+        title="Max retries",
+        # Built from the sets the retry loop uses, so it names every code it retries.
+        description="Retries of a request failing with HTTP "
+        + _or(sorted(RETRIABLE_STATUSES))
+        + " (429 is RESOURCE_EXHAUSTED), an error whose reason is "
+        + _or(sorted(RETRIABLE_REASONS))
+        + " (UA reports rate limits as 403s with these), a timeout or a failed"
+        " connection, with exponential backoff and jitter. A daily quota is never"
+        " retried.",
     ),
     th.Property(
         "backoff_base_seconds",
         th.NumberType,
         default=2,
+        title="Backoff base (s)",
         description="First backoff wait; it doubles with each retry.",
     ),
     th.Property(
         "backoff_max_seconds",
         th.NumberType,
         default=600,
+        title="Backoff max (s)",
         description="Longest single backoff wait.",
     ),
     th.Property(
         "ua_use_resource_quotas",
         th.BooleanType,
         default=False,
+        title="Use UA resource quotas",
         description="Send `useResourceQuotas` (Analytics 360 views only): higher"
         " sampling thresholds, and the response reports the tokens left.",
     ),
@@ -298,6 +356,19 @@ def _message(error: ValidationError, secret: frozenset[str]) -> str:
     else:
         problem = f"{came} that fails the schema's {error.validator!r} check"
     return f"{where or 'config'}: {problem} (value not shown: secret)."
+
+
+#: Each setting's default, as declared above: the one place defaults are written.
+DEFAULTS: dict[str, Any] = {
+    name: schema["default"]
+    for name, schema in CONFIG_SCHEMA["properties"].items()
+    if "default" in schema
+}
+
+
+def _setting(config: dict[str, Any], name: str) -> Any:
+    value = config.get(name)
+    return DEFAULTS[name] if value is None else value
 
 
 @dataclass(frozen=True)
@@ -384,7 +455,7 @@ def parse_settings(config: dict[str, Any], today: dt.date | None = None) -> Sett
         end = _parse_date("end_date", config["end_date"], errors) or end
     if start and end < start:
         errors.append(f"end_date {end} is before start_date {start}.")
-    transport = config.get("transport") or DEFAULT_TRANSPORT
+    transport = config.get("transport") or DEFAULTS["transport"]
     if transport not in TRANSPORTS:
         errors.append(
             f"transport: {transport!r} is not a transport; use 'rest' or 'grpc'."
@@ -405,17 +476,17 @@ def parse_settings(config: dict[str, Any], today: dt.date | None = None) -> Sett
         view_ids=view_ids,
         start_date=start,
         end_date=end,
-        lookback_days=int(config.get("lookback_days", 3)),
-        window_days=int(config.get("window_days", 7)),
+        lookback_days=int(_setting(config, "lookback_days")),
+        window_days=int(_setting(config, "window_days")),
         transport=transport,
         api_endpoint=(config.get("api_endpoint") or "").rstrip("/") or None,
         ga4_fields=_fields("ga4", config, GA4_DEFAULT_FIELDS),
         ua_fields=_fields("ua", config, UA_DEFAULT_FIELDS),
         ga4_page_size=min(page_size or GA4_MAX_PAGE_SIZE, GA4_MAX_PAGE_SIZE),
         ua_page_size=min(page_size or UA_MAX_PAGE_SIZE, UA_MAX_PAGE_SIZE),
-        request_timeout=float(config.get("request_timeout_seconds", 120)),
-        max_retries=int(config.get("max_retries", 8)),
-        backoff_base=float(config.get("backoff_base_seconds", 2)),
-        backoff_max=float(config.get("backoff_max_seconds", 600)),
-        ua_use_resource_quotas=bool(config.get("ua_use_resource_quotas", False)),
+        request_timeout=float(_setting(config, "request_timeout_seconds")),
+        max_retries=int(_setting(config, "max_retries")),
+        backoff_base=float(_setting(config, "backoff_base_seconds")),
+        backoff_max=float(_setting(config, "backoff_max_seconds")),
+        ua_use_resource_quotas=bool(_setting(config, "ua_use_resource_quotas")),
     )

@@ -32,7 +32,7 @@ OUTAGE_DAY = dt.date(2021, 3, 5)
 
 #: Each folder of tests/ is a marker, so a run can pick what it tests:
 #: ``pytest -m "tap or emulator"`` is ``make test-fast``.
-SUITES = ("tap", "emulator", "e2e", "transform", "snowflake", "airflow")
+SUITES = ("tap", "emulator", "e2e", "transform", "snowflake", "airflow", "docs")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

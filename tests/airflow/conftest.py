@@ -50,7 +50,8 @@ def airflow_venv() -> Path:
     """Airflow, installed once per pip_url and constraints file."""
     constraints = REPO / "orchestrate" / "airflow" / "constraints.txt"
     pins = hashlib.sha256(constraints.read_bytes()).hexdigest()[:8]
-    return tool_venv(f"airflow-{pins}", airflow_requirements())
+    # The pip_url carries Airflow's own constraints file.
+    return tool_venv(f"airflow-{pins}", airflow_requirements(), constraints=None)
 
 
 @pytest.fixture(scope="session")

@@ -43,6 +43,8 @@ PROJECT_FILES = (
     "transform",
     "orchestrate",
     "environments",
+    # The versions the plugins' pip_urls are constrained to.
+    "constraints",
     "scripts",
     "tap_ga_legacy",
     # The uv workspace's dev-only members: the tap's pyproject names them.

@@ -55,7 +55,7 @@ FAKESNOW = (
 #: GitHub while building metadata); the project requires dbt 1.11.
 DBT_SNOWFLAKE = (
     "dbt-core==1.11.16",
-    "dbt-snowflake==1.12.4",
+    "dbt-snowflake",
     "snowflake-connector-python==4.8.1",
 )
 #: Credentials are the only thing the production configs take from us.
@@ -85,7 +85,8 @@ class Server:
 @pytest.fixture(scope="session")
 def fakesnow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """fakesnow 0.12.1 on a free loopback port (patched), stopped at the end."""
-    venv = tool_venv("fakesnow", FAKESNOW)
+    # fakesnow needs a duckdb of its own and never reads the warehouse file.
+    venv = tool_venv("fakesnow", FAKESNOW, constraints=None)
     ready = tmp_path_factory.mktemp("fakesnow") / "ready.json"
     log = ready.with_name("server.log")
     with log.open("w") as out:

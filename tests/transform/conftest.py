@@ -25,13 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 TRANSFORM = ROOT / "transform"
 BIN = Path(sys.executable).parent
 
-#: Pinned like the Meltano plugins: one duckdb version for every file reader,
-#: and the same target-duckdb wrapper Meltano installs (load/loaders.meltano.yml).
-TARGET_DUCKDB = (
-    "target-duckdb==0.8.0",
-    "duckdb==1.4.4",
-    str(ROOT / "load" / "target-duckdb-patched"),
-)
+#: The target-duckdb wrapper Meltano installs (load/loaders.meltano.yml),
+#: under the same constraints (tool_venv's default).
+TARGET_DUCKDB = (str(ROOT / "load" / "target-duckdb-patched"),)
 
 VIEW_ID = "188392047"
 #: The emulator's data, with labels and dimensions GA returned empty in 10% of

@@ -12,7 +12,15 @@ import threading
 from pathlib import Path
 
 from ga_emulator.dataset import DatasetConfig
+from ga_emulator.faults import Fault, FaultSpecError, parse_faults
 from ga_emulator.server import Emulator
+
+
+def _faults(text: str) -> list[Fault]:
+    try:
+        return parse_faults(text)
+    except FaultSpecError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--fault",
+        type=_faults,
         action="append",
         default=[],
         metavar="JSON",
@@ -84,8 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         grpc_port=args.grpc_port,
         cache_size=args.cache_pages,
     )
-    for spec in args.fault:
-        emulator.add_fault(**json.loads(spec))
+    for faults in args.fault:
+        emulator.state.faults.add(*faults)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,6 +77,55 @@ class Fault:
         return self.api in ("any", api) and self.property_id in (None, property_id)
 
 
+#: The JSON types each field of a fault spec accepts (None: the field may be null).
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "kind": (str,),
+    "api": (str,),
+    "property_id": (str, type(None)),
+    "status": (int,),
+    "message": (str, type(None)),
+    "times": (int, type(None)),
+    "delay_seconds": (int, float),
+    "after": (int,),
+}
+
+
+class FaultSpecError(ValueError):
+    """A fault description that cannot be used; the message says why, in one line."""
+
+
+def _fault(spec: Any) -> Fault:
+    if not isinstance(spec, dict):
+        msg = f"a fault is a JSON object, not {json.dumps(spec)}"
+        raise FaultSpecError(msg)
+    for name, value in spec.items():
+        if name not in _FIELD_TYPES:
+            msg = f"unknown fault field {name!r}; expected one of {tuple(_FIELD_TYPES)}"
+            raise FaultSpecError(msg)
+        # bool is an int in Python, never in a fault.
+        if isinstance(value, bool) or not isinstance(value, _FIELD_TYPES[name]):
+            msg = f"fault field {name!r} cannot be {json.dumps(value)}"
+            raise FaultSpecError(msg)
+    try:
+        return Fault(**spec)
+    except ValueError as exc:
+        raise FaultSpecError(str(exc)) from None
+
+
+def parse_faults(text: str | bytes) -> list[Fault]:
+    """The faults in a JSON fault or list of faults; none if any is invalid.
+
+    Raises:
+        FaultSpecError: naming the first problem.
+    """
+    try:
+        specs = json.loads(text)
+    except ValueError as exc:  # also invalid UTF-8
+        msg = f"not JSON: {exc}"
+        raise FaultSpecError(msg) from None
+    return [_fault(spec) for spec in (specs if isinstance(specs, list) else [specs])]
+
+
 @dataclass
 class FaultBook:
     """The faults waiting to fire, consumed in the order they were added."""
@@ -83,12 +133,10 @@ class FaultBook:
     _faults: list[Fault] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, spec: dict[str, Any]) -> Fault:
-        """Register a fault from its JSON description."""
-        fault = Fault(**spec)
+    def add(self, *faults: Fault) -> None:
+        """Register faults, to fire in this order."""
         with self._lock:
-            self._faults.append(fault)
-        return fault
+            self._faults.extend(faults)
 
     def clear(self) -> None:
         """Forget every pending fault."""

@@ -42,7 +42,7 @@ from google.analytics.data_v1beta.types import RunReportRequest, RunReportRespon
 from google.protobuf import json_format
 
 from ga_emulator.dataset import DatasetConfig
-from ga_emulator.faults import ERRORS, Fault, FaultBook
+from ga_emulator.faults import ERRORS, Fault, FaultBook, FaultSpecError, parse_faults
 from ga_emulator.reports import ApiError, QuotaMeter, batch_get, run_report
 
 log = logging.getLogger("ga-emulator")
@@ -165,9 +165,11 @@ class _Handler(BaseHTTPRequestHandler):
         path = urllib.parse.urlsplit(self.path).path
         raw = self._body()
         if path == "/__emulator/faults":
-            specs = json.loads(raw)
-            for spec in specs if isinstance(specs, list) else [specs]:
-                state.faults.add(spec)
+            try:
+                state.faults.add(*parse_faults(raw))
+            except FaultSpecError as exc:
+                self._send(400, {"error": {"code": 400, "message": str(exc)}})
+                return
             self._send(200, {})
             return
         if path == "/token":
@@ -334,7 +336,9 @@ class Emulator:
 
     def add_fault(self, **spec: Any) -> Fault:
         """Inject a fault (same fields as ``faults.Fault``)."""
-        return self.state.faults.add(spec)
+        fault = Fault(**spec)
+        self.state.faults.add(fault)
+        return fault
 
     def __enter__(self) -> Emulator:
         return self.start()

@@ -1,0 +1,103 @@
+"""The shell blocks of README.md and docs/*.md run as written, in a fresh copy.
+
+Every ``sh`` block is preceded by ``<!-- runnable -->`` or ``<!-- not-runnable:
+why -->``. The runnable ones run in document order (README.md, then docs/ by
+name) in one fresh copy of the project, each with ``bash -euo pipefail``, so a
+block may use the files an earlier one made (the demo's warehouse), never its
+shell variables. What a block leaves running in the background is stopped
+after it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.meltano_project import base_env
+from tests.fresh_copy import REPO, fresh_copy
+
+DOCS = (REPO / "README.md", *sorted((REPO / "docs").glob("*.md")))
+FENCE = re.compile(r"^```(?:sh|bash|shell)\n(?P<body>.*?)^```$", re.S | re.M)
+MARKER = re.compile(r"<!-- (?:(?P<runnable>runnable)|not-runnable: (?P<why>\S.*?)) -->")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One shell block and the marker line before it."""
+
+    where: str
+    body: str
+    marker: str
+
+    @property
+    def runnable(self) -> bool:
+        match = MARKER.fullmatch(self.marker)
+        return bool(match and match["runnable"])
+
+
+def shell_blocks() -> list[Block]:
+    blocks = []
+    for path in DOCS:
+        text = path.read_text()
+        for fence in FENCE.finditer(text):
+            line = text.count("\n", 0, fence.start()) + 1
+            before = text[: fence.start()].rstrip("\n").rsplit("\n", 1)[-1]
+            where = f"{path.relative_to(REPO)}:{line}"
+            blocks.append(Block(where, fence["body"], before))
+    return blocks
+
+
+def test_every_shell_block_says_whether_it_runs():
+    unmarked = [b.where for b in shell_blocks() if not MARKER.fullmatch(b.marker)]
+    assert unmarked == [], "add <!-- runnable --> or <!-- not-runnable: why -->"
+
+
+def test_the_commands_a_newcomer_pastes_are_runnable():
+    runnable = "\n".join(b.body for b in shell_blocks() if b.runnable)
+    for command in (
+        "make demo",
+        "con.sql('select activity_date, active_projects from analytics_marts",
+        "tap-ga-legacy --about",
+        "tap-ga-legacy --config output/tap-config.json > output/tap.jsonl",
+        "snowplow-sample --database output/warehouse.duckdb",
+        "meltano invoke dbt-duckdb build",
+        "meltano run ga-legacy-el",
+    ):
+        assert command in runnable
+
+
+@pytest.fixture(scope="module")
+def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return fresh_copy(tmp_path_factory.mktemp("clone"))
+
+
+@pytest.mark.parametrize(
+    "block", [b for b in shell_blocks() if b.runnable], ids=lambda b: b.where
+)
+def test_runnable_block(clone: Path, block: Block, tmp_path: Path) -> None:
+    log = tmp_path / "output.log"
+    with log.open("w") as out:
+        # Output to a file, not a pipe: a background process the block started
+        # would hold a pipe open after bash exits.
+        process = subprocess.Popen(
+            ["bash", "-euo", "pipefail", "-c", block.body],
+            cwd=clone,
+            env=base_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            returncode = process.wait(timeout=600)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+    output = log.read_text()
+    assert returncode == 0, f"{block.where} exited {returncode}:\n{output[-4000:]}"
