@@ -1,0 +1,195 @@
+"""End-to-end times of the pipeline on this machine, with real Meltano and dbt.
+
+Usage (``make bench`` runs it after scripts/bench_tap.py)::
+
+    .venv/bin/python scripts/bench_pipeline.py [--years 4] [--rows-per-day 400]
+
+Measures, in the project with its installed plugins (``meltano install`` is run
+first and not timed), against its own GA emulator, DuckDB file and Meltano
+system database in a temporary directory:
+
+1. **backfill**: ``scripts/backfill.py`` over ``--years`` years of one dense GA4
+   property (EL, one ``meltano run``), then one dbt build (``build-ga-legacy``);
+2. **daily job**: ``meltano run ga-legacy-el`` (EL + dbt) on the dev range,
+   incremental: timed on its second run, as it runs every day;
+3. **make demo**: its second run (the first installs and loads everything).
+
+It prints one table; figures are wall-clock seconds. Start-up shares are read
+from the timestamps of Meltano's own log lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+PROPERTY_ID = "312647579"
+#: The emulator serves days up to this one (Meltano 2.0 stopped sending GA).
+LAST_DAY = dt.date(2022, 6, 3)
+#: Variables of the caller's shell that would change what a run does.
+FOREIGN = re.compile(r"^(TAP_GA_LEGACY_|TARGET_DUCKDB_|DBT_|MELTANO_)")
+LOG_TIME = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+)Z \[")
+
+
+def start_emulator(first: dt.date, rows_per_day: int, workdir: Path) -> tuple:
+    """A GA emulator serving first..LAST_DAY; (process, url)."""
+    ready = workdir / "emulator.json"
+    process = subprocess.Popen(
+        [
+            str(BIN / "ga-emulator"),
+            "--port=0",
+            f"--first-day={first.isoformat()}",
+            f"--last-day={LAST_DAY.isoformat()}",
+            f"--rows-per-day={rows_per_day}",
+            f"--ready-file={ready}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if ready.exists() and ready.stat().st_size:
+            return process, json.loads(ready.read_text())["url"]
+        time.sleep(0.1)
+    process.kill()
+    raise SystemExit("bench: the emulator did not start within 30 s")
+
+
+def timed(argv: list[str], env: dict[str, str], log: Path) -> float:
+    """Run argv in the project; its wall-clock seconds (exit on failure)."""
+    started = time.monotonic()
+    with log.open("w") as out:
+        code = subprocess.call(argv, cwd=ROOT, env=env, stdout=out, stderr=out)
+    seconds = time.monotonic() - started
+    if code != 0:
+        tail = "\n".join(log.read_text().splitlines()[-20:])
+        raise SystemExit(f"bench: {' '.join(argv)} failed ({code}):\n{tail}")
+    return seconds
+
+
+def phases(log: Path) -> dict[str, float]:
+    """Seconds between Meltano's milestones in a `meltano run` log."""
+    marks: dict[str, dt.datetime] = {}
+    milestones = {
+        "job": "Running job with name",
+        "tap": "Beginning sync of",
+        "el_done": "Block run completed",
+        "dbt": "Running with dbt=",
+        "dbt_found": "Found ",
+        "dbt_done": "Completed successfully",
+    }
+    for line in log.read_text().splitlines():
+        stamp = LOG_TIME.match(line)
+        if not stamp:
+            continue
+        for name, text in milestones.items():
+            if name not in marks and text in line:
+                marks[name] = dt.datetime.fromisoformat(stamp[1])
+    first = min(marks.values(), default=None)
+
+    def gap(a: str, b: str) -> float:
+        if a in marks and b in marks:
+            return (marks[b] - marks[a]).total_seconds()
+        return float("nan")
+
+    return {
+        "meltano start": gap("job", "tap") if first else float("nan"),
+        "tap + target": gap("tap", "el_done"),
+        "dbt start + parse": gap("el_done", "dbt_found"),
+        "dbt build": gap("dbt_found", "dbt_done"),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the three measurements and print the table."""
+    parser = argparse.ArgumentParser(prog="bench_pipeline.py")
+    parser.add_argument("--years", type=int, default=4)
+    parser.add_argument("--rows-per-day", type=int, default=400)
+    parser.add_argument("--skip-demo", action="store_true")
+    args = parser.parse_args(argv)
+    first = LAST_DAY - dt.timedelta(days=round(365.25 * args.years) - 1)
+    meltano = str(BIN / "meltano")
+    results: list[tuple[str, float, str]] = []
+    with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
+        work = Path(tmp)
+        warehouse = work / "warehouse.duckdb"
+        env = {k: v for k, v in os.environ.items() if not FOREIGN.match(k)}
+        env |= {
+            "MELTANO_ENVIRONMENT": "dev",
+            "MELTANO_DATABASE_URI": f"sqlite:///{work / 'meltano.db'}",
+            "TARGET_DUCKDB_FILEPATH": str(warehouse),
+            "DBT_DUCKDB_PATH": str(warehouse),
+        }
+        plugins = ["tap-ga-legacy", "target-duckdb", "dbt-duckdb"]
+        timed([meltano, "install", *plugins], env, work / "install.log")
+        timed(
+            [str(BIN / "snowplow-sample"), f"--database={warehouse}"],
+            env,
+            work / "snowplow.log",
+        )
+        emulator, url = start_emulator(first, args.rows_per_day, work)
+        try:
+            env["TAP_GA_LEGACY_API_ENDPOINT"] = url
+            backfill = {
+                **env,
+                "TAP_GA_LEGACY_PROPERTY_IDS": json.dumps([PROPERTY_ID]),
+                "TAP_GA_LEGACY_VIEW_IDS": "[]",
+            }
+            log = work / "backfill.log"
+            el = timed(
+                [sys.executable, str(ROOT / "scripts" / "backfill.py"),
+                 first.isoformat(), LAST_DAY.isoformat()],
+                backfill,
+                log,
+            )  # fmt: skip
+            rows = sum(int(n) for n in re.findall(r"Loading (\d+) rows", log.read_text()))
+            dbt = timed(
+                [meltano, "run", "dbt-duckdb:build-ga-legacy"], env, work / "dbt.log"
+            )
+            split = phases(log) | phases(work / "dbt.log")
+            results += [
+                (f"backfill EL, {args.years} years, {rows:,} rows", el, _fmt(split, "meltano start", "tap + target")),
+                ("backfill dbt build (build-ga-legacy)", dbt, _fmt(split, "dbt start + parse", "dbt build")),
+                ("backfill end to end", el + dbt, "goal < 60 s"),
+            ]  # fmt: skip
+            job = [meltano, "run", "ga-legacy-el"]
+            timed(job, env, work / "daily-first.log")
+            daily = timed(job, env, work / "daily.log")
+            split = phases(work / "daily.log")
+            results.append(
+                ("daily job (incremental)", daily, _fmt(split, *split) + "; goal < 15 s")
+            )
+        finally:
+            emulator.terminate()
+            emulator.wait()
+    if not args.skip_demo:
+        demo_env = {k: v for k, v in os.environ.items() if not FOREIGN.match(k)}
+        demo_log = ROOT / "output" / "bench-demo.log"
+        demo_log.parent.mkdir(exist_ok=True)
+        timed(["make", "demo"], demo_env, demo_log)  # the first run may install
+        seconds = timed(["make", "demo"], demo_env, demo_log)
+        results.append(("make demo (second run)", seconds, "goal < 30 s"))
+    print(f"\nEnd to end ({os.cpu_count()} cores, {dt.date.today()}):\n")
+    print("| step | seconds | where the time goes |")
+    print("|---|---:|---|")
+    for name, seconds, note in results:
+        print(f"| {name} | {seconds:.1f} | {note} |")
+    return 0
+
+
+def _fmt(split: dict[str, float], *names: str) -> str:
+    return ", ".join(f"{name} {split[name]:.1f} s" for name in names)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
