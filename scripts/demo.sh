@@ -66,7 +66,7 @@ run_logged() {  # run_logged LOG CMD...: quiet on success, the log's tail on fai
 # a venv is missing (the tap itself is installed editable: code needs none).
 stamp=.meltano/demo-install.sha256
 wanted=$(cat meltano.yml ./*/*.meltano.yml load/target-duckdb-patched/pyproject.toml \
-    pyproject.toml uv.lock | sha256sum)
+    pyproject.toml uv.lock $(compgen -G 'constraints/*.txt' || true) | sha256sum)
 installed=true
 for plugin in "${plugins[@]}"; do
     compgen -G ".meltano/*/$plugin/venv" >/dev/null || installed=false
