@@ -51,6 +51,7 @@ demo: install
 
 bench: install
 	$(BIN)/python scripts/bench_tap.py
+	$(BIN)/python scripts/bench_pipeline.py
 
 bench-dbt: install
 	$(BIN)/python scripts/bench_dbt.py
