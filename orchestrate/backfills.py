@@ -85,10 +85,25 @@ def date_variables(extractor: str, first: dt.date, last: dt.date) -> dict[str, s
     }
 
 
+def project_variable(name: str, root: Path = PROJECT_ROOT) -> str:
+    """A variable as Meltano sees it: the process environment, else ``.env``."""
+    if os.environ.get(name):
+        return os.environ[name]
+    try:
+        lines = (root / ".env").read_text().splitlines()
+    except OSError:
+        return ""
+    for line in lines:
+        key, _, value = line.removeprefix("export ").partition("=")
+        if key.strip() == name:
+            return value.strip().strip("'\"")
+    return ""
+
+
 def default_environment(root: Path = PROJECT_ROOT) -> str:
     """MELTANO_ENVIRONMENT, else meltano.yml's default_environment, else dev."""
-    if os.environ.get("MELTANO_ENVIRONMENT"):
-        return os.environ["MELTANO_ENVIRONMENT"]
+    if found := project_variable("MELTANO_ENVIRONMENT", root):
+        return found
     try:
         for line in (root / "meltano.yml").read_text().splitlines():
             if line.startswith("default_environment:"):
@@ -141,8 +156,11 @@ def shell_line(variables: dict[str, str], argv: list[str]) -> str:
 
 
 def database_uri(root: Path = PROJECT_ROOT) -> str:
-    """Meltano's system database: MELTANO_DATABASE_URI or the project default."""
-    return os.environ.get("MELTANO_DATABASE_URI") or (
+    """Meltano's system database: MELTANO_DATABASE_URI or the project default.
+
+    A ``database_uri`` written in meltano.yml is not read: set the variable.
+    """
+    return project_variable("MELTANO_DATABASE_URI", root) or (
         f"sqlite:///{root / '.meltano' / 'meltano.db'}"
     )
 
