@@ -46,7 +46,7 @@ print(json.dumps({
 
 #: The command each step gets, per kind of DAG run, from the DAG module.
 COMMAND_PROBE = """
-import importlib.util, json, os
+import importlib.util, json, os, sys
 import pendulum
 path = os.path.join(os.environ["AIRFLOW__CORE__DAGS_FOLDER"], "meltano_schedules.py")
 spec = importlib.util.spec_from_file_location("meltano_schedules", path)
@@ -54,7 +54,7 @@ module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
 start = pendulum.datetime(2021, 3, 4, 6, tz="UTC")
 end = pendulum.datetime(2021, 3, 5, 6, tz="UTC")
-out = {}
+out = {"python": sys.executable, "backfills": str(module.BACKFILLS)}
 for run_type, conf in [("scheduled", None), ("backfill", None), ("manual", {}),
                        ("scheduled", {"mode": "interval"}),
                        ("backfill", {"mode": "incremental"})]:
@@ -63,6 +63,10 @@ for run_type, conf in [("scheduled", None), ("backfill", None), ("manual", {}),
         module.step_command(step, mode=mode, start=start, end=end, executable="meltano")
         for step in ("tap-ga-legacy target-duckdb", "dbt-duckdb:build-ga-legacy")
     ]
+out["full refresh"] = module.step_command(
+    "tap-ga-legacy target-duckdb", mode="interval", start=start, end=end,
+    executable="meltano", full_refresh=True,
+)
 try:
     module.run_mode("manual", {"mode": "full"})
 except ValueError as error:
@@ -123,11 +127,12 @@ def test_scheduled_runs_are_incremental_other_runs_pull_their_interval(
 ) -> None:
     commands = airflow.probe(COMMAND_PROBE)
 
-    incremental = ["meltano run tap-ga-legacy target-duckdb"]
+    # Both run the extract step through the backfill module, with Airflow's
+    # Python: the daily state id, or the interval's backfill state id.
+    step = f"{commands.pop('python')} {commands.pop('backfills')} --executable=meltano"
+    incremental = [f"{step} tap-ga-legacy target-duckdb"]
     interval = [
-        "env TAP_GA_LEGACY_START_DATE=2021-03-04 TAP_GA_LEGACY_END_DATE=2021-03-04"
-        " meltano run --state-id-suffix=interval-2021-03-04-2021-03-04"
-        " --full-refresh tap-ga-legacy target-duckdb"
+        f"{step} --first=2021-03-04 --last=2021-03-04 tap-ga-legacy target-duckdb"
     ]
     dbt = ["meltano run dbt-duckdb:build-ga-legacy"]
     assert commands == {
@@ -136,6 +141,10 @@ def test_scheduled_runs_are_incremental_other_runs_pull_their_interval(
         "manual {}": interval + dbt,
         'scheduled {"mode": "interval"}': interval + dbt,
         'backfill {"mode": "incremental"}': incremental + dbt,
+        "full refresh": (
+            f"{step} --first=2021-03-04 --last=2021-03-04 --full-refresh"
+            " tap-ga-legacy target-duckdb"
+        ),
         "bad mode": "conf mode 'full' is not one of incremental, interval",
     }
 
@@ -156,7 +165,7 @@ def test_dags_test_loads_the_days_rows(airflow: AirflowWorkspace) -> None:
     assert rows == keys
     # Its own state id; the daily bookmark was neither read nor written.
     assert set(airflow.workspace.states()) == {
-        f"{DAILY_STATE_ID}:interval-2022-05-09-2022-05-09"
+        f"{DAILY_STATE_ID}:backfill-2022-05-09-2022-05-09"
     }
     if has_dbt():
         staged = airflow.workspace.query(
@@ -196,7 +205,7 @@ def test_backfill_loads_each_interval_exactly_once(airflow: AirflowWorkspace) ->
     assert set(states) == {
         DAILY_STATE_ID,
         *(
-            f"{DAILY_STATE_ID}:interval-{day}-{day}"
+            f"{DAILY_STATE_ID}:backfill-{day}-{day}"
             for day in ("2022-05-01", "2022-05-02", "2022-05-03")
         ),
     }

@@ -185,7 +185,7 @@ class Workspace:
         return self.run("meltano", *args, **env)
 
     def backfill(self, *args: str, **env: str) -> Result:
-        """``scripts/backfill.py <args>`` with its progress file in the workspace."""
+        """``scripts/backfill.py <args>`` in the project copy."""
         return self.run(*self.backfill_argv(*args), **env)
 
     def backfill_argv(self, *args: str) -> list[str]:
@@ -194,13 +194,7 @@ class Workspace:
             sys.executable,
             str(self.project.root / "scripts" / "backfill.py"),
             *args,
-            f"--progress-file={self.progress_file}",
         ]
-
-    @property
-    def progress_file(self) -> Path:
-        """Where this workspace's backfills record finished chunks."""
-        return self.directory / "backfill-progress.json"
 
     def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         """Run SQL against the DuckDB file (read-only)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import subprocess
 import time
 from typing import TYPE_CHECKING, Any
@@ -13,6 +12,7 @@ import yaml
 
 from tests.e2e.meltano_project import (
     DAILY_STATE_ID,
+    MELTANO,
     PROPERTY_ID,
     REPO,
     VIEW_ID,
@@ -103,36 +103,71 @@ def test_second_run_repulls_only_the_lookback_window(
     assert workspace.bookmarks(DAILY_STATE_ID) == daily["bookmarks"]
 
 
-def test_backfill_leaves_the_daily_state_untouched(daily: dict) -> None:
+def test_backfill_is_one_run_under_its_own_state_id(
+    daily: dict, emulator: Emulator
+) -> None:
     workspace: Workspace = daily["workspace"]
     before = workspace.states()[DAILY_STATE_ID]
     rows_before = workspace.event_counts()[0]
     start, end = dt.date(2022, 2, 1), dt.date(2022, 2, 8)
+    backfill_id = f"{DAILY_STATE_ID}:backfill-2022-02-01-2022-02-08"
 
-    result = workspace.backfill(start.isoformat(), end.isoformat(), "--chunk-days=4")
+    result = workspace.backfill(start.isoformat(), end.isoformat())
     result.check()
 
+    assert result.output.count("Running job with name") == 1  # one meltano run
     states = workspace.states()
+    assert set(states) == {DAILY_STATE_ID, backfill_id}
     assert states[DAILY_STATE_ID] == before
-    for first, last in [("2022-02-01", "2022-02-04"), ("2022-02-05", "2022-02-08")]:
-        assert set(
-            workspace.bookmarks(f"{DAILY_STATE_ID}:backfill-{first}-{last}").values()
-        ) == {last}
+    assert set(workspace.bookmarks(backfill_id).values()) == {end.isoformat()}
     rows, keys = workspace.event_counts()
     assert rows == keys == rows_before + expected_rows(start, end)
 
-    again = workspace.backfill(start.isoformat(), end.isoformat(), "--chunk-days=4")
+    # Run again, it continues from its own bookmark: only the lookback days.
+    emulator.state.requests.clear()
+    again = workspace.backfill(start.isoformat(), end.isoformat())
     again.check()
-    assert again.output.count("already done, skipping") == 2
-    assert "Loading" not in again.output
-    assert workspace.states() == states
+    lookback_start = (end - dt.timedelta(days=LOOKBACK_DAYS - 1)).isoformat()
+    assert date_ranges(emulator.state.requests) == {
+        ("ga4", lookback_start, end.isoformat()),
+        ("ua", lookback_start, end.isoformat()),
+    }
+    assert workspace.event_counts() == (rows, keys)
+    assert workspace.states()[DAILY_STATE_ID] == before
 
 
-def test_interrupted_backfill_resumes_after_the_last_finished_chunk(
-    workspace: Workspace,
+def test_dry_run_runs_nothing_and_prints_complete_commands(
+    workspace: Workspace, emulator: Emulator
 ) -> None:
-    start, end = dt.date(2022, 1, 3), dt.date(2022, 1, 11)
-    argv = workspace.backfill_argv(start.isoformat(), end.isoformat(), "--chunk-days=3")
+    result = workspace.backfill("2021-01-01", "2021-12-31", "--dry-run", "--transform")
+    result.check()
+
+    root = workspace.project.root
+    assert result.output.splitlines() == [
+        f"backfill: dry run, nothing was run. In {root}, it would run:",
+        "  TAP_GA_LEGACY_START_DATE=2021-01-01 TAP_GA_LEGACY_END_DATE=2021-12-31"
+        f" {MELTANO} --environment=dev run"
+        " --state-id-suffix=backfill-2021-01-01-2021-12-31"
+        " tap-ga-legacy target-duckdb",
+        f"  {MELTANO} --environment=dev run dbt-duckdb:build-ga-legacy",
+    ]
+    assert emulator.state.requests == []
+    assert workspace.states() == {}
+
+
+def test_killed_backfill_resumes_at_once_and_never_runs_twice(
+    workspace: Workspace, emulator: Emulator
+) -> None:
+    """SIGKILL while the tap pulls; the same command resumes without waiting."""
+    start, end = dt.date(2022, 1, 3), dt.date(2022, 1, 16)
+    backfill_id = f"{DAILY_STATE_ID}:backfill-2022-01-03-2022-01-16"
+    # One day per window, a loader batch about that size (target-duckdb passes
+    # the tap's state on after each batch it writes) and a slow API: the run
+    # has saved some windows and is still pulling when it is killed.
+    workspace.env["TAP_GA_LEGACY_WINDOW_DAYS"] = "1"
+    workspace.env["TARGET_DUCKDB_BATCH_SIZE_ROWS"] = "100"
+    emulator.add_fault(kind="slow", delay_seconds=0.5, times=None)
+    argv = workspace.backfill_argv(start.isoformat(), end.isoformat())
     process = subprocess.Popen(
         argv,
         cwd=workspace.project.root,
@@ -143,29 +178,68 @@ def test_interrupted_backfill_resumes_after_the_last_finished_chunk(
     )
     try:
         deadline = time.monotonic() + 240
-        while not _done_chunks(workspace):
+        while not _saved_windows(workspace, backfill_id):
             assert process.poll() is None, "the backfill ended before it was killed"
-            assert time.monotonic() < deadline, "no chunk finished within 240 s"
+            assert time.monotonic() < deadline, "no window finished within 240 s"
             time.sleep(0.2)
+        # A second backfill of the same range while the first is alive: refused.
+        second = workspace.backfill(start.isoformat(), end.isoformat())
+        assert process.poll() is None, "the backfill ended before it was killed"
     finally:
-        # Chunk 2 is running now: kill the script and its meltano, tap, target.
         kill_group(process)
-    finished = _done_chunks(workspace)
-    assert 1 <= len(finished) < 3
+    assert second.returncode == 2, second.tail()
+    assert second.lines()[-1] == (
+        f"backfill: error: a run of {backfill_id} is still running (its heartbeat"
+        " moved within 3 s); not starting a second one. Wait for it, or stop it"
+        " first."
+    )
+    saved = _saved_windows(workspace, backfill_id)
+    assert saved, "killed before any window was saved"
 
-    result = workspace.backfill(start.isoformat(), end.isoformat(), "--chunk-days=3")
+    # Plain Meltano refuses for five minutes: the killed run is still RUNNING.
+    plain = workspace.meltano(
+        "run", "--state-id-suffix=backfill-2022-01-03-2022-01-16",
+        "tap-ga-legacy", "target-duckdb",
+        TAP_GA_LEGACY_START_DATE=start.isoformat(),
+        TAP_GA_LEGACY_END_DATE=end.isoformat(),
+    )  # fmt: skip
+    assert plain.returncode != 0
+    assert f"Another '{backfill_id}' pipeline is already running" in plain.output
+
+    emulator.state.faults.clear()
+    emulator.state.requests.clear()
+    result = workspace.backfill(start.isoformat(), end.isoformat())
     result.check()
 
-    skipped = result.output.count("already done, skipping")
-    assert skipped == len(finished)
-    assert len(_done_chunks(workspace)) == 3
+    assert (
+        f"backfill: the last run of {backfill_id} was killed (its heartbeat"
+        " stopped); resuming it now with --force"
+    ) in result.lines()
+    # It resumed from each saved bookmark (minus the tap's lookback days).
+    for api, bookmark in saved.items():
+        firsts = [s for a, s, _ in date_ranges(emulator.state.requests) if a == api]
+        resumed = max(start, bookmark - dt.timedelta(days=LOOKBACK_DAYS - 1))
+        assert min(firsts) == resumed.isoformat()
     expected = expected_rows(start, end)
-    assert workspace.event_counts() == (expected, expected)
+    assert workspace.event_counts() == (expected, expected)  # every row once
+    assert set(workspace.bookmarks(backfill_id).values()) == {end.isoformat()}
     assert DAILY_STATE_ID not in workspace.states()
 
 
-def _done_chunks(workspace: Workspace) -> list[str]:
-    try:
-        return list(json.loads(workspace.progress_file.read_text())["done"])
-    except (FileNotFoundError, ValueError):
-        return []
+def _saved_windows(workspace: Workspace, state_id: str) -> dict[str, dt.date]:
+    """{api: bookmark} a (possibly still running) run has saved so far."""
+    state = workspace.states().get(state_id)
+    if not state:
+        return {}
+    merged = state["partial"] or state["completed"]
+    partitions = (
+        merged.get("singer_state", {})
+        .get("bookmarks", {})
+        .get("events", {})
+        .get("partitions", [])
+    )
+    return {
+        p["context"]["api"]: dt.date.fromisoformat(p["replication_key_value"])
+        for p in partitions
+        if p.get("replication_key_value")
+    }

@@ -8,18 +8,21 @@ Settings come from the environment Meltano runs in (``MELTANO_ENVIRONMENT``,
 
 How a run pulls data depends on the DAG run (see docs/airflow.md):
 
-* **scheduled** runs are the Meltano schedule: ``meltano run <step>`` with the
-  daily state id, so the tap continues from its bookmark (plus its lookback).
+* **scheduled** runs are the Meltano schedule: the daily state id, so the tap
+  continues from its bookmark (plus its lookback).
 * **backfill** and **manual** runs (``airflow dags backfill``, ``airflow dags
-  test``, "Trigger DAG") pull their data interval [start, end): the
-  windowed extractor's step gets ``<TAP>_START_DATE`` = start and
-  ``<TAP>_END_DATE`` = end - 1 day (the tap's end date is inclusive), a state id
-  of its own (``--state-id-suffix interval-<first>-<last>``) and
-  ``--full-refresh``. Each interval run is a function of its interval only:
-  runs can go in parallel, in any order, any number of times (the loaders
-  upsert on event_key), and none reads or moves the daily bookmark.
+  test``, "Trigger DAG") are backfills of their data interval [start, end),
+  exactly as ``scripts/backfill.py`` runs them: first day = start, last day =
+  end - 1 day (the tap's end date is inclusive), state id suffix
+  ``backfill-<first>-<last>``. Intervals are independent: they can run in
+  parallel, in any order, any number of times (the loaders upsert on
+  event_key), and none reads or moves the daily bookmark.
 * ``{"mode": "incremental"}`` or ``{"mode": "interval"}`` in the run's conf
-  overrides that choice.
+  overrides that choice; ``{"full_refresh": true}`` ignores the saved state.
+
+Either way a windowed extractor's step runs through orchestrate/backfills.py,
+which resumes a run that was killed (its heartbeat stopped) at once with
+``--force`` and refuses to start while a run of the same state id is alive.
 
 Variables read here, all optional (docs/airflow.md): MELTANO_PROJECT_ROOT (set
 by `meltano invoke airflow`), MELTANO_DAGS_EXECUTABLE,
@@ -37,6 +40,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +48,13 @@ import jinja2
 import pendulum
 from airflow import DAG
 from airflow.operators.bash import BashOperator
+
+# The backfill module shared with scripts/backfill.py (standard library only),
+# two levels up in orchestrate/: not a package Airflow's venv installs.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+import backfills
+
+BACKFILLS = Path(backfills.__file__)
 
 PROJECT_ROOT = Path(os.environ.get("MELTANO_PROJECT_ROOT") or Path.cwd())
 #: Extractors whose steps take a date window: `<NAME>_START_DATE`/`_END_DATE`.
@@ -153,22 +164,28 @@ def step_command(
     start: dt.datetime,
     end: dt.datetime,
     executable: str,
+    full_refresh: bool = False,
 ) -> str:
-    """The shell command of one job step in a run of the given mode."""
+    """The shell command of one job step in a run of the given mode.
+
+    A windowed extractor's ``<extractor> <loader>`` step runs through
+    orchestrate/backfills.py, as scripts/backfill.py does: the daily job, or
+    the backfill of the interval, with a killed earlier run resumed at once.
+    """
     blocks = step.split()
-    if mode == "incremental" or blocks[0] not in WINDOWED_EXTRACTORS:
+    if blocks[0] not in WINDOWED_EXTRACTORS or len(blocks) != 2:
         return shlex.join([executable, "run", *blocks])
-    first, last = interval_days(start, end)
-    prefix = re.sub(r"\W", "_", blocks[0]).upper()
+    span: list[str] = []
+    if mode == "interval":
+        first, last = interval_days(start, end)
+        span = [f"--first={first.isoformat()}", f"--last={last.isoformat()}"]
     return shlex.join(
         [
-            "env",
-            f"{prefix}_START_DATE={first.isoformat()}",
-            f"{prefix}_END_DATE={last.isoformat()}",
-            executable,
-            "run",
-            f"--state-id-suffix=interval-{first.isoformat()}-{last.isoformat()}",
-            "--full-refresh",
+            sys.executable,
+            str(BACKFILLS),
+            f"--executable={executable}",
+            *span,
+            *(["--full-refresh"] if full_refresh else []),
             *blocks,
         ]
     )
@@ -184,6 +201,7 @@ def meltano_run(context: jinja2.runtime.Context, step: str) -> str:
         start=context["data_interval_start"],
         end=context["data_interval_end"],
         executable=meltano_executable(),
+        full_refresh=bool((dag_run.conf or {}).get("full_refresh")),
     )
 
 
