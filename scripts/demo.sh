@@ -66,6 +66,7 @@ run_logged() {  # run_logged LOG CMD...: quiet on success, the log's tail on fai
 # a venv is missing (the tap itself is installed editable: code needs none).
 stamp=.meltano/demo-install.sha256
 wanted=$(cat meltano.yml ./*/*.meltano.yml load/target-duckdb-patched/pyproject.toml \
+    load/target-duckdb-patched/target_duckdb_patched/*.py \
     pyproject.toml uv.lock $(compgen -G 'constraints/*.txt' || true) | sha256sum)
 installed=true
 for plugin in "${plugins[@]}"; do
