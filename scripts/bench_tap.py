@@ -119,7 +119,15 @@ def replay(url: str) -> None:
     rows = 0
     with requests.Session() as session:
         for entry in log:
-            raw = session.post(url + entry["path"], json=entry["body"], timeout=600)
+            # The tap's compact encoding, byte for byte: the emulator's cache
+            # then answers, as it did for the tap.
+            body = json.dumps(entry["body"], separators=(",", ":"))
+            raw = session.post(
+                url + entry["path"],
+                data=body,
+                headers={"Content-Type": "application/json"},
+                timeout=600,
+            )
             raw.raise_for_status()
             payload = json.loads(raw.content)
             reports = payload.get("reports")
