@@ -1,29 +1,86 @@
 """The report client contract: one date window of one property, page by page.
 
-A client for each API (ga4.py, ua.py) yields pages as lists of plain tuples
-``(date, category, action, label, project_dimension, count)`` of strings, so
-the stream does the same cheap work whatever the API. Only one page is held in
-memory at a time. What every client checks of GA's answer lives here.
+A client for each API (ga4.py, ua.py) fetches one page as an ``Answer``; the
+paging loop and every check of GA's answer live here, so both APIs and both
+GA4 transports are held to the same rules:
+
+* every page has the columns asked for, in that order, and the ``rowCount`` of
+  the first page;
+* every row has exactly one value per column;
+* dates are ``YYYYMMDD`` in ASCII digits, real days inside the window; counts
+  are ASCII digits within int64;
+* the rows add up to ``rowCount``.
+
+Any deviation stops the run with one line naming the property, the window, the
+page (and row), what was expected and what came. Rows are checked as they are
+written, so nothing after a deviation is written and the window's bookmark
+does not move.
+
+Pages are yielded as iterators of ``Row`` tuples decoded one at a time from the
+body, and sized so that a body stays under ``PAGE_BYTES``: peak memory follows
+that bound, not ``page_size`` or the data's density.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tap_ga_legacy.errors import IncompleteReportError, ReportError
+from tap_ga_legacy.quality import log_quota, warn_quality
+from tap_ga_legacy.rekey import OTHER
 from tap_ga_legacy.transport import with_retries
 
 if TYPE_CHECKING:
-    import datetime as dt
     import logging
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Sequence
 
     import google.auth.credentials
 
     from tap_ga_legacy.settings import Settings
 
-Row = tuple[str, str, str, str, str, str]
+#: ``(event_date ISO, category, action, label, project_dimension, count)``.
+Row = tuple[str, str, str, str, str, int]
+#: The six values of a row exactly as GA sent them.
+Cells = tuple[str, str, str, str, str, str]
 T = TypeVar("T")
+
+INT64_MAX = 2**63 - 1
+#: The most body bytes one page may hold. requests holds a body twice while
+#: reading it, and the tap's imports take about 90 MB: this keeps the peak
+#: under 150 MB (README, "Performance").
+PAGE_BYTES = 16 * 2**20
+#: Bytes a row is assumed to take until a page has shown the real figure: a
+#: long GA4 row, pretty-printed as Google sends it.
+FIRST_ROW_BYTES = 512
+STOPPED = "The bookmark stays before this window."
+
+
+class RowShapeError(ValueError):
+    """A row without exactly one value per column; the message says what came."""
+
+
+@dataclass(slots=True)
+class Answer:
+    """One page of a report, whatever the API or transport.
+
+    ``rows`` are still encoded (``msgspec.Raw`` or protobuf rows): the client's
+    ``cells`` turns one into its six strings when it is written.
+    """
+
+    headers: list[str]
+    row_count: int
+    rows: Sequence[Any]
+    size: int
+    next_token: str = ""
+    last: bool = False
+    sampled: list[tuple[str, str]] = field(default_factory=list)
+    other_row: bool = False
+    thresholded: bool = False
+    golden: bool | None = None
+    quota: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 class ReportClient:
@@ -44,30 +101,165 @@ class ReportClient:
         self.principal = principal
         self.logger = logger
         self.fields = settings.ga4_fields if self.api == "ga4" else settings.ua_fields
+        self.page_size = (
+            settings.ga4_page_size if self.api == "ga4" else settings.ua_page_size
+        )
+        # The widest row seen so far, in body bytes: it sizes the next pages.
+        self._row_bytes = 0
 
     def subject(self, property_id: str, start: dt.date, end: dt.date) -> str:
         """How messages name one window of one property."""
         return f"{self.noun} {property_id} ({start}..{end})"
 
+    def _fetch(  # noqa: PLR0917 - one page's whole coordinates
+        self,
+        subject: str,
+        property_id: str,
+        start: dt.date,
+        end: dt.date,
+        offset: int,
+        token: str,
+        limit: int,
+    ) -> Answer:
+        """One page: ``offset`` rows already received, or UA's page ``token``."""
+        raise NotImplementedError
+
+    @staticmethod
+    def cells(row: Any) -> Cells:
+        """The six values of one encoded row; RowShapeError if it has not six."""
+        raise NotImplementedError
+
+    def page_limit(self) -> int:
+        """Rows to ask for: ``page_size``, or fewer to keep a body in PAGE_BYTES."""
+        row_bytes = self._row_bytes or FIRST_ROW_BYTES
+        return max(1, min(self.page_size, PAGE_BYTES // row_bytes))
+
     def pages(
         self, property_id: str, start: dt.date, end: dt.date
-    ) -> Iterator[list[Row]]:
-        """Every page of the report for one window (implemented per API)."""
-        raise NotImplementedError
+    ) -> Iterator[Iterator[Row]]:
+        """Every page of one window, each checked, its rows checked as they go."""
+        subject = self.subject(property_id, start, end)
+        received, expected, token = 0, 0, ""
+        for page in itertools.count(1):
+            where, limit = f"{subject}, page {page}", self.page_limit()
+            answer = self._send(
+                lambda r=received, t=token, n=limit: self._fetch(
+                    subject, property_id, start, end, r, t, n
+                )
+            )
+            if answer.headers != list(self.fields):
+                raise deviation(where, "columns", list(self.fields), answer.headers)
+            if page == 1:
+                expected = answer.row_count
+                warn_quality(
+                    self.logger,
+                    subject,
+                    sampled=answer.sampled,
+                    other_row=answer.other_row,
+                    thresholded=answer.thresholded,
+                    golden=answer.golden,
+                )
+            elif answer.row_count != expected:
+                raise deviation(
+                    where,
+                    "rowCount changed while paging",
+                    expected,
+                    answer.row_count,
+                    "GA was still processing this window: run again later.",
+                    incomplete=True,
+                )
+            log_quota(self.logger, subject, answer.quota)
+            rows, token = answer.rows, answer.next_token
+            done = answer.last or not rows
+            if rows:
+                self._row_bytes = max(self._row_bytes, -(-answer.size // len(rows)))
+            # The page's rows live on in the iterator only, which lets them go
+            # as soon as they are written: not while the next page is fetched.
+            del answer
+            received += len(rows)
+            yield self._rows(where, start, end, rows)
+            del rows
+            # A token with an empty page, or beyond rowCount, would loop forever.
+            if done or received >= expected:
+                break
+        if received != expected:
+            raise deviation(
+                subject,
+                "rows received in all pages (rowCount)",
+                expected,
+                received,
+                "The data may have changed while paging: run again.",
+                incomplete=True,
+            )
+
+    def _rows(
+        self, where: str, first: dt.date, last: dt.date, rows: Sequence[Any]
+    ) -> Iterator[Row]:
+        # The hot loop: per row, only what is needed. Dates repeat, so their
+        # parsing is memoised; a count is checked with two str methods.
+        cells, dates = self.cells, {}
+        for n, row in enumerate(rows, 1):
+            try:
+                raw_date, category, action, label, dimension, count = cells(row)
+            except RowShapeError as exc:
+                expected = shape(len(self.fields) - 1, 1)
+                raise deviation(f"{where}, row {n}", "values", expected, exc) from None
+            day = dates.get(raw_date)
+            if day is None:
+                day = dates[raw_date] = self._day(
+                    f"{where}, row {n}", raw_date, first, last
+                )
+            if not (count.isdigit() and count.isascii()) or (
+                len(count) > 18 and int(count) > INT64_MAX
+            ):
+                raise deviation(
+                    f"{where}, row {n}",
+                    self.fields[-1],
+                    f"an integer 0..{INT64_MAX} in ASCII digits",
+                    repr(count),
+                )
+            yield day, category, action, label, dimension, int(count)
+
+    def _day(self, where: str, raw: str, first: dt.date, last: dt.date) -> str:
+        """``YYYYMMDD`` from GA as ``YYYY-MM-DD``, checked to be inside the window."""
+        day = None
+        if len(raw) == 8 and raw.isdigit() and raw.isascii():
+            try:
+                day = dt.date(int(raw[:4]), int(raw[4:6]), int(raw[6:8]))
+            except ValueError:
+                day = None
+        if day is None or not first <= day <= last:
+            raise deviation(
+                where,
+                self.fields[0],
+                f"a day {first}..{last} as YYYYMMDD",
+                repr(raw),
+                "Lower window_days to avoid '(other)' rows." if raw == OTHER else "",
+            )
+        return day.isoformat()
 
     def _send(self, send: Callable[[], T]) -> T:
         return with_retries(send, self.settings, self.logger)
 
-    def _check_total(self, subject: str, received: int, expected: int) -> None:
-        if received != expected:
-            msg = (
-                f"{subject}: received {received} rows but GA announced rowCount"
-                f" {expected}. Nothing was saved for this window; run again (the"
-                " data may have changed while paging)."
-            )
-            raise IncompleteReportError(msg)
 
-    def _check_headers(self, subject: str, headers: list[str]) -> None:
-        if headers != list(self.fields):
-            msg = f"{subject}: GA answered with columns {headers}, asked {self.fields}."
-            raise ReportError(msg)
+def deviation(
+    where: str,
+    what: str,
+    expected: object,
+    got: object,
+    hint: str = "",
+    *,
+    incomplete: bool = False,
+) -> ReportError:
+    """The one-line stop for an answer that is not what was asked for."""
+    kind = IncompleteReportError if incomplete else ReportError
+    hint = f" {hint}" if hint else ""
+    return kind(f"{where}: {what}: expected {expected}, got {got}.{hint} {STOPPED}")
+
+
+def shape(dimensions: int, metrics: int) -> RowShapeError:
+    """What came instead of a well-formed row."""
+    return RowShapeError(
+        f"{dimensions} dimension value{'s' * (dimensions != 1)} and {metrics}"
+        f" metric value{'s' * (metrics != 1)}"
+    )

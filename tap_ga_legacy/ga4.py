@@ -13,7 +13,6 @@ client as is.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import google.api_core.exceptions
@@ -34,16 +33,16 @@ from google.analytics.data_v1beta.types import (
 )
 from google.protobuf import json_format
 
-from tap_ga_legacy.client import ReportClient, Row
-from tap_ga_legacy.errors import IncompleteReportError, ReportError, classify
-from tap_ga_legacy.quality import log_quota, warn_quality
-from tap_ga_legacy.responses import Ga4Response
+from tap_ga_legacy.client import Answer, Cells, ReportClient, RowShapeError, shape
+from tap_ga_legacy.errors import ReportError, classify
+from tap_ga_legacy.responses import Ga4Response, Ga4Row
 from tap_ga_legacy.transport import HttpTransport, decode
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from google.analytics.data_v1beta.types.data import Row as PbRow
 
 GA4_HOST = "https://analyticsdata.googleapis.com"
+_ROW = msgspec.json.Decoder(Ga4Row)
 
 
 def ga4_request(  # noqa: PLR0917 - mirrors the request's own fields
@@ -75,63 +74,11 @@ def ga4_request(  # noqa: PLR0917 - mirrors the request's own fields
     )
 
 
-@dataclass(slots=True)
-class Ga4Answer:
-    """One runReport response, whatever the transport."""
-
-    headers: list[str]
-    row_count: int
-    rows: list[Row]
-    sampled: list[tuple[str, str]]
-    other_row: bool
-    thresholded: bool
-    quota: dict[str, tuple[int, int]]
-
-
 class _Ga4Client(ReportClient):
     """Offset/limit paging of GA4 ``runReport``; transports fetch one page."""
 
     api = "ga4"
     noun = "GA4 property"
-
-    def _fetch(
-        self, subject: str, property_id: str, start: dt.date, end: dt.date, offset: int
-    ) -> Ga4Answer:
-        raise NotImplementedError
-
-    def pages(
-        self, property_id: str, start: dt.date, end: dt.date
-    ) -> Iterator[list[Row]]:
-        """Every page of one window; checks the rows add up to rowCount."""
-        subject = self.subject(property_id, start, end)
-        offset, expected = 0, 0
-        while True:
-            answer = self._send(
-                lambda o=offset: self._fetch(subject, property_id, start, end, o)
-            )
-            if offset == 0:
-                self._check_headers(subject, answer.headers)
-                warn_quality(
-                    self.logger,
-                    subject,
-                    sampled=answer.sampled,
-                    other_row=answer.other_row,
-                    thresholded=answer.thresholded,
-                )
-                expected = answer.row_count
-            elif answer.row_count != expected:
-                msg = (
-                    f"{subject}: rowCount changed from {expected} to"
-                    f" {answer.row_count} while paging: GA was still processing"
-                    " this window. Nothing was saved for it; run again."
-                )
-                raise IncompleteReportError(msg)
-            log_quota(self.logger, subject, answer.quota)
-            offset += len(answer.rows)
-            yield answer.rows
-            if offset >= expected or not answer.rows:
-                break
-        self._check_total(subject, offset, expected)
 
 
 class Ga4RestClient(_Ga4Client):
@@ -145,27 +92,29 @@ class Ga4RestClient(_Ga4Client):
             self.settings, self.credentials, self.principal, GA4_HOST
         )
 
-    def _fetch(
-        self, subject: str, property_id: str, start: dt.date, end: dt.date, offset: int
-    ) -> Ga4Answer:
-        request = ga4_request(
-            self.fields, property_id, start, end, offset, self.settings.ga4_page_size
-        )
+    def _fetch(  # noqa: PLR0917 - see ReportClient._fetch
+        self,
+        subject: str,
+        property_id: str,
+        start: dt.date,
+        end: dt.date,
+        offset: int,
+        token: str,
+        limit: int,
+    ) -> Answer:
+        request = ga4_request(self.fields, property_id, start, end, offset, limit)
         fields = json_format.MessageToDict(RunReportRequest.pb(request))
         del fields["property"]  # it travels in the URL path, as the library does
         url = f"{self.http.base_url}/v1beta/properties/{property_id}:runReport"
         raw = self.http.post(subject, url, msgspec.json.encode(fields))
         response: Ga4Response = decode(subject, self._decoder, raw)
         meta = response.metadata
-        return Ga4Answer(
+        return Answer(
             headers=[h.name for h in response.dimensionHeaders]
             + [h.name for h in response.metricHeaders],
             row_count=response.rowCount,
-            rows=[
-                (d[0].value, d[1].value, d[2].value, d[3].value, d[4].value, m[0].value)
-                for r in response.rows
-                for d, m in ((r.dimensionValues, r.metricValues),)
-            ],
+            rows=response.rows,
+            size=len(raw),
             sampled=[
                 (m.samplesReadCount, m.samplingSpaceSize)
                 for m in meta.samplingMetadatas
@@ -177,6 +126,20 @@ class Ga4RestClient(_Ga4Client):
                 for name, q in response.propertyQuota.items()
             },
         )
+
+    @staticmethod
+    def cells(row: msgspec.Raw) -> Cells:
+        """The six values of one row of the JSON body."""
+        try:
+            r = _ROW.decode(row)
+        except msgspec.DecodeError as exc:
+            raise RowShapeError(
+                f"a row that is not the documented JSON ({exc})"
+            ) from None
+        d, m = r.dimensionValues, r.metricValues
+        if len(d) != 5 or len(m) != 1:
+            raise shape(len(d), len(m))
+        return d[0].value, d[1].value, d[2].value, d[3].value, d[4].value, m[0].value
 
 
 class Ga4GrpcClient(_Ga4Client):
@@ -198,12 +161,17 @@ class Ga4GrpcClient(_Ga4Client):
                 credentials=self.credentials, transport="grpc", client_options=options
             )
 
-    def _fetch(
-        self, subject: str, property_id: str, start: dt.date, end: dt.date, offset: int
-    ) -> Ga4Answer:
-        request = ga4_request(
-            self.fields, property_id, start, end, offset, self.settings.ga4_page_size
-        )
+    def _fetch(  # noqa: PLR0917 - see ReportClient._fetch
+        self,
+        subject: str,
+        property_id: str,
+        start: dt.date,
+        end: dt.date,
+        offset: int,
+        token: str,
+        limit: int,
+    ) -> Answer:
+        request = ga4_request(self.fields, property_id, start, end, offset, limit)
         try:
             answer = self.client.run_report(
                 request=request, timeout=self.settings.request_timeout
@@ -223,15 +191,12 @@ class Ga4GrpcClient(_Ga4Client):
         # The raw protobuf message: proto-plus wrappers cost more than the data.
         response = RunReportResponse.pb(answer)
         meta, quota = response.metadata, response.property_quota
-        return Ga4Answer(
+        return Answer(
             headers=[h.name for h in response.dimension_headers]
             + [h.name for h in response.metric_headers],
             row_count=response.row_count,
-            rows=[
-                (d[0].value, d[1].value, d[2].value, d[3].value, d[4].value, m[0].value)
-                for r in response.rows
-                for d, m in ((r.dimension_values, r.metric_values),)
-            ],
+            rows=response.rows,
+            size=response.ByteSize(),
             sampled=[
                 (str(m.samples_read_count), str(m.sampling_space_size))
                 for m in meta.sampling_metadatas
@@ -247,3 +212,11 @@ class Ga4GrpcClient(_Ga4Client):
                 if quota.HasField(f.name)
             },
         )
+
+    @staticmethod
+    def cells(row: PbRow) -> Cells:
+        """The six values of one protobuf row."""
+        d, m = row.dimension_values, row.metric_values
+        if len(d) != 5 or len(m) != 1:
+            raise shape(len(d), len(m))
+        return d[0].value, d[1].value, d[2].value, d[3].value, d[4].value, m[0].value

@@ -239,7 +239,9 @@ CONFIG_SCHEMA = th.PropertiesList(
         title="Page size",
         examples=[UA_MAX_PAGE_SIZE],
         description=f"Rows per request. Default and maximum: {GA4_MAX_PAGE_SIZE:,}"
-        f" for GA4, {UA_MAX_PAGE_SIZE:,} for UA (larger values are capped).",
+        f" for GA4, {UA_MAX_PAGE_SIZE:,} for UA (larger values are capped). The"
+        " tap asks for fewer when a page would exceed 16 MB of JSON, so memory"
+        " stays flat whatever the page size.",
     ),
     th.Property(
         "dimensions",

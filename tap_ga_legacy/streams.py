@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import sys
 from collections import Counter
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -11,7 +13,7 @@ from singer_sdk import Stream
 from singer_sdk import typing as th
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
-from tap_ga_legacy.auth import build_credentials, describe
+from tap_ga_legacy.auth import CredentialsError, build_credentials, describe
 from tap_ga_legacy.errors import ReportError
 from tap_ga_legacy.fast_path import FastRecordsMixin
 from tap_ga_legacy.ga4 import Ga4GrpcClient, Ga4RestClient
@@ -28,7 +30,10 @@ from tap_ga_legacy.ua import UaClient
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-    from tap_ga_legacy.client import ReportClient
+    from tap_ga_legacy.client import ReportClient, Row
+
+#: Failures whose message says what and why: they end the run with that line.
+EXPLAINED = (ReportError, CredentialsError)
 
 
 def plan_range(
@@ -122,6 +127,20 @@ class EventsStream(FastRecordsMixin, Stream):
         ),
     ).to_dict()
 
+    def log(
+        self, message: str, *args: Any, level: int = logging.INFO, **kwargs: Any
+    ) -> None:
+        """Log, except the SDK's own line about a failure the tap explains.
+
+        The SDK logs "An unhandled error occurred while syncing" for any
+        exception before re-raising it; for a ReportError or CredentialsError
+        the tap prints the one line that says why (tap.py), so this one only
+        doubles it.
+        """
+        if level >= logging.ERROR and isinstance(sys.exc_info()[1], EXPLAINED):
+            return
+        super().log(message, *args, level=level, **kwargs)
+
     @property
     def check_sorted(self) -> bool:
         """Off: a lookback window starts before the saved bookmark on purpose."""
@@ -186,7 +205,7 @@ class EventsStream(FastRecordsMixin, Stream):
             tally: Counter[str] = Counter()
             for rows in client.pages(property_id, first, last):
                 self.set_time_extracted(dt.datetime.now(dt.UTC))
-                yield from self._records(context, first, last, rows, tally)
+                yield from self._records(context, rows, tally)
             # Every row of the window has been written: it is safe to say so.
             done = last.isoformat()
             state["replication_key"] = self.replication_key
@@ -205,29 +224,18 @@ class EventsStream(FastRecordsMixin, Stream):
     def _records(
         self,
         context: dict[str, Any],
-        first: dt.date,
-        last: dt.date,
-        rows: list[tuple[str, str, str, str, str, str]],
+        rows: Iterator[Row],
         tally: Counter[str],
     ) -> Iterator[dict[str, Any]]:
-        # The hot loop: per row, only what is needed. Dates repeat, so their
-        # parsing is memoised per window; project ids are memoised in rekey.
+        # The hot loop: per row, only what is needed. The client has checked
+        # and typed the values; project ids are memoised in rekey.
         property_id, api = context["property_id"], context["api"]
-        dates: dict[str, str] = {}
         sources: Counter[str] = Counter()
-        for raw_date, category, action, label, dimension, count in rows:
-            event_date = dates.get(raw_date)
-            if event_date is None:
-                event_date = dates[raw_date] = _iso_date(raw_date, first, last)
+        for event_date, category, action, label, dimension, event_count in rows:
             project_id, source = resolve_project_id(label, dimension)
             sources[source] += 1
             if source == MISSING and OTHER in (category, action, label):
                 tally["other_rows"] += 1
-            try:
-                event_count = int(count)
-            except ValueError:
-                msg = f"event_count {count!r} is not an integer ({event_date})."
-                raise ReportError(msg) from None
             yield {
                 "event_key": event_key(
                     api, property_id, event_date, category, action, label, dimension
@@ -244,7 +252,7 @@ class EventsStream(FastRecordsMixin, Stream):
                 "project_id_source": source,
             }
         tally.update(sources)
-        tally["rows"] += len(rows)
+        tally["rows"] += sources.total()
 
     def _log_window(  # noqa: PLR0917
         self,
@@ -277,17 +285,3 @@ class EventsStream(FastRecordsMixin, Stream):
                 last,
                 tally["other_rows"],
             )
-
-
-def _iso_date(raw: str, first: dt.date, last: dt.date) -> str:
-    """``YYYYMMDD`` from GA as ``YYYY-MM-DD``, checked to be inside the window."""
-    try:
-        day = dt.date(int(raw[:4]), int(raw[4:6]), int(raw[6:8]))
-    except ValueError:
-        day = None
-    if len(raw) != 8 or day is None or not first <= day <= last:
-        msg = f"GA returned the date {raw!r} for the window {first}..{last}." + (
-            " Lower window_days to avoid '(other)' rows." if raw == OTHER else ""
-        )
-        raise ReportError(msg)
-    return day.isoformat()

@@ -14,15 +14,14 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.helpers._classproperty import classproperty
 
-from tap_ga_legacy.auth import JSON_CREDENTIALS, CredentialsError, check_credentials
-from tap_ga_legacy.errors import ReportError
+from tap_ga_legacy.auth import JSON_CREDENTIALS, check_credentials
 from tap_ga_legacy.settings import (
     CONFIG_SCHEMA,
     SettingsError,
     parse_settings,
     schema_errors,
 )
-from tap_ga_legacy.streams import EventsStream
+from tap_ga_legacy.streams import EXPLAINED, EventsStream
 
 
 class TapGaLegacy(Tap):
@@ -74,7 +73,8 @@ class TapGaLegacy(Tap):
         """Sync; a failure the tap explains itself ends with that line, exit 1.
 
         Tracebacks are kept for the unexpected: a report that cannot be pulled
-        or credentials that cannot be used already say what and why.
+        or credentials that cannot be used already say what and why. Google's
+        message text may hold newlines: they are folded, so the line is one.
         """
         try:
             for stream in self.streams.values():
@@ -82,8 +82,9 @@ class TapGaLegacy(Tap):
                 # the run here, before any stream starts or any request is sent.
                 stream.clients  # noqa: B018
             super().sync_all()
-        except (ReportError, CredentialsError) as exc:
-            self.logger.error("%s", exc)  # noqa: TRY400 - the message is the point
+        except EXPLAINED as exc:
+            line = " ".join(str(exc).split())
+            self.logger.error("%s", line)  # noqa: TRY400 - the message is the point
             raise click.exceptions.Exit(1) from None
 
     def discover_streams(self) -> list[EventsStream]:

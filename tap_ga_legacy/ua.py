@@ -6,17 +6,16 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from tap_ga_legacy.client import ReportClient, Row
+from tap_ga_legacy.client import Answer, Cells, ReportClient, RowShapeError, shape
 from tap_ga_legacy.errors import ReportError
-from tap_ga_legacy.quality import log_quota, warn_quality
-from tap_ga_legacy.responses import UaResponse
+from tap_ga_legacy.responses import UaResponse, UaRow
 from tap_ga_legacy.transport import HttpTransport, decode
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Iterator
 
 UA_HOST = "https://analyticsreporting.googleapis.com"
+_ROW = msgspec.json.Decoder(UaRow)
 
 
 class UaClient(ReportClient):
@@ -33,7 +32,7 @@ class UaClient(ReportClient):
         )
 
     def _body(
-        self, view_id: str, start: dt.date, end: dt.date, token: str | None
+        self, view_id: str, start: dt.date, end: dt.date, token: str, limit: int
     ) -> bytes:
         *dimensions, metric = self.fields
         request: dict[str, Any] = {
@@ -46,7 +45,7 @@ class UaClient(ReportClient):
             "orderBys": [
                 {"fieldName": name, "sortOrder": "ASCENDING"} for name in dimensions
             ],
-            "pageSize": self.settings.ua_page_size,
+            "pageSize": limit,
             # LARGE: the most precise sampling UA offers (the default is faster).
             "samplingLevel": "LARGE",
             "hideTotals": True,
@@ -59,60 +58,51 @@ class UaClient(ReportClient):
             body["useResourceQuotas"] = True
         return msgspec.json.encode(body)
 
-    def pages(
-        self, property_id: str, start: dt.date, end: dt.date
-    ) -> Iterator[list[Row]]:
-        """Every page of one window; checks the rows add up to rowCount."""
-        subject = self.subject(property_id, start, end)
+    def _fetch(  # noqa: PLR0917 - see ReportClient._fetch
+        self,
+        subject: str,
+        property_id: str,
+        start: dt.date,
+        end: dt.date,
+        offset: int,
+        token: str,
+        limit: int,
+    ) -> Answer:
         url = f"{self.http.base_url}/v4/reports:batchGet"
-        token: str | None = None
-        received, expected = 0, 0
-        while True:
-            body = self._body(property_id, start, end, token)
-            raw = self._send(lambda b=body: self.http.post(subject, url, b))
-            response: UaResponse = decode(subject, self._decoder, raw)
-            if len(response.reports) != 1:
-                msg = f"{subject}: expected 1 report, got {len(response.reports)}."
-                raise ReportError(msg)
-            report = response.reports[0]
-            data = report.data
-            if token is None:
-                header = report.columnHeader
-                self._check_headers(
-                    subject,
-                    header.dimensions
-                    + [e.name for e in header.metricHeader.metricHeaderEntries],
-                )
-                expected = data.rowCount
-                warn_quality(
-                    self.logger,
-                    subject,
-                    sampled=list(
-                        zip(
-                            data.samplesReadCounts,
-                            data.samplingSpaceSizes,
-                            strict=False,
-                        )
-                    ),
-                    golden=data.isDataGolden,
-                )
-            log_quota(
-                self.logger,
-                subject,
-                {
-                    k: (v, 0)
-                    for k, v in (response.resourceQuotasRemaining or {}).items()
-                },
-            )
-            rows = [
-                (d[0], d[1], d[2], d[3], d[4], r.metrics[0].values[0])
-                for r in data.rows
-                for d in (r.dimensions,)
-            ]
-            received += len(rows)
-            yield rows
-            token = report.nextPageToken
-            # A token with an empty page, or beyond rowCount, would loop forever.
-            if not token or not rows or received >= expected:
-                break
-        self._check_total(subject, received, expected)
+        body = self._body(property_id, start, end, token, limit)
+        raw = self.http.post(subject, url, body)
+        response: UaResponse = decode(subject, self._decoder, raw)
+        if len(response.reports) != 1:
+            msg = f"{subject}: expected 1 report, got {len(response.reports)}."
+            raise ReportError(msg)
+        report = response.reports[0]
+        header, data = report.columnHeader, report.data
+        return Answer(
+            headers=header.dimensions
+            + [e.name for e in header.metricHeader.metricHeaderEntries],
+            row_count=data.rowCount,
+            rows=data.rows,
+            size=len(raw),
+            next_token=report.nextPageToken,
+            last=not report.nextPageToken,
+            sampled=list(
+                zip(data.samplesReadCounts, data.samplingSpaceSizes, strict=False)
+            ),
+            golden=data.isDataGolden,
+            quota={
+                k: (v, 0) for k, v in (response.resourceQuotasRemaining or {}).items()
+            },
+        )
+
+    @staticmethod
+    def cells(row: msgspec.Raw) -> Cells:
+        """The six values of one row: one date range, so one list of metrics."""
+        try:
+            r = _ROW.decode(row)
+        except msgspec.DecodeError as exc:
+            msg = f"a row that is not the documented JSON ({exc})"
+            raise RowShapeError(msg) from None
+        d, m = r.dimensions, r.metrics
+        if len(d) != 5 or len(m) != 1 or len(m[0].values) != 1:
+            raise shape(len(d), sum(len(v.values) for v in m))
+        return d[0], d[1], d[2], d[3], d[4], m[0].values[0]

@@ -142,7 +142,7 @@ def test_missing_rows_are_detected(config, emulator, tmp_path, api):
     emulator.add_fault(kind="drop_rows", api=api, times=None)
     run = run_tap({**config, "page_size": 50}, tmp_path)
     assert run.returncode != 0
-    assert "GA announced rowCount" in run.stderr
+    assert "rows received in all pages (rowCount): expected " in run.stderr
     assert f"{api}:" not in "".join(run.bookmarks()), "no bookmark for that window"
 
 
@@ -151,6 +151,11 @@ def test_row_count_changing_between_pages_stops_the_run(config, emulator, tmp_pa
     run = run_tap({**config, "view_ids": [], "page_size": 50}, tmp_path)
     assert run.returncode == 1
     first_window = len(expected_rows(PROPERTY_ID, START, START + dt.timedelta(days=2)))
-    changed = f"rowCount changed from {first_window} to {first_window + 1} while paging"
+    changed = (
+        f"GA4 property {PROPERTY_ID} ({START}..{START + dt.timedelta(days=2)}),"
+        f" page 2: rowCount changed while paging: expected {first_window},"
+        f" got {first_window + 1}. GA was still processing this window: run again"
+        " later. The bookmark stays before this window."
+    )
     assert changed in run.stderr
     assert not run.states, "the window was not finished: no bookmark"

@@ -37,6 +37,16 @@ KINDS = (
     "other_row",
     "drop_rows",
     "row_count_changed",
+    # Malformed pages, each as Google never documents them, on one row
+    # (``row``) of the page or on the page's columns:
+    "short_row",  # one dimension value fewer
+    "extra_dimension",  # a sixth dimension value
+    "extra_metric",  # a second metric value
+    "no_metric",  # GA4 "metricValues": [], UA "metrics": []
+    "no_metric_values",  # UA "metrics": [{"values": []}] (GA4: as no_metric)
+    "reordered_columns",  # the 2nd and 3rd columns swapped, headers and values
+    "count_value",  # the metric value replaced by ``value``
+    "date_value",  # the date replaced by ``value``
 )
 
 
@@ -53,6 +63,8 @@ class Fault:
         times: how many matching requests it affects (``None``: all of them).
         delay_seconds: the wait of a ``slow`` fault.
         after: let this many matching requests pass before firing.
+        row: the row of the page a row fault changes (0: the first).
+        value: what ``count_value`` and ``date_value`` put in that row.
     """
 
     kind: str = "error"
@@ -63,6 +75,8 @@ class Fault:
     times: int | None = 1
     delay_seconds: float = 0.0
     after: int = 0
+    row: int = 0
+    value: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -11,10 +11,13 @@ import hashlib
 import random
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ga_emulator.dataset import DatasetConfig, Row, rows_in_range
 from ga_emulator.faults import ERRORS, Fault
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 #: API field name -> attribute of ``Row``. Unknown names are rejected as GA does.
 GA4_DIMENSIONS = {
@@ -164,6 +167,57 @@ def _apply_data_faults(rows: list[Row], faults: list[Fault]) -> list[Row]:
     return rows
 
 
+def _inserted(rows: list[Row], faults: list[Fault]) -> list[Row]:
+    """``row_count_changed``: GA still processing the window adds a row at the front."""
+    if not any(f.kind == "row_count_changed" for f in faults) or not rows:
+        return rows
+    first = rows[0]
+    return [Row(first.date, first.category, first.action, "late", "", "", 1), *rows]
+
+
+def _swapped(values: list[Any]) -> list[Any]:
+    return [values[0], values[2], values[1], *values[3:]]
+
+
+def _apply_page_faults(  # noqa: PLR0917 - the same edit through either API's shape
+    response: dict[str, Any] | None,
+    rows: list[dict[str, Any]],
+    dimensions: Callable[[dict[str, Any]], list[str]],
+    metrics: Callable[[dict[str, Any]], list[str]],
+    store: Callable[[dict[str, Any], list[str], list[str]], None],
+    faults: list[Fault],
+) -> None:
+    """Break one row (``Fault.row``) or the columns of a page, as asked."""
+    for fault in faults:
+        if fault.kind == "reordered_columns":
+            if response is not None:  # GA4's headers; UA's are swapped by the caller
+                response["dimensionHeaders"] = _swapped(response["dimensionHeaders"])
+            for row in rows:
+                store(row, _swapped(dimensions(row)), metrics(row))
+            continue
+        if fault.row >= len(rows):
+            continue
+        row = rows[fault.row]
+        d, m = list(dimensions(row)), list(metrics(row))
+        if fault.kind == "short_row":
+            d = d[:-1]
+        elif fault.kind == "extra_dimension":
+            d = [*d, "extra"]
+        elif fault.kind == "extra_metric":
+            m = [*m, "1"]
+        elif fault.kind in {"no_metric", "no_metric_values"}:
+            m = []
+        elif fault.kind == "count_value":
+            m = [fault.value, *m[1:]]
+        elif fault.kind == "date_value":
+            d = [fault.value, *d[1:]]
+        else:
+            continue
+        store(row, d, m)
+        if fault.kind == "no_metric" and "metrics" in row:
+            row["metrics"] = []
+
+
 def run_report(
     config: DatasetConfig,
     property_id: str,
@@ -195,6 +249,7 @@ def run_report(
     rows = _aggregate(rows_in_range(config, property_id, start, end), dim_attrs)
     rows = _apply_data_faults(rows, faults)
     rows = _ordered(rows, order_attrs, nonce=offset + len(rows))
+    rows = _inserted(rows, faults)
     page = rows[offset : offset + limit]
     if any(f.kind == "drop_rows" for f in faults):
         page = page[: len(page) // 2]
@@ -213,9 +268,17 @@ def run_report(
         ]
     if rows:
         response["rowCount"] = len(rows)
-    if any(f.kind == "row_count_changed" for f in faults):
-        # GA still processing the day: one more row than the previous page said.
-        response["rowCount"] = len(rows) + 1
+    _apply_page_faults(
+        response,
+        response.get("rows", []),
+        lambda r: [v["value"] for v in r["dimensionValues"]],
+        lambda r: [v["value"] for v in r["metricValues"]],
+        lambda r, d, m: r.update(
+            dimensionValues=[{"value": v} for v in d],
+            metricValues=[{"value": v} for v in m],
+        ),
+        faults,
+    )
     metadata: dict[str, Any] = {
         "currencyCode": "USD",
         "timeZone": "America/Los_Angeles",
@@ -329,6 +392,7 @@ def _ua_report(
     rows = _aggregate(rows_in_range(config, view_id, start, end), dim_attrs)
     rows = _apply_data_faults(rows, faults)
     rows = _ordered(rows, order_attrs, nonce=0)
+    rows = _inserted(rows, faults)
     page = rows[offset : offset + page_size]
     if any(f.kind == "drop_rows" for f in faults):
         page = page[: len(page) // 2]
@@ -343,6 +407,14 @@ def _ua_report(
             }
             for r in page
         ]
+    _apply_page_faults(
+        None,
+        data.get("rows", []),
+        lambda r: r["dimensions"],
+        lambda r: [v for m in r["metrics"] for v in m["values"]],
+        lambda r, d, m: r.update(dimensions=d, metrics=[{"values": m}]),
+        faults,
+    )
     if not request.get("hideTotals"):
         data["totals"] = [{"values": [str(total)] * len(met_attrs)}]
     if rows:
@@ -357,6 +429,8 @@ def _ua_report(
         data["samplingSpaceSizes"] = ["15328013"]
     data["isDataGolden"] = not any(f.kind == "not_golden" for f in faults)
     data["dataLastRefreshed"] = _refreshed(view_id, end)
+    if any(f.kind == "reordered_columns" for f in faults):
+        dimensions = _swapped(dimensions)
     report: dict[str, Any] = {
         "columnHeader": {
             "dimensions": dimensions,
