@@ -177,10 +177,10 @@ print(f"  {query}")
 con.sql(query).show()
 # The connection must outlive .show(): `duckdb.connect(...).sql(...)` in one
 # expression closes it first ("Connection has already been closed").
+print("Charts for the analysts: make report (output/report/); dbt docs: make docs")
 print("Run it yourself from the project root:")
 print(
     f"  .venv/bin/python -c \"import duckdb; con = duckdb.connect('{path}',"
     f" read_only=True); con.sql('{query}').show()\""
 )
-print("Charts for the analysts: make report (output/report/); dbt docs: make docs")
 PY

@@ -60,7 +60,7 @@ def test_a_deleted_warehouse_is_rebuilt_in_full(clone: Path) -> None:
 def test_the_printed_query_works_when_pasted(clone: Path) -> None:
     output = _demo(clone)
     shown = output.split("Run it yourself from the project root:\n", 1)[1]
-    command = shown.strip()
+    command = shown.splitlines()[0].strip()
     assert command.startswith(".venv/bin/python -c ")
     pasted = subprocess.run(
         ["bash", "-c", command],
