@@ -74,7 +74,9 @@ class EventsStream(FastRecordsMixin, Stream):
     """Legacy Meltano CLI events, one record per GA (day, category, action, label)."""
 
     name = "events"
-    primary_keys = ("event_key",)
+    # The same GA row can come from the API and from an export (same
+    # event_key): both are kept, and dbt counts one origin per view and day.
+    primary_keys = ("event_key", "origin")
     replication_key = "event_date"
     # Rows come ordered by date (orderBys) and windows advance in date order.
     is_sorted = True

@@ -92,7 +92,7 @@ def test_discovery_needs_no_credentials_or_ids(tmp_path) -> None:
     catalog = json.loads(run.stdout)
     (stream,) = catalog["streams"]
     assert stream["tap_stream_id"] == "events"
-    assert stream["key_properties"] == ["event_key"]
+    assert stream["key_properties"] == ["event_key", "origin"]
     assert stream["replication_key"] == "event_date"
 
 
