@@ -197,3 +197,31 @@ def test_any_export_reads_back_exactly(
     export = read_export(path)
     assert sorted(export.rows) == _expected(served)
     assert export.total_events == sum(n for *_, n in rows)
+
+
+def test_export_of_one_page_of_rows_is_refused(tmp_path: Path) -> None:
+    """The totals row counts the whole report; a page-only export has less."""
+    text = export_csv(BUSY, view_name="V", first=FIRST, last=LAST, day_index=False)
+    lines = text.splitlines()
+    del lines[7]  # the 13,345-event row: as if the page had shown fewer rows
+    with pytest.raises(ArchiveFileError) as raised:
+        read_export(_write(tmp_path, "\n".join(lines) + "\n"))
+    assert str(raised.value) == (
+        f"{tmp_path}/export.csv, line 9: expected the rows' sum 7 as the"
+        " total (an export of the rows shown on one page only? Show all rows,"
+        " then export again), found ',,,,\"13,352\"'."
+    )
+
+
+def test_repeated_row_is_refused(tmp_path: Path) -> None:
+    text = export_csv(BUSY, view_name="V", first=FIRST, last=LAST, day_index=False)
+    lines = text.splitlines()
+    lines.insert(9, lines[8])
+    total = sum(r.count for r in BUSY) + 1_000
+    lines[-1] = f',,,,"{total:,}"'
+    with pytest.raises(
+        ArchiveFileError,
+        match=r"line 10: expected one row per day"
+        r" and dimension values \(line 9 has the same ones\)",
+    ):
+        read_export(_write(tmp_path, "\n".join(lines) + "\n"))  # fmt: skip

@@ -33,7 +33,8 @@ SERVICE_ACCOUNT_LIKE_OAUTH_CLIENT = json.dumps(
         ),
         pytest.param(
             {"property_ids": [], "view_ids": []},
-            "Set property_ids (GA4) or view_ids (Universal Analytics)",
+            "Set property_ids (GA4), view_ids (Universal Analytics) or"
+            " archive_files: there is nothing to pull.",
             id="nothing-to-pull",
         ),
         pytest.param(
