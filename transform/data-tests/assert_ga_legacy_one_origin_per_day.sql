@@ -11,10 +11,20 @@ with
 
 staged as (
 
-    select api, property_id, event_date, origin, event_count
+    select
+        api,
+        property_id,
+        event_date,
+        origin,
+        event_count
     from {{ ref('stg_ga_legacy__events') }}
     union all
-    select api, property_id, event_date, origin, event_count
+    select
+        api,
+        property_id,
+        event_date,
+        origin,
+        event_count
     from {{ ref('stg_ga_legacy__archive_events') }}
 
 ),
@@ -37,18 +47,18 @@ expected as (
 
     select * from available as candidate
     where not exists (
-        select 1 from available as better
-        where better.api = candidate.api
-            and better.property_id = candidate.property_id
-            and better.event_date = candidate.event_date
-            and (
-                (better.origin = 'api' and candidate.origin <> 'api')
-                or (
-                    better.origin = 'archive_file'
-                    and candidate.origin = 'archive_table'
+            select 1 from available as better
+            where better.api = candidate.api
+                and better.property_id = candidate.property_id
+                and better.event_date = candidate.event_date
+                and (
+                    (better.origin = 'api' and candidate.origin <> 'api')
+                    or (
+                        better.origin = 'archive_file'
+                        and candidate.origin = 'archive_table'
+                    )
                 )
-            )
-    )
+        )
 
 ),
 
