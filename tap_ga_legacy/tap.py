@@ -79,8 +79,10 @@ class TapGaLegacy(Tap):
         try:
             for stream in self.streams.values():
                 # Credentials and their token first: refused credentials stop
-                # the run here, before any stream starts or any request is sent.
+                # the run here, before any stream starts or any request is sent;
+                # so does a malformed archive file.
                 stream.clients  # noqa: B018
+                stream.archive  # noqa: B018
             super().sync_all()
         except EXPLAINED as exc:
             line = " ".join(str(exc).split())
