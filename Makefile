@@ -56,7 +56,7 @@ report: install
 
 # dbt's lineage and docs site, one self-contained file (opens from disk).
 docs: install
-	$(BIN)/meltano install utility dbt-duckdb
+	$(BIN)/meltano install --plugin-type utility dbt-duckdb
 	$(BIN)/meltano invoke dbt-duckdb docs generate --static
 	@echo "docs: open file://$(CURDIR)/transform/target/static_index.html"
 

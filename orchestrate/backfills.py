@@ -41,8 +41,11 @@ import time
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-#: Meltano writes a running job's heartbeat every second (meltano.core.job).
-HEARTBEAT_CHECK_SECONDS = 3.0
+#: Meltano writes a running job's heartbeat every second (meltano.core.job);
+#: a run whose heartbeat stood still this long is taken for dead. Long enough
+#: that a live run on a busy machine shows a beat, far below the five minutes
+#: Meltano itself waits.
+HEARTBEAT_CHECK_SECONDS = 10.0
 STATE_SUFFIX_PREFIX = "backfill"
 
 
@@ -178,17 +181,28 @@ def running_heartbeats(uri: str, job_name: str) -> dict[int, str]:
         with sqlite3.connect(path) as con:
             try:
                 found = con.execute(query, {"job": job_name}).fetchall()
-            except sqlite3.OperationalError:  # no runs table: nothing ran yet
-                return {}
+            except sqlite3.OperationalError as exc:
+                if "no such table" in str(exc):  # nothing ran here yet
+                    return {}
+                msg = f"cannot read Meltano's system database {path}: {exc}"
+                raise BackfillError(msg) from None
     else:
         import sqlalchemy  # noqa: PLC0415 - only for a non-SQLite system database
 
-        engine = sqlalchemy.create_engine(uri)
         try:
-            with engine.connect() as con:
-                found = con.execute(sqlalchemy.text(query), {"job": job_name}).all()
-        finally:
-            engine.dispose()
+            engine = sqlalchemy.create_engine(uri)
+            try:
+                with engine.connect() as con:
+                    found = con.execute(sqlalchemy.text(query), {"job": job_name}).all()
+            finally:
+                engine.dispose()
+        except Exception as exc:
+            # The URI holds the password: name the host only.
+            host = sqlalchemy.engine.make_url(uri).host or "?"
+            msg = (
+                f"cannot read Meltano's system database on {host}: {type(exc).__name__}"
+            )
+            raise BackfillError(msg) from None
     return {run: str(heartbeat) for run, heartbeat in found}
 
 
@@ -201,13 +215,18 @@ def needs_force(uri: str, job_name: str, wait: float = HEARTBEAT_CHECK_SECONDS) 
     before = running_heartbeats(uri, job_name)
     if not before:
         return False
-    time.sleep(wait)
-    after = running_heartbeats(uri, job_name)
-    alive = [run for run, beat in after.items() if before.get(run) != beat]
+    # A live run beats every second: stop looking at the first beat.
+    deadline = time.monotonic() + wait
+    alive: list[int] = []
+    after = before
+    while not alive and time.monotonic() < deadline:
+        time.sleep(1.0)
+        after = running_heartbeats(uri, job_name)
+        alive = [run for run, beat in after.items() if before.get(run) != beat]
     if alive:
         msg = (
-            f"a run of {job_name} is still running (its heartbeat moved within"
-            f" {wait:g} s); not starting a second one. Wait for it, or stop it first."
+            f"a run of {job_name} is still running (its heartbeat moved);"
+            " not starting a second one. Wait for it, or stop it first."
         )
         raise BackfillError(msg)
     return bool(after)

@@ -118,13 +118,12 @@ fi
 # What survives of GA-era days the API no longer serves, from the emulator's
 # data: the old pipeline's warehouse table (January 2022, in its old layout,
 # no custom dimension), and a GA interface CSV export (February 2022) in the
-# folder the dev environment's archive_files reads. dbt reads the table once
-# told its schema.
+# folder the dev environment's archive_files reads. The dev environment points
+# dbt at the table (environments/dev.meltano.yml).
 if [ -f transform/dbt_project.yml ]; then
     echo "demo: seeding the old warehouse table and a GA interface export"
     run_logged "$OUT/archive.log" "$BIN/python" -m ga_emulator.old_table \
         "$WAREHOUSE" tap_google_analytics 2022-01-01 2022-01-31
-    export DBT_GA_ARCHIVE_SCHEMA=tap_google_analytics
 fi
 run_logged "$OUT/export.log" "$BIN/python" -m ga_emulator.ui_exports \
     output/examples/ga-exports/top-events-2022-02.csv 2022-02-01 2022-02-28

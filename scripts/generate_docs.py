@@ -55,6 +55,12 @@ def _types(schema: dict[str, Any]) -> set[str]:
 
 def _meltano_kind(schema: dict[str, Any]) -> str:
     types = _types(schema) - {"null"}
+    if {"string", "object"} <= types:
+        # A secret given as an object or its JSON string: as `object`, Meltano
+        # would parse the string itself and quote it whole when it is not
+        # JSON ("Failed to parse JSON object from string: '{...}'"). As a
+        # string it reaches the tap, which parses it and never quotes it.
+        return "string"
     for kind in ("array", "object", "boolean", "integer"):
         if kind in types:
             return kind

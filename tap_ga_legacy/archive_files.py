@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tap_ga_legacy.client import INT64_MAX, parse_yyyymmdd
 from tap_ga_legacy.errors import ReportError
 
 if TYPE_CHECKING:
@@ -56,12 +57,13 @@ ACTION = "Event Action"
 LABEL = "Event Label"
 TOTAL_EVENTS = "Total Events"
 KNOWN = (DATE, CATEGORY, ACTION, LABEL, TOTAL_EVENTS)
+#: The Top Events report's other metrics: never a custom dimension column.
+OTHER_METRICS = ("Unique Events", "Event Value", "Avg. Value")
 _RANGE = re.compile(r"^#\s*(\d{8})-(\d{8})\s*$")
 #: A count with an optional thousands separator used consistently: 1234,
 #: 1,234, 1.234, 1 234 (also with a no-break space) or 1'234.
 _COUNT = re.compile(r"^[0-9]{1,3}(?:([,.\u00a0\u202f' ])[0-9]{3})?(?:\1[0-9]{3})*$")
 _PLAIN_COUNT = re.compile(r"^[0-9]+$")
-_INT64_MAX = 2**63 - 1
 
 
 class ArchiveFileError(ReportError):
@@ -186,7 +188,7 @@ class _Parser:
         for number, line in enumerate(comments, 1):
             found = _RANGE.match(line)
             if found:
-                first, last = (_day(found[i]) for i in (1, 2))
+                first, last = (parse_yyyymmdd(found[i]) for i in (1, 2))
                 if first is None or last is None or first > last:
                     raise self.fail("a date range YYYYMMDD-YYYYMMDD", number)
                 return first, last
@@ -203,6 +205,12 @@ class _Parser:
         extra = [c for c in header if c not in KNOWN]
         required = (CATEGORY, ACTION, LABEL, TOTAL_EVENTS)
         missing = [c for c in required if c not in header]
+        if set(extra) & set(OTHER_METRICS):
+            metrics = ", ".join(c for c in extra if c in OTHER_METRICS)
+            raise self.fail(
+                f"Total Events as the only metric, not {metrics} (export the"
+                " report with Total Events alone)"
+            )
         if missing or len(extra) > 1 or len(set(header)) != len(header):
             raise self.fail(
                 "columns Date (optional), Event Category, Event Action, Event"
@@ -284,7 +292,7 @@ class _Parser:
             return count
         day = first
         if DATE in cell:
-            parsed = _day(cell[DATE])
+            parsed = parse_yyyymmdd(cell[DATE])
             if parsed is None or not first <= parsed <= last:
                 raise self.fail(f"a date YYYYMMDD within {first}..{last}")
             day = parsed
@@ -302,15 +310,6 @@ class _Parser:
         if not _COUNT.match(text) and not _PLAIN_COUNT.match(text):
             raise self.fail("a whole number of events, e.g. 1234, 1,234 or 1.234")
         value = int(re.sub(r"[^0-9]", "", text))
-        if value > _INT64_MAX:
+        if value > INT64_MAX:
             raise self.fail("a number of events within 64 bits")
         return value
-
-
-def _day(text: str) -> dt.date | None:
-    if len(text) != 8 or not text.isascii() or not text.isdigit():
-        return None
-    try:
-        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
-    except ValueError:
-        return None

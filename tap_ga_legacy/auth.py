@@ -11,7 +11,6 @@ and what is wrong with it.
 from __future__ import annotations
 
 import json
-import re
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,14 +23,14 @@ import google.auth.transport.requests
 from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
 
+from tap_ga_legacy.errors import socket_reason
+
 SCOPES = ("https://www.googleapis.com/auth/analytics.readonly",)
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"  # noqa: S105
 SERVICE_ACCOUNT_KEYS = ("client_email", "private_key", "token_uri")
 OAUTH_KEYS = ("client_id", "client_secret", "refresh_token")
 #: Settings holding credentials as an object or the JSON string of one.
 JSON_CREDENTIALS = ("credentials_json", "oauth_credentials")
-#: The useful end of a connection error: "[Errno 111] Connection refused".
-_SOCKET_ERROR = re.compile(r"(\[Errno -?\d+\] [^'\")]+)")
 #: Longest part of a token endpoint's refusal quoted: a proxy's HTML page
 #: would otherwise fill the line.
 _REASON_CHARS = 200
@@ -218,11 +217,9 @@ def build_credentials(config: dict[str, Any]) -> google.auth.credentials.Credent
         msg = f"{source.setting}: the token endpoint refused the credentials: {reason}."
         raise CredentialsError(msg) from None
     except google.auth.exceptions.TransportError as exc:
-        reason = _SOCKET_ERROR.search(str(exc))
         msg = (
             f"{source.setting}: cannot reach the token endpoint"
-            f"{_host((source.info or {}).get('token_uri'))}:"
-            f" {reason[1] if reason else type(exc).__name__}."
+            f"{_host((source.info or {}).get('token_uri'))}: {socket_reason(exc)}."
         )
         raise CredentialsError(msg) from None
     return credentials

@@ -48,6 +48,18 @@ Cells = tuple[str, str, str, str, str, str]
 T = TypeVar("T")
 
 INT64_MAX = 2**63 - 1
+
+
+def parse_yyyymmdd(text: str) -> dt.date | None:
+    """The day GA writes as ``YYYYMMDD`` (ASCII digits only), or None."""
+    if len(text) != 8 or not text.isascii() or not text.isdigit():
+        return None
+    try:
+        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return None
+
+
 #: The most body bytes one page may hold. requests holds a body twice while
 #: reading it, and the tap's imports take about 90 MB: this keeps the peak
 #: under 150 MB (README, "Performance").
@@ -222,12 +234,7 @@ class ReportClient:
 
     def _day(self, where: str, raw: str, first: dt.date, last: dt.date) -> str:
         """``YYYYMMDD`` from GA as ``YYYY-MM-DD``, checked to be inside the window."""
-        day = None
-        if len(raw) == 8 and raw.isdigit() and raw.isascii():
-            try:
-                day = dt.date(int(raw[:4]), int(raw[4:6]), int(raw[6:8]))
-            except ValueError:
-                day = None
+        day = parse_yyyymmdd(raw)
         if day is None or not first <= day <= last:
             raise deviation(
                 where,

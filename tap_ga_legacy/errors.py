@@ -17,6 +17,16 @@ RETRIABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 DAILY_QUOTA = re.compile(r"per day|daily|dailyLimitExceeded", re.IGNORECASE)
 
 
+#: The useful end of a connection error: "[Errno 111] Connection refused".
+_SOCKET_ERROR = re.compile(r"(\[Errno -?\d+\] [^'\")]+)")
+
+
+def socket_reason(exc: BaseException) -> str:
+    """Why a connection failed, in a few words, without the URL's path or query."""
+    found = _SOCKET_ERROR.search(str(exc))
+    return found[1] if found else type(exc).__name__
+
+
 class ReportError(FatalAPIError):
     """A report that cannot be pulled; the message names the cause and the fix."""
 

@@ -17,7 +17,7 @@ moves an in-memory bookmark. For this stream most of that is a no-op:
 
 Anything else (a deselected column, a stream map, flattening) takes the SDK's
 own path unchanged. These hooks are private SDK methods; singer-sdk is pinned
-to 0.54.x and tests/test_fast_path.py compares both paths byte for byte.
+to 0.54.x and tests/tap/test_fast_path.py compares both paths byte for byte.
 """
 
 from __future__ import annotations

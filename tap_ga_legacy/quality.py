@@ -27,7 +27,10 @@ def warn_quality(
 ) -> None:
     """Warn about each quality flag of one answer (``sampled``: read, space)."""
     for read, space in sampled:
-        share = int(read) / int(space) if int(space) else 0
+        # Only a share GA's int64 strings allow; a malformed one is no reason
+        # to stop a run the rows of which passed every check.
+        numbers = read.isdigit() and space.isdigit() and int(space) > 0
+        share = int(read) / int(space) if numbers else 0
         logger.warning(
             "%s: SAMPLED data: %s of %s sessions read (%.1f%%). Lower"
             " window_days to avoid sampling.",

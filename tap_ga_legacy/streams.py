@@ -97,9 +97,9 @@ class EventsStream(FastRecordsMixin, Stream):
             "event_key",
             th.StringType,
             required=True,
-            description="MD5 hex of the netstring serialisation of property_id,"
-            " event_date, event_category, event_action, event_label and"
-            " project_dimension.",
+            description="MD5 hex of the netstring serialisation of api,"
+            " property_id, event_date, event_category, event_action,"
+            " event_label and project_dimension.",
         ),
         th.Property(
             "property_id",

@@ -8,7 +8,6 @@ Every failure leaves here as one of two exceptions (see errors.py): a
 from __future__ import annotations
 
 import random
-import re
 import time
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -19,7 +18,7 @@ from google.auth.credentials import AnonymousCredentials
 from google.auth.transport.requests import AuthorizedSession
 from singer_sdk.exceptions import RetriableAPIError
 
-from tap_ga_legacy.errors import ReportError, classify
+from tap_ga_legacy.errors import ReportError, classify, socket_reason
 from tap_ga_legacy.responses import ErrorEnvelope, GoogleError
 
 if TYPE_CHECKING:
@@ -31,8 +30,6 @@ if TYPE_CHECKING:
     from tap_ga_legacy.settings import Settings
 
 T = TypeVar("T")
-#: The useful end of a requests connection error: "[Errno 111] Connection refused".
-_SOCKET_ERROR = re.compile(r"(\[Errno -?\d+\] [^'\")]+)")
 
 
 def with_retries(
@@ -98,12 +95,21 @@ class HttpTransport:
             raise RetriableAPIError(msg) from None
         except requests.ConnectionError as exc:
             setting = " (the api_endpoint setting)" if settings.api_endpoint else ""
-            reason = _SOCKET_ERROR.search(str(exc))
             msg = (
                 f"{subject}: cannot connect to {self.base_url}{setting}:"
-                f" {reason[1] if reason else type(exc).__name__}"
+                f" {socket_reason(exc)}"
             )
             raise RetriableAPIError(msg) from None
+        except (
+            requests.exceptions.InvalidURL,
+            requests.exceptions.InvalidSchema,
+            requests.exceptions.MissingSchema,
+        ):
+            msg = (
+                f"{subject}: {self.base_url} is not an http(s) URL: check the"
+                " api_endpoint setting."
+            )
+            raise ReportError(msg) from None
         except google.auth.exceptions.RefreshError as exc:
             msg = (
                 f"{subject}: could not get an access token for {self.principal}:"
@@ -111,8 +117,13 @@ class HttpTransport:
             )
             raise ReportError(msg) from None
         except google.auth.exceptions.TransportError as exc:
-            msg = f"{subject}: token endpoint unreachable: {exc}"
+            msg = f"{subject}: token endpoint unreachable: {socket_reason(exc)}"
             raise RetriableAPIError(msg) from None
+        except requests.RequestException as exc:
+            # The answer broke off mid-body (ChunkedEncodingError and the like):
+            # like a dropped connection, worth another try.
+            msg = f"{subject}: the answer from {self.base_url} broke off: {exc!r}"
+            raise RetriableAPIError(" ".join(msg.split())) from None
         if response.status_code == 200:
             return response.content
         message, reason = _error_text(response.content)

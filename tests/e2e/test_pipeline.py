@@ -190,8 +190,7 @@ def test_killed_backfill_resumes_at_once_and_never_runs_twice(
     assert second.returncode == 2, second.tail()
     assert second.lines()[-1] == (
         f"backfill: error: a run of {backfill_id} is still running (its heartbeat"
-        " moved within 3 s); not starting a second one. Wait for it, or stop it"
-        " first."
+        " moved); not starting a second one. Wait for it, or stop it first."
     )
     saved = _saved_windows(workspace, backfill_id)
     assert saved, "killed before any window was saved"

@@ -54,7 +54,8 @@
     from July 2022) when var or env DBT_GA_ARCHIVE_SCHEMA is set,
     `ga_archive_early` (RAW.GOOGLE_ANALYTICS.EVENTS, February to July 2022)
     when DBT_GA_ARCHIVE_EARLY_SCHEMA is. The same tests enable the sources in
-    _ga_archive__sources.yml.
+    _ga_archive__sources.yml. With DBT_GA_ARCHIVE_IF_PRESENT (dev), a source
+    whose table is not in the warehouse is left out instead of failing.
 #}
 {% macro ga_archive_sources() -%}
     {%- set sources = [] -%}
@@ -65,6 +66,23 @@
         'ga_archive_early_schema', env_var('DBT_GA_ARCHIVE_EARLY_SCHEMA', '')
     ) -%}
         {%- do sources.append('ga_archive_early') -%}
+    {%- endif -%}
+    {#- Dev: a configured table that is not there is skipped, not an error. #}
+    {%- if execute and var(
+        'ga_archive_if_present', env_var('DBT_GA_ARCHIVE_IF_PRESENT', '')
+    ) -%}
+        {%- set present = [] -%}
+        {%- for name in sources -%}
+            {%- set table = graph.sources.values()
+                | selectattr('source_name', 'equalto', name)
+                | first -%}
+            {%- if adapter.get_relation(
+                table.database, table.schema, table.identifier
+            ) is not none -%}
+                {%- do present.append(name) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {{ return(present) }}
     {%- endif -%}
     {{ return(sources) }}
 {%- endmacro %}

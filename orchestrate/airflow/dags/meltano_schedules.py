@@ -16,7 +16,7 @@ How a run pulls data depends on the DAG run (see docs/airflow.md):
   end - 1 day (the tap's end date is inclusive), state id suffix
   ``backfill-<first>-<last>``. Intervals are independent: they can run in
   parallel, in any order, any number of times (the loaders upsert on
-  event_key), and none reads or moves the daily bookmark.
+  event_key and origin), and none reads or moves the daily bookmark.
 * ``{"mode": "incremental"}`` or ``{"mode": "interval"}`` in the run's conf
   overrides that choice; ``{"full_refresh": true}`` ignores the saved state.
 

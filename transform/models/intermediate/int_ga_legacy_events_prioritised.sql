@@ -1,4 +1,10 @@
 {#
+    A table, not a view: four models read it, and as a view each would run
+    its window over every GA row again.
+#}
+{{ config(materialized='table') }}
+
+{#
     Every GA-era day once: for each GA property or view and day, the rows of
     one origin only, the first there is of api (the tap pulled the day from
     GA), archive_file (a GA interface export the tap read), archive_table

@@ -17,11 +17,14 @@ with
 source as (
 
     {% for archive in archives %}
+        -- The old loader stored GA's empty strings as NULL, in one schema
+        -- perhaps and not the other: '' before the dedupe, so both copies
+        -- of a row are one.
         select
             ga_date,
-            ga_eventcategory,
-            ga_eventaction,
-            ga_eventlabel,
+            coalesce(ga_eventcategory, '') as ga_eventcategory,
+            coalesce(ga_eventaction, '') as ga_eventaction,
+            coalesce(ga_eventlabel, '') as ga_eventlabel,
             ga_totalevents,
             _sdc_extracted_at,
             _sdc_batched_at,
@@ -61,9 +64,9 @@ in_tap_layout as (
         -- YYYY-MM-DD text, as the tap writes event_date and keys it.
         substr(ga_date, 1, 4) || '-' || substr(ga_date, 5, 2) || '-'
         || substr(ga_date, 7, 2) as event_date,
-        coalesce(ga_eventcategory, '') as event_category,
-        coalesce(ga_eventaction, '') as event_action,
-        coalesce(ga_eventlabel, '') as event_label,
+        ga_eventcategory as event_category,
+        ga_eventaction as event_action,
+        ga_eventlabel as event_label,
         '' as project_dimension,
         ga_totalevents as event_count,
         _sdc_extracted_at,
