@@ -129,7 +129,7 @@ def test_truncated_file(tmp_path: Path, cut: int | None, expected: str) -> None:
         ),
         (
             lambda t: t.replace("Total Events\n", "Unique Events\n", 1),
-            r"line 7: expected columns",
+            r"line 7: expected Total Events as the only metric, not Unique Events",
         ),
         (lambda t: t.replace('"12,345"', "12.5"), r"line 8: expected a whole number"),
         (lambda t: t.replace('"12,345"', "12,34"), r"line 8: expected 5 cells"),
