@@ -14,7 +14,12 @@ from hypothesis import strategies as st
 from tests.conftest import PROPERTY_ID
 from tests.emulator.test_emulator import GA4_BODY
 
-KINDS = "('error', 'slow', 'sampled', 'not_golden', 'other_row', 'drop_rows', 'row_count_changed')"  # noqa: E501
+KINDS = (
+    "('error', 'slow', 'sampled', 'not_golden', 'other_row', 'drop_rows',"
+    " 'row_count_changed', 'totals_mismatch', 'incompatible', 'short_row',"
+    " 'extra_dimension', 'extra_metric', 'no_metric', 'no_metric_values',"
+    " 'reordered_columns', 'count_value', 'date_value')"
+)
 FIELDS = "('kind', 'api', 'property_id', 'status', 'message', 'times', 'delay_seconds', 'after')"  # noqa: E501
 
 

@@ -50,7 +50,7 @@ def is_final(day: dt.date, time_zone: str, now: dt.datetime) -> bool:
     return now >= end + PROCESSING
 
 
-class QuotaExhausted(Exception):
+class QuotaExhaustedError(Exception):
     """A request that a GA4 token quota refuses; ``name`` is the quota."""
 
     def __init__(self, name: str) -> None:
@@ -92,14 +92,14 @@ class QuotaMeter:
         """Charge one request: ``{quota: (consumed, remaining)}``.
 
         Raises:
-            QuotaExhausted: the first quota the request would overdraw, daily
+            QuotaExhaustedError: the first quota the request would overdraw, daily
                 first (it is the one that does not come back within the hour).
         """
         with self.lock:
             buckets = self._buckets(property_id)
             for name, key in buckets.items():
                 if self.used.get(key, 0) + cost > self.limits[name]:
-                    raise QuotaExhausted(name)
+                    raise QuotaExhaustedError(name)
             answer = {}
             for name, key in buckets.items():
                 self.used[key] = self.used.get(key, 0) + cost

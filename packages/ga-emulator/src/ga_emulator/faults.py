@@ -21,7 +21,7 @@ ERRORS: dict[int, tuple[str, str]] = {
     ),
     429: (
         "RESOURCE_EXHAUSTED",
-        # A transient 429; the token quotas have their own (clock.QuotaExhausted).
+        # A transient 429; the token quotas have their own (clock.QuotaExhaustedError).
         "Exhausted concurrent requests quota.",
     ),
     500: ("INTERNAL", "Internal error encountered."),

@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from ga_emulator.clock import QuotaExhausted, is_final
+from ga_emulator.clock import QuotaExhaustedError, is_final
 from ga_emulator.dataset import DatasetConfig, Row, iter_days, rows_in_range
 from ga_emulator.faults import ERRORS, Fault
 
@@ -325,7 +325,7 @@ def run_report(
     answer = shaped(config, property_id, start, end, dim_attrs, quota.clock.now())
     try:
         used = quota.charge(property_id, token_cost(len(answer.rows)))
-    except QuotaExhausted as exc:
+    except QuotaExhaustedError as exc:
         raise ApiError(429, str(exc)) from None
     rows = _apply_data_faults(answer.rows, faults)
     rows = _ordered(rows, order_attrs, nonce=offset + len(rows))
