@@ -138,4 +138,5 @@ def config(emulator: Emulator) -> dict[str, Any]:
         "backoff_max_seconds": 0.05,
         "max_retries": 3,
         "window_days": 3,
+        "max_window_days": 3,
     }
