@@ -211,15 +211,14 @@ class Ga4RestClient(_Ga4Client):
         )
 
     def _json(self, subject: str, raw: bytes, message: Any) -> Any:
+        """``raw`` parsed into the library's own type of ``message``."""
+        pb = type(message).pb(message)
         try:
-            return type(message).wrap(
-                json_format.Parse(
-                    raw, type(message).pb(message)(), ignore_unknown_fields=True
-                )
-            )
+            json_format.Parse(raw, pb, ignore_unknown_fields=True)
         except json_format.ParseError as exc:
             msg = f"{subject}: the response is not the documented JSON: {exc}"
             raise ReportError(msg) from None
+        return type(message).wrap(pb)
 
     def _metadata(self, subject: str, property_id: str) -> Metadata:
         url = f"{self.http.base_url}/v1beta/properties/{property_id}/metadata"

@@ -58,7 +58,20 @@ class TapRun:
 
     @property
     def records(self) -> list[dict[str, Any]]:
-        return [m["record"] for m in self.messages if m["type"] == "RECORD"]
+        """The ``events`` records."""
+        return self.stream_records("events")
+
+    @property
+    def windows(self) -> list[dict[str, Any]]:
+        """The ``report_windows`` records: one per window kept."""
+        return self.stream_records("report_windows")
+
+    def stream_records(self, stream: str) -> list[dict[str, Any]]:
+        return [
+            m["record"]
+            for m in self.messages
+            if m["type"] == "RECORD" and m["stream"] == stream
+        ]
 
     @property
     def states(self) -> list[dict[str, Any]]:
