@@ -2,7 +2,8 @@
 # `make demo`: the main job against the GA API emulator, offline.
 #
 # Starts the emulator on a free port, installs the Meltano plugins (reusing the
-# plugin venvs already in .meltano/), runs
+# plugin venvs already in .meltano/), seeds what the GA era left behind (the old
+# pipeline's table for January 2022, a GA interface export for February), runs
 #   meltano run tap-ga-legacy target-duckdb [dbt-duckdb:build-ga-legacy]
 # in the dev environment (2022-03-01..2022-05-31 of the emulated data), stops
 # the emulator and prints a summary. A run into a warehouse without the tap's
@@ -114,6 +115,20 @@ if [ -f transform/dbt_project.yml ] && ! has_table snowplow; then
         --database "$WAREHOUSE"
 fi
 
+# What survives of GA-era days the API no longer serves, from the emulator's
+# data: the old pipeline's warehouse table (January 2022, in its old layout,
+# no custom dimension), and a GA interface CSV export (February 2022) in the
+# folder the dev environment's archive_files reads. dbt reads the table once
+# told its schema.
+if [ -f transform/dbt_project.yml ]; then
+    echo "demo: seeding the old warehouse table and a GA interface export"
+    run_logged "$OUT/archive.log" "$BIN/python" -m ga_emulator.old_table \
+        "$WAREHOUSE" tap_google_analytics 2022-01-01 2022-01-31
+    export DBT_GA_ARCHIVE_SCHEMA=tap_google_analytics
+fi
+run_logged "$OUT/export.log" "$BIN/python" -m ga_emulator.ui_exports \
+    output/examples/ga-exports/top-events-2022-02.csv 2022-02-01 2022-02-28
+
 # 3. The main job.
 echo "demo: meltano run ${refresh[*]:+${refresh[*]} }${steps[*]}"
 started=$(date +%s)
@@ -162,6 +177,16 @@ print(f"rows without project_id: {missing}")
 print("project_id_source:       " + ", ".join(f"{s}={n}" for s, n in sources))
 if models:
     print(f"dbt relations:           {len(models)} ({', '.join(models[:4])}, ...)")
+coverage = "analytics_marts.fct_ga_legacy_daily_coverage"
+if coverage in models:
+    spans = con.execute(
+        f"select origin, min(event_date), max(event_date), count(*) from {coverage}"
+        " where api = 'ua' group by 1 order by 2"
+    ).fetchall()
+    print(
+        "GA days by origin (UA):  "
+        + "; ".join(f"{o} {a}..{b} ({n} days)" for o, a, b, n in spans)
+    )
 print(f"DuckDB file:             {path}")
 mart = "analytics_marts.fct_daily_active_projects"
 if mart in models:

@@ -32,18 +32,22 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import glob
 import hashlib
 import io
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tap_ga_legacy.errors import ReportError
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from collections.abc import Iterable
 
     from tap_ga_legacy.client import Row
+    from tap_ga_legacy.settings import ArchiveSource
 
 #: Column names as the UA interface writes them.
 DATE = "Date"
@@ -75,9 +79,52 @@ class Export:
     first_day: dt.date
     last_day: dt.date
     rows: list[Row]
-    #: The totals row's count, when the export has one: more than the rows'
-    #: sum means the export held only the rows shown on one page.
+    #: The totals row's count, when the export has one (it must equal the
+    #: rows' sum: see _Parser._rows).
     total_events: int | None
+    #: Whether the export has a custom dimension column: rows with and without
+    #: one are two grains of the same day, never to be added together.
+    custom_dimension: bool
+
+
+def matching_files(pattern: str) -> list[Path]:
+    """The files a glob names (``~`` and ``**`` allowed), in sorted order."""
+    found = glob.glob(os.path.expanduser(pattern), recursive=True)
+    return sorted(Path(name) for name in found if Path(name).is_file())
+
+
+def read_archive(sources: Iterable[ArchiveSource]) -> dict[ArchiveSource, list[Export]]:
+    """Every file of every ``archive_files`` entry, parsed and checked together.
+
+    All of them are parsed before any row is used, so one malformed file stops
+    the run before anything of the archive is emitted. Files of one view that
+    share a day must share a grain: an export with a custom dimension column
+    and one without both hold the whole day, and their rows (different
+    event_keys) would be added together.
+    """
+    exports = {
+        source: [read_export(path) for path in matching_files(source.path)]
+        for source in sources
+    }
+    grains: dict[tuple[str, dt.date], Export] = {}
+    for source, files in exports.items():
+        for export in files:
+            day = export.first_day
+            while day <= export.last_day:
+                other = grains.setdefault((source.view_id, day), export)
+                if other.custom_dimension != export.custom_dimension:
+                    with_one, without = (
+                        (export, other) if export.custom_dimension else (other, export)
+                    )
+                    msg = (
+                        f"{with_one.path} (with a custom dimension column) and"
+                        f" {without.path} (without one) both cover {day} of view"
+                        f" {source.view_id}: their rows would be added together;"
+                        " keep one of them in archive_files."
+                    )
+                    raise ArchiveFileError(msg)
+                day += dt.timedelta(days=1)
+    return exports
 
 
 def read_export(path: Path) -> Export:
@@ -120,7 +167,8 @@ class _Parser:
         view, report = [*names[1:3], "", ""][:2]
         header = self._header()
         rows, total = self._rows(header, first, last)
-        return Export(self.path, sha256, view, report, first, last, rows, total)
+        custom = any(c not in KNOWN for c in header)
+        return Export(self.path, sha256, view, report, first, last, rows, total, custom)
 
     def _comments(self) -> list[str]:
         comments = []
@@ -176,6 +224,10 @@ class _Parser:
             end += 1
         rows: list[Row] = []
         total = None
+        total_line = 0
+        # GA writes one row per combination of the exported dimensions: a
+        # repeat would overwrite the first (same event_key) and lose its count.
+        seen: dict[Row, int] = {}
         # Quoted cells may hold line breaks: the reader, not splitlines, says
         # where a row ends, and its line_num where it stood in the file.
         reader = csv.reader(
@@ -188,9 +240,16 @@ class _Parser:
                     raise self.fail("no row after the totals row")
                 row = self._row(header, cells, first, last)
                 if isinstance(row, int):
-                    total = row
-                else:
-                    rows.append(row)
+                    total, total_line = row, self.number
+                    continue
+                key = row[:-1]
+                if key in seen:
+                    raise self.fail(
+                        f"one row per day and dimension values (line {seen[key]}"
+                        " has the same ones)"
+                    )
+                seen[key] = self.number
+                rows.append(row)
         except csv.Error:
             self.number = header_line + reader.line_num
             raise self.fail("well-formed CSV (an unclosed quote?)") from None
@@ -199,6 +258,16 @@ class _Parser:
             # a blank line; without them the file was cut short.
             self.number = len(self.lines) + 1
             raise self.fail("the totals row that ends the table (truncated file?)")
+        counted = sum(row[-1] for row in rows)
+        if total is not None and total != counted:
+            # The interface exports the rows shown on screen only ("Show
+            # rows"), while its totals row counts the whole report: such a
+            # file would undercount its days.
+            raise self.fail(
+                f"the rows' sum {counted:,} as the total (an export of the rows"
+                " shown on one page only? Show all rows, then export again)",
+                total_line,
+            )
         return rows, total
 
     def _row(
@@ -220,12 +289,12 @@ class _Parser:
                 raise self.fail(f"a date YYYYMMDD within {first}..{last}")
             day = parsed
         return (
-            day.strftime("%Y%m%d"),
+            day.isoformat(),
             cell[CATEGORY],
             cell[ACTION],
             cell[LABEL],
             cell[custom] if custom else "",
-            str(count),
+            count,
         )
 
     def _count(self, cell: str) -> int:

@@ -26,6 +26,8 @@ from tap_ga_legacy.errors import RETRIABLE_REASONS, RETRIABLE_STATUSES
 
 TRANSPORTS = ("rest", "grpc")
 ON_SAMPLED = ("split", "fail")
+#: What an ``archive_files`` entry can read: CSV as the UA interface exports it.
+ARCHIVE_FORMATS = ("ua_interface_csv",)
 GA4_MAX_PAGE_SIZE = 250_000
 UA_MAX_PAGE_SIZE = 100_000
 
@@ -109,6 +111,41 @@ CONFIG_SCHEMA = th.PropertiesList(
         examples=[["188392047"]],
         description="Universal Analytics view ids to pull through the Reporting API"
         " v4 (Meltano's CLI view was `188392047`).",
+    ),
+    th.Property(
+        "archive_files",
+        th.ArrayType(
+            th.ObjectType(
+                th.Property(
+                    "path",
+                    th.StringType,
+                    required=True,
+                    description="Glob of the files, e.g. `exports/*.csv` (relative"
+                    " to the directory the tap runs in; `**` matches subfolders).",
+                ),
+                th.Property(
+                    "view_id",
+                    th.StringType,
+                    required=True,
+                    description="The UA view id the files were exported from; their"
+                    " rows are keyed on it like the API's.",
+                ),
+                th.Property(
+                    "format",
+                    th.StringType,
+                    default=ARCHIVE_FORMATS[0],
+                    description="`ua_interface_csv`: CSV saved from the UA interface"
+                    " (Export > CSV).",
+                ),
+                additional_properties=False,
+            )
+        ),
+        title="Archive files",
+        examples=[[{"path": "exports/*.csv", "view_id": "188392047"}]],
+        description="GA interface CSV exports to read into the `events` stream"
+        " (`origin` `archive_file`) for days GA can no longer serve. A file is"
+        " read again only when its content changed (state keeps each file's"
+        " path and SHA-256); a malformed file stops the tap.",
     ),
     th.Property(
         "start_date",
@@ -417,6 +454,15 @@ def _setting(config: dict[str, Any], name: str) -> Any:
 
 
 @dataclass(frozen=True)
+class ArchiveSource:
+    """One ``archive_files`` entry."""
+
+    path: str
+    view_id: str
+    format: str
+
+
+@dataclass(frozen=True)
 class Settings:
     """Validated, typed settings."""
 
@@ -442,6 +488,7 @@ class Settings:
     backoff_base: float
     backoff_max: float
     ua_use_resource_quotas: bool
+    archive_files: tuple[ArchiveSource, ...] = ()
 
 
 class SettingsError(ValueError):
@@ -475,6 +522,24 @@ def _ids(name: str, value: Any, errors: list[str]) -> tuple[str, ...]:
     return ids
 
 
+def _archive_sources(value: Any, errors: list[str]) -> tuple[ArchiveSource, ...]:
+    sources = []
+    for index, entry in enumerate(value or ()):
+        name = f"archive_files[{index}]"
+        if not isinstance(entry, dict) or not entry.get("path"):
+            errors.append(f"{name}: needs a path (a glob) and a view_id.")
+            continue
+        (view_id,) = _ids(f"{name}.view_id", [entry.get("view_id") or ""], errors)
+        file_format = entry.get("format") or ARCHIVE_FORMATS[0]
+        if file_format not in ARCHIVE_FORMATS:
+            errors.append(
+                f"{name}.format: {file_format!r} is not a format this tap reads;"
+                f" use {' or '.join(map(repr, ARCHIVE_FORMATS))}."
+            )
+        sources.append(ArchiveSource(str(entry["path"]), view_id, file_format))
+    return tuple(sources)
+
+
 def _fields(api: str, config: dict[str, Any], defaults: dict[str, str]) -> tuple:
     overrides = (config.get("dimensions") or {}).get(api) or {}
     return tuple(overrides.get(role) or defaults[role] for role in ROLES)
@@ -490,10 +555,11 @@ def parse_settings(config: dict[str, Any], today: dt.date | None = None) -> Sett
     today = today or dt.datetime.now(dt.UTC).date()
     property_ids = _ids("property_ids", config.get("property_ids"), errors)
     view_ids = _ids("view_ids", config.get("view_ids"), errors)
-    if not property_ids and not view_ids and not errors:
+    archive_files = _archive_sources(config.get("archive_files"), errors)
+    if not property_ids and not view_ids and not archive_files and not errors:
         errors.append(
-            "Set property_ids (GA4) or view_ids (Universal Analytics): there is"
-            " nothing to pull."
+            "Set property_ids (GA4), view_ids (Universal Analytics) or"
+            " archive_files: there is nothing to pull."
         )
     start = None
     if config.get("start_date") in (None, ""):
@@ -553,4 +619,5 @@ def parse_settings(config: dict[str, Any], today: dt.date | None = None) -> Sett
         backoff_base=float(_setting(config, "backoff_base_seconds")),
         backoff_max=float(_setting(config, "backoff_max_seconds")),
         ua_use_resource_quotas=bool(_setting(config, "ua_use_resource_quotas")),
+        archive_files=archive_files,
     )

@@ -15,6 +15,7 @@ from singer_sdk import Stream
 from singer_sdk import typing as th
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
+from tap_ga_legacy.archive_files import read_archive
 from tap_ga_legacy.auth import CredentialsError, build_credentials, describe
 from tap_ga_legacy.client import STOPPED
 from tap_ga_legacy.errors import ReportError
@@ -34,10 +35,17 @@ from tap_ga_legacy.ua import UaClient
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
+    from tap_ga_legacy.archive_files import Export
     from tap_ga_legacy.client import Answer, ReportClient, Row, Window
+    from tap_ga_legacy.settings import ArchiveSource
 
 #: Failures whose message says what and why: they end the run with that line.
 EXPLAINED = (ReportError, CredentialsError)
+#: ``origin`` of the rows the APIs served, and of those read from GA
+#: interface exports (the dbt project adds ``archive_table`` for the old
+#: pipeline's warehouse table).
+API = "api"
+ARCHIVE_FILE = "archive_file"
 
 
 def plan_range(
@@ -158,7 +166,9 @@ class EventsStream(FastRecordsMixin, Stream):
     """Legacy Meltano CLI events, one record per GA (day, category, action, label)."""
 
     name = "events"
-    primary_keys = ("event_key",)
+    # The same GA row can come from the API and from an export (same
+    # event_key): both are kept, and dbt counts one origin per view and day.
+    primary_keys = ("event_key", "origin")
     replication_key = "event_date"
     # Rows come ordered by date (orderBys) and windows advance in date order.
     is_sorted = True
@@ -214,6 +224,13 @@ class EventsStream(FastRecordsMixin, Stream):
             description="Which rule gave project_id: label, custom_dimension,"
             " derived or missing.",
         ),
+        th.Property(
+            "origin",
+            th.StringType(allowed_values=[API, ARCHIVE_FILE]),
+            required=True,
+            description="Where the row came from: `api` (the report APIs) or"
+            " `archive_file` (a GA interface CSV export, `archive_files`).",
+        ),
     ).to_dict()
 
     def log(
@@ -244,6 +261,8 @@ class EventsStream(FastRecordsMixin, Stream):
     def clients(self) -> dict[str, ReportClient]:
         """One report client per API in use, built on first use."""
         settings = self.settings
+        if not settings.property_ids and not settings.view_ids:
+            return {}  # archive files only: no credentials to look for
         credentials = build_credentials(dict(self.config))
         args = (settings, credentials, describe(credentials), self.logger)
         clients: dict[str, ReportClient] = {}
@@ -254,17 +273,38 @@ class EventsStream(FastRecordsMixin, Stream):
             clients["ua"] = UaClient(*args)
         return clients
 
+    @cached_property
+    def archive(self) -> dict[ArchiveSource, list[Export]]:
+        """Every archive file, parsed before any is emitted (read_archive)."""
+        return read_archive(self.settings.archive_files)
+
     @property
     def partitions(self) -> list[dict[str, Any]]:
-        """One partition per GA4 property and UA view: each has its own bookmark."""
+        """One partition per GA4 property and UA view: each has its own bookmark.
+
+        Then one per ``archive_files`` entry, whose state lists the files read.
+        """
         settings = self.settings
-        return [{"api": "ga4", "property_id": p} for p in settings.property_ids] + [
-            {"api": "ua", "property_id": v} for v in settings.view_ids
-        ]
+        return (
+            [{"api": "ga4", "property_id": p} for p in settings.property_ids]
+            + [{"api": "ua", "property_id": v} for v in settings.view_ids]
+            + [
+                {
+                    "api": "ua",
+                    "property_id": source.view_id,
+                    "origin": ARCHIVE_FILE,
+                    "path": source.path,
+                }
+                for source in settings.archive_files
+            ]
+        )
 
     def get_records(self, context: dict[str, Any] | None) -> Iterable[dict[str, Any]]:
         """Pull each window of one property, then save its bookmark."""
         assert context is not None
+        if context.get("origin") == ARCHIVE_FILE:
+            yield from self._archive_records(context)
+            return
         client = self.clients[context["api"]]
         property_id = context["property_id"]
         state = self.get_context_state(context)
@@ -399,6 +439,7 @@ class EventsStream(FastRecordsMixin, Stream):
         # The hot loop: per row, only what is needed. The client has checked
         # and typed the values; project ids are memoised in rekey.
         property_id, api = context["property_id"], context["api"]
+        origin = context.get("origin", API)
         sources: Counter[str] = Counter()
         events = 0
         for event_date, category, action, label, dimension, event_count in rows:
@@ -421,10 +462,52 @@ class EventsStream(FastRecordsMixin, Stream):
                 "event_count": event_count,
                 "project_id": project_id,
                 "project_id_source": source,
+                "origin": origin,
             }
         tally.update(sources)
         tally["rows"] += sources.total()
         tally["events"] += events
+
+    def _archive_records(self, context: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """The rows of each file of one archive_files entry not read before.
+
+        A file counts as read once all its rows are written: its path and
+        SHA-256 then go into the partition's state (``files``), so a scheduled
+        run skips it, and reads it again when its content changed.
+        """
+        source = next(
+            s
+            for s in self.archive
+            if (s.path, s.view_id) == (context["path"], context["property_id"])
+        )
+        state = self.get_context_state(context)
+        done: dict[str, str] = state.setdefault("files", {})
+        exports = self.archive[source]
+        if not exports:
+            self.logger.warning(
+                "archive_files: %s matches no file (view %s)",
+                source.path,
+                source.view_id,
+            )
+        for export in exports:
+            name = str(export.path)
+            if done.get(name) == export.sha256:
+                self.logger.info("%s: read before, unchanged: skipped", name)
+                continue
+            self.set_time_extracted(dt.datetime.now(dt.UTC))
+            tally: Counter[str] = Counter()
+            yield from self._records(context, iter(export.rows), tally)
+            done[name] = export.sha256
+            self.finalize_state_progress_markers(state)
+            self.logger.info(
+                "%s: view %s, %s..%s: %d rows, %d without project_id",
+                name,
+                source.view_id,
+                export.first_day,
+                export.last_day,
+                tally["rows"],
+                tally[MISSING],
+            )
 
     def _log_window(  # noqa: PLR0917
         self,

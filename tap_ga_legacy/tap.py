@@ -82,8 +82,10 @@ class TapGaLegacy(Tap):
                 if not isinstance(stream, EventsStream):
                     continue
                 # Credentials and their token first: refused credentials stop
-                # the run here, before any stream starts or any request is sent.
+                # the run here, before any stream starts or any request is sent;
+                # so does a malformed archive file.
                 stream.clients  # noqa: B018
+                stream.archive  # noqa: B018
             super().sync_all()
         except EXPLAINED as exc:
             problems = exc.problems if isinstance(exc, ChecksFailedError) else [exc]

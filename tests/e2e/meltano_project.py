@@ -229,7 +229,11 @@ class Workspace:
         }
 
     def bookmarks(self, state_id: str) -> dict[str, str]:
-        """``{"ga4:312647579": "2022-05-15", ...}`` of one state id."""
+        """``{"ga4:312647579": "2022-05-15", ...}`` of one state id.
+
+        The API partitions only: an archive_files partition (the dev
+        environment has one) keeps the files it read, not a bookmark.
+        """
         state = self.states()[state_id]["completed"]
         partitions = state["singer_state"]["bookmarks"]["events"]["partitions"]
         return {
@@ -237,6 +241,7 @@ class Workspace:
                 "replication_key_value"
             ]
             for p in partitions
+            if "origin" not in p["context"]
         }
 
     def load_snowplow_sample(self) -> None:

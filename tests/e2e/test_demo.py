@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.e2e.meltano_project import base_env, expected_rows
+from ga_emulator.dataset import DatasetConfig, rows_in_range
+from tests.e2e.meltano_project import VIEW_ID, base_env, expected_rows
 from tests.fresh_copy import fresh_copy
 
 if TYPE_CHECKING:
@@ -19,6 +20,16 @@ if TYPE_CHECKING:
 #: environments/dev.meltano.yml's range, and the tap's default lookback (3 days).
 FULL = expected_rows(dt.date(2022, 3, 1), dt.date(2022, 5, 31))
 LOOKBACK = expected_rows(dt.date(2022, 5, 29), dt.date(2022, 5, 31))
+#: The GA interface export the demo writes for February 2022: one row per
+#: (day, category, action, label), read once (state remembers the file).
+EXPORT = len(
+    {
+        (r.date, r.category, r.action, r.label)
+        for r in rows_in_range(
+            DatasetConfig(), VIEW_ID, dt.date(2022, 2, 1), dt.date(2022, 2, 28)
+        )
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -46,15 +57,23 @@ def _figure(output: str, label: str) -> int:
 
 def test_a_deleted_warehouse_is_rebuilt_in_full(clone: Path) -> None:
     first = _demo(clone)
-    assert _figure(first, "rows loaded this run") == FULL == 19_360
+    assert FULL == 19_360
+    assert EXPORT == 2_919
+    assert _figure(first, "rows loaded this run") == FULL + EXPORT
+    # One continuous history: the old table, then the export, then the API.
+    assert (
+        "GA days by origin (UA):  archive_table 2022-01-01..2022-01-31 (31 days);"
+        " archive_file 2022-02-02..2022-02-28 (27 days);"
+        " api 2022-03-01..2022-05-31 (89 days)"
+    ) in first
     second = _demo(clone)
     assert _figure(second, "rows loaded this run") == LOOKBACK
-    assert _figure(second, "rows in the table") == FULL
+    assert _figure(second, "rows in the table") == FULL + EXPORT
     # The bookmark in .meltano/ survives; the warehouse it described does not.
     shutil.rmtree(clone / "output")
     third = _demo(clone)
-    assert _figure(third, "rows loaded this run") == FULL
-    assert _figure(third, "rows in the table") == FULL
+    assert _figure(third, "rows loaded this run") == FULL + EXPORT
+    assert _figure(third, "rows in the table") == FULL + EXPORT
 
 
 def test_the_printed_query_works_when_pasted(clone: Path) -> None:

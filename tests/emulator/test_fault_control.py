@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -11,16 +12,13 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ga_emulator import faults
 from tests.conftest import PROPERTY_ID
 from tests.emulator.test_emulator import GA4_BODY
 
-KINDS = (
-    "('error', 'slow', 'sampled', 'not_golden', 'other_row', 'drop_rows',"
-    " 'row_count_changed', 'totals_mismatch', 'incompatible', 'short_row',"
-    " 'extra_dimension', 'extra_metric', 'no_metric', 'no_metric_values',"
-    " 'reordered_columns', 'count_value', 'date_value')"
-)
-FIELDS = "('kind', 'api', 'property_id', 'status', 'message', 'times', 'delay_seconds', 'after')"  # noqa: E501
+#: The messages name what is accepted: every fault kind, every field of a spec.
+KINDS = str(faults.KINDS)
+FIELDS = str(tuple(field.name for field in dataclasses.fields(faults.Fault)))
 
 
 def _post_fault(url: str, body: bytes) -> requests.Response:

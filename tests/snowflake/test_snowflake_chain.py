@@ -3,7 +3,9 @@
 GA rows go tap-ga-legacy -> target-snowflake 0.20.4 (unmodified; only the
 user-stage statements are rewritten by tests/snowflake/shim) -> fakesnow's
 RAW.TAP_GA_LEGACY.EVENTS; the Snowplow sample is PUT and COPYed into
-RAW.SNOWPLOW.EVENTS; dbt-snowflake builds transform/ into PROD. The known
+RAW.SNOWPLOW.EVENTS; the old pipeline's table goes into
+RAW.TAP_GOOGLE_ANALYTICS.EVENTS and RAW.GOOGLE_ANALYTICS.EVENTS, and a GA
+interface export through the tap; dbt-snowflake builds transform/ into PROD. The known
 answers are the DuckDB path's (tests/transform): the seeded generators'
 ``Plan`` and the emulator's data set, never dbt's own output.
 """
@@ -12,12 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from typing import TYPE_CHECKING
 
 import yaml
 
 import snowplow_sample as snowplow
 from ga_emulator.dataset import Row, rows_in_range
+from ga_emulator.old_table import DDL, old_table_rows
+from ga_emulator.ui_exports import export_csv
+from tap_ga_legacy.rekey import event_key, resolve_project_id
 from tests.snowplow_batches import later_batch
 from tests.transform.conftest import (
     FIRST_RUN,
@@ -270,3 +276,116 @@ def _new_batch(
         key=lambda row: row["event_id"] or "",
     )
     return later_batch(template)
+
+
+#: The old pipeline's table in both of its schemas (10..14 loaded into both),
+#: and a GA interface export that overlaps it on 21..22: all before the API
+#: range (FIRST_RUN), as the days Google no longer serves are.
+OLD_TABLES = (
+    ("GOOGLE_ANALYTICS", dt.date(2022, 2, 1), dt.date(2022, 2, 14)),
+    ("TAP_GOOGLE_ANALYTICS", dt.date(2022, 2, 10), dt.date(2022, 2, 22)),
+)
+EXPORT = (dt.date(2022, 2, 21), dt.date(2022, 2, 28))
+
+
+def _literal(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    assert "\\" not in text  # Snowflake reads a backslash as an escape
+    return "'" + text.replace("'", "''") + "'"
+
+
+def test_snowflake_archive_sources(
+    project: Project, sql: Sql, dbt: Dbt, tmp_path: Path
+) -> None:
+    """The old table in RAW and an export through Meltano: each day counts once."""
+    for schema, first, last in OLD_TABLES:
+        rows = old_table_rows(
+            _served(str(first), str(last)), first, last, dt.datetime(2022, 7, 1)
+        )
+        sql(f"create schema if not exists RAW.{schema}")
+        sql(f"create or replace table RAW.{schema}.EVENTS ({DDL})")
+        values = ", ".join(
+            "(" + ", ".join(map(_literal, row)) + ")" for row in rows
+        )  # fmt: skip
+        sql(f"insert into RAW.{schema}.EVENTS values {values}")
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "feb.csv").write_text(
+        export_csv(_served(*map(str, EXPORT)), view_name="Meltano",
+                   first=EXPORT[0], last=EXPORT[1], locale="de")
+    )  # fmt: skip
+    archive_files = [{"path": f"{exports}/*.csv", "view_id": VIEW_ID}]
+    project.meltano(
+        "run",
+        "tap-ga-legacy",
+        "target-snowflake",
+        TAP_GA_LEGACY_ARCHIVE_FILES=json.dumps(archive_files),
+    )
+    assert sql(
+        f"select count(*), count(distinct event_key) from {GA}"
+        " where origin = 'archive_file'"
+    ) == [(len(_keys(*EXPORT)),) * 2]
+
+    dbt("build", "--vars", json.dumps({
+        "ga_archive_database": "RAW",
+        "ga_archive_schema": "TAP_GOOGLE_ANALYTICS",
+        "ga_archive_early_schema": "GOOGLE_ANALYTICS",
+    }))  # fmt: skip
+
+    expected = {}
+    day = OLD_TABLES[0][1]
+    while day < dt.date.fromisoformat(FIRST_RUN[0]):
+        if _served(str(day), str(day)):
+            expected[day] = "archive_file" if day >= EXPORT[0] else "archive_table"
+        day += dt.timedelta(days=1)
+    coverage = dict(
+        sql(
+            f"select event_date, origin from {MARTS}.FCT_GA_LEGACY_DAILY_COVERAGE"
+            f" where event_date < '{FIRST_RUN[0]}'"
+        )
+    )
+    assert coverage == expected
+    # The old table's rows, keyed and rekeyed in Snowflake SQL as the tap
+    # would have: one per old report row, the stretch in both schemas once.
+    staged = sql(
+        "select event_key, to_varchar(event_date, 'YYYY-MM-DD'), command_category,"
+        " event_action, event_label, project_id, project_id_source"
+        f" from {STAGING}.STG_GA_LEGACY__ARCHIVE_EVENTS"
+    )
+    assert len(staged) == len(_keys(OLD_TABLES[0][1], OLD_TABLES[1][2]))
+    for key, date, category, action, label, project_id, source in staged:
+        assert key == event_key("ua", VIEW_ID, date, category, action, label, "")
+        assert (project_id, source) == resolve_project_id(label, "")
+    # Every archive day's events reach fct_daily_project_commands once, on
+    # the project_id the tap would have given them.
+    counted = dict(
+        sql(
+            "select activity_date, sum(command_count)"
+            f" from {MARTS}.FCT_DAILY_PROJECT_COMMANDS where event_source = 'ga'"
+            f" and activity_date < '{FIRST_RUN[0]}' group by 1"
+        )
+    )
+    activations = dict(
+        sql(
+            f"select project_id, snowplow_activation_date from {MARTS}.DIM_PROJECTS"
+            " where snowplow_activation_date is not null"
+        )
+    )
+    wanted: Counter[dt.date] = Counter()
+    for day in expected:
+        for row in _served(str(day), str(day)):
+            project_id, _ = resolve_project_id(row.label, "")
+            if project_id and day < activations.get(project_id, dt.date.max):
+                wanted[day] += row.count
+    assert counted == dict(wanted)
+
+
+def _keys(first: dt.date, last: dt.date) -> set[tuple[str, str, str, str]]:
+    """The (day, category, action, label) rows of a report without dimension 1."""
+    return {
+        (r.date, r.category, r.action, r.label) for r in _served(str(first), str(last))
+    }

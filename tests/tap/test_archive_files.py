@@ -34,9 +34,10 @@ def _expected(
 ) -> list[tuple[str, ...]]:
     totals: defaultdict[tuple[str, ...], int] = defaultdict(int)
     for row in rows:
-        key = (row.date, row.category, row.action, row.label)
+        day = f"{row.date[:4]}-{row.date[4:6]}-{row.date[6:]}"
+        key = (day, row.category, row.action, row.label)
         totals[(*key, row.dimension1 if dimension else "")] += row.count
-    return sorted((*key, str(count)) for key, count in totals.items())
+    return sorted((*key, count) for key, count in totals.items())
 
 
 def _write(tmp_path: Path, text: str, name: str = "export.csv") -> Path:
@@ -67,7 +68,7 @@ def test_emulator_week_with_custom_dimension(tmp_path: Path) -> None:
     )
     export = read_export(_write(tmp_path, text))
     assert sorted(export.rows) == _expected(rows, dimension=True)
-    assert sum(int(r[-1]) for r in export.rows) == export.total_events
+    assert sum(r[-1] for r in export.rows) == export.total_events
 
 
 def test_export_without_date_column_takes_its_single_day(tmp_path: Path) -> None:
@@ -197,3 +198,31 @@ def test_any_export_reads_back_exactly(
     export = read_export(path)
     assert sorted(export.rows) == _expected(served)
     assert export.total_events == sum(n for *_, n in rows)
+
+
+def test_export_of_one_page_of_rows_is_refused(tmp_path: Path) -> None:
+    """The totals row counts the whole report; a page-only export has less."""
+    text = export_csv(BUSY, view_name="V", first=FIRST, last=LAST, day_index=False)
+    lines = text.splitlines()
+    del lines[7]  # the 13,345-event row: as if the page had shown fewer rows
+    with pytest.raises(ArchiveFileError) as raised:
+        read_export(_write(tmp_path, "\n".join(lines) + "\n"))
+    assert str(raised.value) == (
+        f"{tmp_path}/export.csv, line 9: expected the rows' sum 7 as the"
+        " total (an export of the rows shown on one page only? Show all rows,"
+        " then export again), found ',,,,\"13,352\"'."
+    )
+
+
+def test_repeated_row_is_refused(tmp_path: Path) -> None:
+    text = export_csv(BUSY, view_name="V", first=FIRST, last=LAST, day_index=False)
+    lines = text.splitlines()
+    lines.insert(9, lines[8])
+    total = sum(r.count for r in BUSY) + 1_000
+    lines[-1] = f',,,,"{total:,}"'
+    with pytest.raises(
+        ArchiveFileError,
+        match=r"line 10: expected one row per day"
+        r" and dimension values \(line 9 has the same ones\)",
+    ):
+        read_export(_write(tmp_path, "\n".join(lines) + "\n"))  # fmt: skip

@@ -33,7 +33,8 @@ SERVICE_ACCOUNT_LIKE_OAUTH_CLIENT = json.dumps(
         ),
         pytest.param(
             {"property_ids": [], "view_ids": []},
-            "Set property_ids (GA4) or view_ids (Universal Analytics)",
+            "Set property_ids (GA4), view_ids (Universal Analytics) or"
+            " archive_files: there is nothing to pull.",
             id="nothing-to-pull",
         ),
         pytest.param(
@@ -92,7 +93,7 @@ def test_discovery_needs_no_credentials_or_ids(tmp_path) -> None:
     catalog = json.loads(run.stdout)
     (stream,) = catalog["streams"]
     assert stream["tap_stream_id"] == "events"
-    assert stream["key_properties"] == ["event_key"]
+    assert stream["key_properties"] == ["event_key", "origin"]
     assert stream["replication_key"] == "event_date"
 
 

@@ -40,6 +40,7 @@ def _expected_records(
             "event_count": row.count,
             "project_id": project_id,
             "project_id_source": source,
+            "origin": "api",
         }
     return records
 

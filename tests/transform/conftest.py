@@ -66,7 +66,7 @@ class Warehouse:
     plan: snowplow.Plan
     emulator_url: str = ""
 
-    def run_tap(self, start: str, end: str) -> None:
+    def run_tap(self, start: str, end: str, **settings: object) -> None:
         """Run tap-ga-legacy into target-duckdb for one date range."""
         config = self.workdir / "tap.json"
         config.write_text(
@@ -76,6 +76,7 @@ class Warehouse:
                     "start_date": start,
                     "end_date": end,
                     "api_endpoint": self.emulator_url,
+                    **settings,
                 }
             )
         )

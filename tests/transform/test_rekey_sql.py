@@ -122,8 +122,10 @@ class Rekey:
         self.con.executemany("insert into labels values (?)", [[v] for v in values])
         return self.con.execute(self.one_sql).fetchall()
 
-    def pairs(self, pairs: list[tuple[str, str]]) -> list[tuple[str, str, str | None]]:
-        """``(label, dimension, project_id)`` per pair, in SQL."""
+    def pairs(
+        self, pairs: list[tuple[str, str]]
+    ) -> list[tuple[str, str, str | None, str]]:
+        """``(label, dimension, project_id, project_id_source)`` per pair, in SQL."""
         self.con.execute(
             "create or replace temp table pairs (label varchar, dimension varchar)"
         )
@@ -140,12 +142,12 @@ def rekey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rekey]:
         "select value, {{ as_uuid('value') }}, {{ to_project_uuid('value') }}"
         " from labels",
     )
-    # The README's SQL form of the tap's rules for a row.
+    # The tap's rules for a row (the README's SQL form), as the archive
+    # table's staging model applies them.
     pair = _compile(
         workdir,
-        "select label, dimension, coalesce({{ as_uuid('label') }},"
-        " {{ as_uuid('dimension') }}, {{ to_project_uuid('label') }},"
-        " {{ to_project_uuid('dimension') }}) from pairs",
+        "select label, dimension, {{ ga_project_id('label', 'dimension') }},"
+        " {{ ga_project_id_source('label', 'dimension') }} from pairs",
     )
     with duckdb.connect() as con:
         yield Rekey(con, one, pair)
@@ -178,8 +180,9 @@ def test_every_value_the_emulator_produces(rekey: Rekey) -> None:
     _assert_agree(rekey, values)
     got = rekey.pairs(sorted(pairs))
     assert len(got) == len(pairs)
-    differ = [r for r in got if r[2] != resolve_project_id(r[0], r[1])[0]]
+    differ = [r for r in got if r[2:] != resolve_project_id(r[0], r[1])]
     assert not differ, differ[:5]
+    assert {r[3] for r in got} == {"label", "custom_dimension", "derived", "missing"}
 
 
 def test_edge_cases(rekey: Rekey) -> None:

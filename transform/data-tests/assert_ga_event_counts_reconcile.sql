@@ -1,23 +1,17 @@
 {#
-    Per day and category, GA events in the raw table (latest copy of each
-    event_key) = GA command counts in fct_daily_project_commands + events of a
-    project on or after its Snowplow activation + events without a
-    project_id. Nothing is lost or counted twice on the way.
+    Per day and category, the GA events that count (one origin per view and
+    day: int_ga_legacy_events_prioritised, itself checked against staging by
+    assert_ga_legacy_one_origin_per_day) = GA command counts in
+    fct_daily_project_commands + events of a project on or after its
+    Snowplow activation + events without a project_id. Nothing is lost or
+    counted twice on the way.
 #}
 
 with
 
-raw_events as (
-
-    {{ dedupe_latest(
-        source('ga_legacy', 'events'), 'event_key', '_sdc_batched_at desc'
-    ) }}
-
-),
-
 staged as (
 
-    select * from {{ ref('stg_ga_legacy__events') }}
+    select * from {{ ref('int_ga_legacy_events_prioritised') }}
 
 ),
 
@@ -37,10 +31,10 @@ project_commands as (
 raw_counts as (
 
     select
-        cast(event_date as date) as event_date,
-        event_category as command_category,
-        sum(cast(event_count as bigint)) as events
-    from raw_events
+        event_date,
+        command_category,
+        sum(event_count) as events
+    from staged
     group by 1, 2
 
 ),

@@ -4,14 +4,15 @@
     dimension (README, "event_key"); surrogate_key is the same serialisation.
     Recomputed from the warehouse's columns it must match on every row: a
     loader that stored GA's empty strings as NULL (or changed any value)
-    fails here.
+    fails here. The rows that count are read, so the old warehouse table's
+    rows (keyed in SQL) are checked too.
 #}
 
 select
     event_key,
     property_id,
     event_date
-from {{ ref('stg_ga_legacy__events') }}
+from {{ ref('int_ga_legacy_events_prioritised') }}
 where
     event_key <> {{ surrogate_key([
         'api', 'property_id', 'event_date', 'command_category',

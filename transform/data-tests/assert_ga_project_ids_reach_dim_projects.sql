@@ -1,11 +1,14 @@
-{# Every project_id the GA rows carry has a row in dim_projects. #}
+{#
+    Every project_id of the GA rows that count (one origin per view and day,
+    the old warehouse table's rows included) has a row in dim_projects.
+#}
 
 with
 
 ga_events as (
 
     select distinct project_id
-    from {{ source('ga_legacy', 'events') }}
+    from {{ ref('int_ga_legacy_events_prioritised') }}
     where project_id is not null
 
 ),

@@ -94,3 +94,31 @@
         hex, '^(.{8})(.{4})(.{4})(.{4})', '\\1-\\2-\\3-\\4-'
     ) }}
 {%- endmacro %}
+
+
+{#
+    A GA row's project_id and project_id_source from its label and custom
+    dimension 1: the tap's rules (tap_ga_legacy.rekey.resolve_project_id),
+    first match wins: the label is a UUID ('label'), else the dimension is
+    ('custom_dimension'), else a UUID derived from the label or else the
+    dimension ('derived'), else null ('missing'). For rows the tap did not
+    read: the old pipeline's warehouse table.
+#}
+{% macro ga_project_id(label, dimension) -%}
+    coalesce(
+        {{ as_uuid(label) }},
+        {{ as_uuid(dimension) }},
+        {{ to_project_uuid(label) }},
+        {{ to_project_uuid(dimension) }}
+    )
+{%- endmacro %}
+
+
+{% macro ga_project_id_source(label, dimension) -%}
+    case
+        when {{ as_uuid(label) }} is not null then 'label'
+        when {{ as_uuid(dimension) }} is not null then 'custom_dimension'
+        when {{ ga_project_id(label, dimension) }} is not null then 'derived'
+        else 'missing'
+    end
+{%- endmacro %}

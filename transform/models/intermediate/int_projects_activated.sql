@@ -14,7 +14,7 @@ with
 
 ga_events as (
 
-    select * from {{ ref('stg_ga_legacy__events') }}
+    select * from {{ ref('int_ga_legacy_events_prioritised') }}
     where has_project_id
 
 ),

@@ -107,6 +107,8 @@ _FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "times": (int, type(None)),
     "delay_seconds": (int, float),
     "after": (int,),
+    "row": (int,),
+    "value": (str,),
 }
 
 

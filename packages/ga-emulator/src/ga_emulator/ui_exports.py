@@ -4,17 +4,23 @@ For tests and the demo of the tap's ``archive_files`` setting: the emulator's
 rows, aggregated to the dimensions the exported report had (the interface's
 Top Events report has no custom dimension 1), written with the comment block,
 the totals row, the Day Index table and the thousands separator of a locale.
+
+``python -m ga_emulator.ui_exports PATH FIRST LAST`` writes one file.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
+import datetime as dt
 import io
 from collections import defaultdict
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ga_emulator.dataset import DatasetConfig, rows_in_range
+
 if TYPE_CHECKING:
-    import datetime as dt
     from collections.abc import Iterable
 
     from ga_emulator.dataset import Row
@@ -89,3 +95,31 @@ def export_csv(
             )
         writer.writerow(["", number(sum(per_day.values()))])
     return out.getvalue()
+
+
+def main() -> None:
+    """``python -m ga_emulator.ui_exports PATH FIRST LAST``: one export file."""
+    parser = argparse.ArgumentParser(description="A GA interface CSV export.")
+    parser.add_argument("path", type=Path)
+    parser.add_argument("first", type=dt.date.fromisoformat)
+    parser.add_argument("last", type=dt.date.fromisoformat)
+    parser.add_argument("--view-id", default="188392047")
+    parser.add_argument("--locale", choices=sorted(SEPARATORS), default="en")
+    args = parser.parse_args()
+    rows = rows_in_range(DatasetConfig(), args.view_id, args.first, args.last)
+    args.path.parent.mkdir(parents=True, exist_ok=True)
+    args.path.write_text(
+        export_csv(
+            rows,
+            view_name="Meltano CLI",
+            first=args.first,
+            last=args.last,
+            locale=args.locale,
+        ),
+        encoding="utf-8",
+    )
+    print(f"{args.path}: {args.first}..{args.last}")
+
+
+if __name__ == "__main__":
+    main()

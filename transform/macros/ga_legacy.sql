@@ -1,0 +1,70 @@
+{#
+    The typed staging columns of GA rows in the tap's layout (the tap's raw
+    table, or the old warehouse table mapped to it): the command parsed out
+    of GA's category and action, dates and counts cast. Both GA staging
+    models end with it, so their columns are the same, in the same order.
+#}
+{% macro ga_legacy_staged_columns(relation) -%}
+    select
+        -- ids
+        event_key,
+        property_id,
+        api,
+        lower(project_id) as project_id,
+        project_id_source,
+
+        -- strings
+        event_category as command_category,
+        {{ dbt.split_part('event_category', "' '", 2) }} as cli_command,
+        trim(
+            regexp_replace(
+                event_action, '--environment=[0-9a-fA-F]{64}', ''
+            )
+        ) as command,
+        {{ regex_extract(
+            'event_action', '--environment=([0-9a-fA-F]{64})'
+        ) }} as environment_name_hash,
+        event_action,
+        event_label,
+        project_dimension,
+
+        -- numerics
+        cast(event_count as bigint) as event_count,
+
+        -- booleans
+        project_id is not null as has_project_id,
+
+        -- dates
+        cast(event_date as date) as event_date,
+
+        -- timestamps
+        cast(_sdc_extracted_at as timestamp) as extracted_at,
+        cast(_sdc_batched_at as timestamp) as loaded_at,
+
+        -- Rows loaded before the tap had an origin column came from the APIs.
+        coalesce(origin, 'api') as origin
+
+    from {{ relation }}
+{%- endmacro %}
+
+
+{#
+    The sources of the old pipeline's warehouse table that are configured
+    (README, "Legacy data"): `ga_archive` (RAW.TAP_GOOGLE_ANALYTICS.EVENTS,
+    from July 2022) when var or env DBT_GA_ARCHIVE_SCHEMA is set,
+    `ga_archive_early` (RAW.GOOGLE_ANALYTICS.EVENTS, February to July 2022)
+    when DBT_GA_ARCHIVE_EARLY_SCHEMA is. The same tests enable the sources in
+    _ga_archive__sources.yml.
+#}
+{% macro ga_archive_sources() -%}
+    {%- set sources = [] -%}
+    {%- if var('ga_archive_schema', env_var('DBT_GA_ARCHIVE_SCHEMA', '')) -%}
+        {%- do sources.append('ga_archive') -%}
+    {%- endif -%}
+    {%- if var(
+        'ga_archive_early_schema', env_var('DBT_GA_ARCHIVE_EARLY_SCHEMA', '')
+    ) -%}
+        {%- do sources.append('ga_archive_early') -%}
+    {%- endif -%}
+    {{ return(sources) }}
+{%- endmacro %}

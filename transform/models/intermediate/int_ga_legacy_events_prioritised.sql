@@ -1,0 +1,53 @@
+{#
+    Every GA-era day once: for each GA property or view and day, the rows of
+    one origin only, the first there is of api (the tap pulled the day from
+    GA), archive_file (a GA interface export the tap read), archive_table
+    (the old pipeline's warehouse table). The origins have different grains
+    (the old report and most exports had no custom dimension 1), so adding
+    rows of two origins for a day would count its events twice. Every model
+    downstream of staging reads GA rows from here.
+#}
+
+with
+
+events as (
+
+    select * from {{ ref('stg_ga_legacy__events') }}
+    union all
+    select * from {{ ref('stg_ga_legacy__archive_events') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        case origin
+            when 'api' then 1
+            when 'archive_file' then 2
+            else 3
+        end as origin_rank
+    from events
+
+),
+
+chosen as (
+
+    select
+        *,
+        min(origin_rank) over (
+            partition by api, property_id, event_date
+        ) as chosen_rank
+    from ranked
+
+),
+
+final as (
+
+    select * exclude (origin_rank, chosen_rank)
+    from chosen
+    where origin_rank = chosen_rank
+
+)
+
+select * from final
