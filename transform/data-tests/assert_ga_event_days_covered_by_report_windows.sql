@@ -7,7 +7,10 @@ with
 
 ga_days as (
 
-    select distinct property_id, api, event_date
+    select distinct
+        property_id,
+        api,
+        event_date
     from {{ ref('stg_ga_legacy__events') }}
 
 ),
@@ -23,12 +26,13 @@ uncovered as (
     select ga_days.*
     from ga_days
     where not exists (
-        select 1
-        from windows
-        where windows.property_id = ga_days.property_id
-            and windows.api = ga_days.api
-            and ga_days.event_date between windows.first_day and windows.last_day
-    )
+            select 1
+            from windows
+            where windows.property_id = ga_days.property_id
+                and windows.api = ga_days.api
+                and ga_days.event_date
+                between windows.first_day and windows.last_day
+        )
 
 )
 

@@ -26,9 +26,9 @@ superseded as (
     inner join windows as later
         on earlier.property_id = later.property_id
             and earlier.api = later.api
-            and later.first_day <= earlier.last_day
-            and later.last_day >= earlier.first_day
-            and later.extracted_at > earlier.extracted_at
+            and earlier.last_day >= later.first_day
+            and earlier.first_day <= later.last_day
+            and earlier.extracted_at < later.extracted_at
 
 ),
 

@@ -36,7 +36,7 @@ renamed as (
         time_zone,
 
         -- numerics
-        cast("ROWS" as bigint) as window_rows,
+        cast("ROWS" as bigint) as window_rows,  -- noqa: RF06
         cast(events_sum as bigint) as events_sum,
         cast(events_total as bigint) as events_total,
         cast(samples_read as bigint) as samples_read,
