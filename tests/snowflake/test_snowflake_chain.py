@@ -45,7 +45,7 @@ from .conftest import (
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from .conftest import Dbt, Project, Sql
+    from .conftest import Dbt, Project, Server, Sql
 
 GA = "RAW.TAP_GA_LEGACY.EVENTS"
 STAGING = "PROD.ANALYTICS_STAGING"
@@ -98,7 +98,7 @@ def test_only_credentials_and_the_address_differ_from_prod() -> None:
 
 
 def test_snowflake_chain(  # noqa: PLR0915 - one long story, as tests/transform's
-    project: Project, sql: Sql, dbt: Dbt, tmp_path: Path
+    project: Project, sql: Sql, dbt: Dbt, fakesnow: Server, tmp_path: Path
 ) -> None:
     # -- load: meltano run, the real target, MERGE on event_key --------------
     project.meltano("run", "tap-ga-legacy", "target-snowflake")
@@ -170,6 +170,27 @@ def test_snowflake_chain(  # noqa: PLR0915 - one long story, as tests/transform'
         )
         == 0
     )
+
+    # -- the analysts' report on the Snowflake marts, as prod invokes it ----
+    # prod's ga-report config (warehouse: snowflake) with dbt-snowflake's
+    # variables; SNOWFLAKE_HOST/PORT/PROTOCOL point the connector at fakesnow.
+    project.meltano("install", "utility", "ga-report")
+    said = project.meltano(
+        "invoke", "ga-report",
+        SNOWFLAKE_ROLE="TRANSFORMER",
+        DBT_SNOWFLAKE_DATABASE="PROD",
+        DBT_SNOWFLAKE_SCHEMA="ANALYTICS",
+        SNOWFLAKE_HOST=str(fakesnow.kwargs["host"]),
+        SNOWFLAKE_PORT=str(fakesnow.port),
+        SNOWFLAKE_PROTOCOL=str(fakesnow.kwargs["protocol"]),
+    )  # fmt: skip
+    report = project.root / "output" / "report"
+    assert f"open {(report / 'index.html').as_uri()}" in said
+    assert "PROD.ANALYTICS_MARTS" in (report / "index.html").read_text()
+    quality = (report / "data-quality.html").read_text()
+    assert f"<strong id='rows-without-project-id'>{raw_missing}</strong>" in quality
+    assert "class='error'" not in quality
+    assert 'class="error"' not in quality
 
     # The late project: GA until spring, Snowplow weeks later, one project.
     ((sources, last_ga, activation, source, ga_source),) = sql(
