@@ -201,7 +201,8 @@ class ReportClient:
                 )
                 break
             except QuotaError as exc:
-                self._quota_stop_or_wait(subject, exc, str(exc))
+                why = str(exc).removeprefix(f"{subject}: ")
+                self._quota_stop_or_wait(subject, exc, why)
         if answer.headers != list(self.fields):
             raise deviation(where, "columns", list(self.fields), answer.headers)
         log_quota(self.logger, subject, answer.quota)

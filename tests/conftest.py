@@ -131,11 +131,20 @@ def emulator_session() -> Emulator:
 
 @pytest.fixture
 def emulator(emulator_session: Emulator) -> Emulator:
-    """The shared emulator, with no pending fault and an empty request log."""
-    emulator_session.state.faults.clear()
-    emulator_session.state.requests.clear()
+    """The shared emulator, with no pending fault and an empty request log,
+    its clock on real time, its GA4 token quotas full at their sizes and its
+    dataset the default one (a test may swap in a variant)."""
+    state = emulator_session.state
+    state.dataset = DATASET
+    state.faults.clear()
+    state.requests.clear()
+    state.clock.offset = 0.0
+    state.quota.reset()
     yield emulator_session
-    emulator_session.state.faults.clear()
+    state.dataset = DATASET
+    state.faults.clear()
+    state.clock.offset = 0.0
+    state.quota.reset()
 
 
 @pytest.fixture
