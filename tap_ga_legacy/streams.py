@@ -336,23 +336,8 @@ class EventsStream(FastRecordsMixin, Stream):
             if settings.end_date is None and past_yesterday(planner, client, window):
                 planner.pending.append((first, last, depth))
                 continue
-            reasons = doubt(answer)
-            if reasons and first < last:
-                self.logger.info(
-                    "%s: %s..%s: %s: pulling it again as two halves",
-                    label,
-                    first,
-                    last,
-                    reasons,
-                )
-                planner.split(first, last, depth)
+            if self._split(planner, client, window, property_id, depth):
                 continue
-            if reasons and settings.on_sampled == "fail":
-                msg = (
-                    f"{client.subject(property_id, first, last)}: GA still reports"
-                    f" {reasons} for this single day (on_sampled: fail). {STOPPED}"
-                )
-                raise ReportError(msg)
             warn_quality(
                 self.logger,
                 client.subject(property_id, first, last),
@@ -387,6 +372,41 @@ class EventsStream(FastRecordsMixin, Stream):
             totals[MISSING],
             ", ".join(f"{s}={totals[s]}" for s in SOURCES),
         )
+
+    def _split(
+        self,
+        planner: Planner,
+        client: ReportClient,
+        window: Window,
+        property_id: str,
+        depth: int,
+    ) -> bool:
+        """Whether the window is to be pulled again as halves.
+
+        Decided on its first page: a sampled or ``(other)`` answer is never
+        kept, except for a single day with ``on_sampled: split``, which is
+        kept and flagged (``on_sampled: fail`` stops instead).
+        """
+        first, last = window.first, window.last
+        reasons = doubt(window.answer)
+        if reasons and first < last:
+            self.logger.info(
+                "%s %s: %s..%s: %s: pulling it again as two halves",
+                client.noun,
+                property_id,
+                first,
+                last,
+                reasons,
+            )
+            planner.split(first, last, depth)
+            return True
+        if reasons and self.settings.on_sampled == "fail":
+            msg = (
+                f"{client.subject(property_id, first, last)}: GA still reports"
+                f" {reasons} for this single day (on_sampled: fail). {STOPPED}"
+            )
+            raise ReportError(msg)
+        return False
 
     def _prove(
         self,

@@ -205,7 +205,7 @@ def _ga4(headers: list[str], page: list[list[Any]], row_count: int, total: str) 
     return answer
 
 
-def _ua(  # noqa: PLR0917 - one page's whole answer
+def _ua(
     headers: list[str],
     page: list[list[Any]],
     row_count: int,
