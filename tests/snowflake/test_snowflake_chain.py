@@ -13,6 +13,7 @@ answers are the DuckDB path's (tests/transform): the seeded generators'
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections import Counter
 from typing import TYPE_CHECKING
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from .conftest import Dbt, Project, Server, Sql
 
 GA = "RAW.TAP_GA_LEGACY.EVENTS"
+WINDOWS = "RAW.TAP_GA_LEGACY.REPORT_WINDOWS"
 STAGING = "PROD.ANALYTICS_STAGING"
 INTERMEDIATE = "PROD.ANALYTICS_INTERMEDIATE"
 MARTS = "PROD.ANALYTICS_MARTS"
@@ -130,6 +132,18 @@ def test_snowflake_chain(  # noqa: PLR0915 - one long story, as tests/transform'
         f" count_if(event_label is null or project_dimension is null) from {GA}"
     ) == [(*empty, 0)]
     assert sql(f"select count(*) from {GA} where {README_KEY}") == [(first,)]
+    # The proof next to the events, in the same schema: the windows tile the
+    # run's range, each adds up to GA's total and all of them to the table.
+    windows = sql(
+        "select first_day, last_day, events_sum, events_total"
+        f" from {WINDOWS} order by first_day"
+    )
+    assert windows[0][0] == dt.date.fromisoformat(FIRST_RUN[0])
+    assert windows[-1][1] == dt.date.fromisoformat(FIRST_RUN[1])
+    for (_, last, *_), (following, *_) in itertools.pairwise(windows):
+        assert following == last + dt.timedelta(days=1)
+    assert all(events_sum == total for _, _, events_sum, total in windows)
+    assert sum(w[2] for w in windows) == sql.one(f"select sum(event_count) from {GA}")
 
     rows, plan = snowplow.generate()
     load_snowplow(sql, uploaded_now(rows), tmp_path / "enriched-1.tsv")
