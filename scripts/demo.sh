@@ -146,7 +146,12 @@ import sys
 import duckdb
 
 path, log = sys.argv[1], sys.argv[2]
-loaded = sum(int(n) for n in re.findall(r"Loading (\d+) rows", open(log).read()))
+text = open(log).read()
+# events rows only: report_windows (the proof, README "Data quality") loads too.
+loaded = sum(int(n) for n in re.findall(r"Loading (\d+) rows into '[^']*\bevents\b", text))
+proof = sum(
+    int(n) for n in re.findall(r"Loading (\d+) rows into '[^']*\breport_windows\b", text)
+)
 con = duckdb.connect(path, read_only=True)
 rows, projects, missing, first, last = con.execute(
     """
@@ -173,6 +178,7 @@ print(f"rows loaded this run:    {loaded}")
 print(f"rows in the table:       {rows} ({first}..{last}, tap_ga_legacy.events)")
 print(f"projects found:          {projects}")
 print(f"rows without project_id: {missing}")
+print(f"report windows loaded:   {proof} (tap_ga_legacy.report_windows)")
 print("project_id_source:       " + ", ".join(f"{s}={n}" for s, n in sources))
 if models:
     print(f"dbt relations:           {len(models)} ({', '.join(models[:4])}, ...)")

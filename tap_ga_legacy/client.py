@@ -16,6 +16,11 @@ page (and row), what was expected and what came. Rows are checked as they are
 written, so nothing after a deviation is written and the window's bookmark
 does not move.
 
+``open`` fetches a window's first page and returns it as a ``Window`` before
+any row is written, so the caller can judge GA's answer (sampled, ``(other)``,
+its totals) and split the window without having emitted half of it. Hourly
+GA4 quotas are waited out here, timed by the server's ``Date`` header.
+
 Pages are yielded as iterators of ``Row`` tuples decoded one at a time from the
 body, and sized so that a body stays under ``PAGE_BYTES``: peak memory follows
 that bound, not ``page_size`` or the data's density.
@@ -25,11 +30,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import time
+import zoneinfo
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from tap_ga_legacy.errors import IncompleteReportError, ReportError
-from tap_ga_legacy.quality import log_quota, warn_quality
+from tap_ga_legacy.errors import IncompleteReportError, QuotaError, ReportError
+from tap_ga_legacy.quality import log_quota
 from tap_ga_legacy.rekey import OTHER
 from tap_ga_legacy.transport import with_retries
 
@@ -68,6 +75,10 @@ PAGE_BYTES = 16 * 2**20
 #: long GA4 row, pretty-printed as Google sends it.
 FIRST_ROW_BYTES = 512
 STOPPED = "The bookmark stays before this window."
+#: An ``(other)`` value as it appears in a JSON body.
+OTHER_JSON = b'"(other)"'
+HOURLY_QUOTAS = ("tokensPerHour", "tokensPerProjectPerHour")
+PACIFIC = zoneinfo.ZoneInfo("America/Los_Angeles")
 
 
 class RowShapeError(ValueError):
@@ -93,6 +104,26 @@ class Answer:
     thresholded: bool = False
     golden: bool | None = None
     quota: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: GA's total of the count metric over the whole window, if it sent one.
+    total: int | None = None
+    time_zone: str = ""
+
+    @property
+    def tokens(self) -> int | None:
+        """GA4 tokens this request cost; None where the API does not say."""
+        return self.quota["tokensPerHour"][1] if "tokensPerHour" in self.quota else None
+
+
+@dataclass(slots=True)
+class Window:
+    """One window of one property: GA's first page, then every page's rows."""
+
+    first: dt.date
+    last: dt.date
+    answer: Answer
+    pages: Iterator[Iterator[Row]] = field(default_factory=lambda: iter(()))
+    requests: int = 1
+    tokens: int | None = None
 
 
 class ReportClient:
@@ -146,32 +177,122 @@ class ReportClient:
         row_bytes = self._row_bytes or FIRST_ROW_BYTES
         return max(1, min(self.page_size, PAGE_BYTES // row_bytes))
 
-    def pages(
-        self, property_id: str, start: dt.date, end: dt.date
+    def check(self, property_id: str) -> None:
+        """Checks before the first report of a property (GA4: ga4.py)."""
+
+    def server_now(self) -> dt.datetime:
+        """Google's clock as its last answer told it, else this machine's."""
+        http = getattr(self, "http", None)
+        return (http and http.server_time) or dt.datetime.now(dt.UTC)
+
+    def open(self, property_id: str, start: dt.date, end: dt.date) -> Window:
+        """A window's first page, fetched and checked; its rows not yet read."""
+        subject = self.subject(property_id, start, end)
+        answer = self._page(f"{subject}, page 1", subject, property_id, start, end)
+        window = Window(start, end, answer, tokens=answer.tokens)
+        window.pages = self._pages(window, subject, property_id)
+        return window
+
+    def _page(  # noqa: PLR0917 - one page's whole coordinates
+        self,
+        where: str,
+        subject: str,
+        property_id: str,
+        start: dt.date,
+        end: dt.date,
+        offset: int = 0,
+        token: str = "",
+    ) -> Answer:
+        limit = self.page_limit()
+        while True:
+            try:
+                answer = self._send(
+                    lambda: self._fetch(
+                        subject, property_id, start, end, offset, token, limit
+                    )
+                )
+                break
+            except QuotaError as exc:
+                why = str(exc).removeprefix(f"{subject}: ")
+                self._quota_stop_or_wait(subject, exc, why)
+        if answer.headers != list(self.fields):
+            raise deviation(where, "columns", list(self.fields), answer.headers)
+        log_quota(self.logger, subject, answer.quota)
+        low = [
+            name
+            for name in HOURLY_QUOTAS
+            if name in answer.quota and answer.quota[name][0] < answer.quota[name][1]
+        ]
+        if low:
+            # The next request would overdraw it: wait now rather than be refused.
+            self._quota_stop_or_wait(
+                subject,
+                QuotaError("", low[0]),
+                f"{low[0]} has {answer.quota[low[0]][0]} tokens left, less than"
+                f" the last request cost ({answer.quota[low[0]][1]})",
+            )
+        return answer
+
+    def _quota_stop_or_wait(self, subject: str, exc: QuotaError, why: str) -> None:
+        """Sleep until the next hour if allowed; else stop with one line."""
+        now = self.server_now()
+        if exc.hourly:
+            back = now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(
+                hours=1
+            )
+            # The Date header counts whole seconds: one more makes sure.
+            wait = (back - now).total_seconds() + 1
+            if wait <= self.settings.max_quota_wait:
+                self.logger.warning(
+                    "%s: %s; waiting %.0f s for it to come back at %s UTC"
+                    " (max_quota_wait_seconds %d)",
+                    subject,
+                    why,
+                    wait,
+                    back.strftime("%H:%M"),
+                    self.settings.max_quota_wait,
+                )
+                time.sleep(wait)
+                return
+            when = (
+                f"{back:%Y-%m-%d %H:%M} UTC, in {wait:.0f} s, longer than"
+                f" max_quota_wait_seconds ({self.settings.max_quota_wait})"
+            )
+        else:
+            midnight = dt.datetime.combine(
+                now.astimezone(PACIFIC).date() + dt.timedelta(days=1),
+                dt.time(),
+                PACIFIC,
+            )
+            left = midnight - now
+            when = (
+                f"midnight Pacific time ({midnight.astimezone(dt.UTC):%Y-%m-%d %H:%M}"
+                f" UTC, in {left.seconds // 3600} h {left.seconds % 3600 // 60} min)"
+            )
+        msg = (
+            f"{subject}: quota {exc.quota} used up ({why}); it resets at {when}."
+            " State is saved through the last finished window: run again then."
+        )
+        raise QuotaError(msg, exc.quota) from None
+
+    def _pages(
+        self, window: Window, subject: str, property_id: str
     ) -> Iterator[Iterator[Row]]:
         """Every page of one window, each checked, its rows checked as they go."""
-        subject = self.subject(property_id, start, end)
-        received, expected, token = 0, 0, ""
+        start, end = window.first, window.last
+        received, token = 0, ""
+        expected = window.answer.row_count
+        answer: Answer | None = window.answer
         for page in itertools.count(1):
-            where, limit = f"{subject}, page {page}", self.page_limit()
-            answer = self._send(
-                lambda r=received, t=token, n=limit: self._fetch(
-                    subject, property_id, start, end, r, t, n
+            where = f"{subject}, page {page}"
+            if answer is None:
+                answer = self._page(
+                    where, subject, property_id, start, end, received, token
                 )
-            )
-            if answer.headers != list(self.fields):
-                raise deviation(where, "columns", list(self.fields), answer.headers)
-            if page == 1:
-                expected = answer.row_count
-                warn_quality(
-                    self.logger,
-                    subject,
-                    sampled=answer.sampled,
-                    other_row=answer.other_row,
-                    thresholded=answer.thresholded,
-                    golden=answer.golden,
-                )
-            elif answer.row_count != expected:
+                window.requests += 1
+                if answer.tokens is not None:
+                    window.tokens = (window.tokens or 0) + answer.tokens
+            if answer.row_count != expected:
                 raise deviation(
                     where,
                     "rowCount changed while paging",
@@ -180,14 +301,14 @@ class ReportClient:
                     "GA was still processing this window: run again later.",
                     incomplete=True,
                 )
-            log_quota(self.logger, subject, answer.quota)
             rows, token = answer.rows, answer.next_token
             done = answer.last or not rows
             if rows:
                 self._row_bytes = max(self._row_bytes, -(-answer.size // len(rows)))
             # The page's rows live on in the iterator only, which lets them go
             # as soon as they are written: not while the next page is fetched.
-            del answer
+            answer.rows = ()
+            answer = None
             received += len(rows)
             yield self._rows(where, start, end, rows)
             del rows
@@ -270,3 +391,11 @@ def shape(dimensions: int, metrics: int) -> RowShapeError:
         f"{dimensions} dimension value{'s' * (dimensions != 1)} and {metrics}"
         f" metric value{'s' * (metrics != 1)}"
     )
+
+
+def total_value(subject: str, value: str) -> int:
+    """GA's total of a window, which must be a count like any row's."""
+    if not (value.isdigit() and value.isascii()):
+        msg = f"{subject}: totals: expected an integer in ASCII digits, got {value!r}."
+        raise ReportError(msg)
+    return int(value)

@@ -15,6 +15,8 @@ RETRIABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 #: A daily quota does not come back for hours: retrying only burns the
 #: server-error budget (singer-io/tap-google-analytics#37), so stop instead.
 DAILY_QUOTA = re.compile(r"per day|daily|dailyLimitExceeded", re.IGNORECASE)
+#: GA4's hourly token quotas, as its 429 messages name them.
+HOURLY_QUOTA = re.compile(r"tokens (for a project )?per hour", re.IGNORECASE)
 
 
 #: The useful end of a connection error: "[Errno 111] Connection refused".
@@ -33,6 +35,27 @@ class ReportError(FatalAPIError):
 
 class IncompleteReportError(ReportError):
     """The rows received do not add up to the rowCount GA announced."""
+
+
+class QuotaError(ReportError):
+    """A quota is used up; ``quota`` names it (GA4's name where it has one)."""
+
+    def __init__(self, message: str, quota: str) -> None:
+        super().__init__(message)
+        self.quota = quota
+
+    @property
+    def hourly(self) -> bool:
+        """Whether it comes back within the hour (else: at midnight Pacific)."""
+        return self.quota.endswith("PerHour")
+
+
+class ChecksFailedError(ReportError):
+    """Problems found before any report was requested, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
 
 
 def classify(
@@ -54,10 +77,14 @@ def classify(
     """
     detail = f"{subject}: HTTP {status}: {message}"
     if status in (403, 429) and DAILY_QUOTA.search(f"{message} {reason}"):
-        return ReportError(
-            f"{detail}. The daily quota is used up; run again after it resets"
-            " (midnight Pacific time). State is saved up to the last finished window."
+        ga4 = subject.startswith("GA4")
+        return QuotaError(
+            detail, "tokensPerDay" if ga4 else "requests per view per day"
         )
+    hourly = HOURLY_QUOTA.search(message) if status == 429 else None
+    if hourly:
+        project = "Project" if hourly[1] else ""
+        return QuotaError(detail, f"tokensPer{project}Hour")
     if status in RETRIABLE_STATUSES or reason in RETRIABLE_REASONS:
         return RetriableAPIError(detail)
     hint = {

@@ -24,17 +24,30 @@ from google.analytics.data_v1beta.services.beta_analytics_data.transports import
     BetaAnalyticsDataGrpcTransport,
 )
 from google.analytics.data_v1beta.types import (
+    CheckCompatibilityRequest,
+    CheckCompatibilityResponse,
     DateRange,
     Dimension,
+    GetMetadataRequest,
+    Metadata,
     Metric,
+    MetricAggregation,
     OrderBy,
     RunReportRequest,
     RunReportResponse,
 )
 from google.protobuf import json_format
 
-from tap_ga_legacy.client import Answer, Cells, ReportClient, RowShapeError, shape
-from tap_ga_legacy.errors import ReportError, classify
+from tap_ga_legacy.client import (
+    OTHER_JSON,
+    Answer,
+    Cells,
+    ReportClient,
+    RowShapeError,
+    shape,
+    total_value,
+)
+from tap_ga_legacy.errors import ChecksFailedError, ReportError, classify
 from tap_ga_legacy.responses import Ga4Response, Ga4Row
 from tap_ga_legacy.transport import HttpTransport, decode
 
@@ -70,7 +83,19 @@ def ga4_request(  # noqa: PLR0917 - mirrors the request's own fields
         ],
         offset=offset,
         limit=limit,
+        # GA's own total of the window, to reconcile the rows against.
+        metric_aggregations=[MetricAggregation.TOTAL],
         return_property_quota=True,
+    )
+
+
+def _register_hint(name: str) -> str:
+    parameter = name.removeprefix("customEvent:")
+    return (
+        f"register it in GA4 Admin > Custom definitions > Create custom dimension"
+        f" (scope Event, event parameter {parameter!r})"
+        if name.startswith("customEvent:")
+        else "check the name against the Data API schema"
     )
 
 
@@ -79,6 +104,59 @@ class _Ga4Client(ReportClient):
 
     api = "ga4"
     noun = "GA4 property"
+
+    def _metadata(self, subject: str, property_id: str) -> Metadata:
+        raise NotImplementedError
+
+    def _compatibility(
+        self, subject: str, property_id: str, request: CheckCompatibilityRequest
+    ) -> CheckCompatibilityResponse:
+        raise NotImplementedError
+
+    def check(self, property_id: str) -> None:
+        """``getMetadata`` then ``checkCompatibility``: every problem, one line each.
+
+        Before any ``runReport``: a custom dimension that is not registered
+        would otherwise cost a report request and say less.
+        """
+        subject = f"{self.noun} {property_id}"
+        metadata = self._send(lambda: self._metadata(subject, property_id))
+        known = {d.api_name for d in metadata.dimensions} | {
+            m.api_name for m in metadata.metrics
+        }
+        *dimensions, metric = self.fields
+        problems = [
+            f"{subject}: {'metric' if name == metric else 'dimension'} {name} does"
+            f" not exist on the property: {_register_hint(name)}, or change"
+            " the `dimensions` setting. No report was requested."
+            for name in self.fields
+            if name not in known
+        ]
+        if not problems:
+            request = CheckCompatibilityRequest(
+                property=f"properties/{property_id}",
+                dimensions=[Dimension(name=name) for name in dimensions],
+                metrics=[Metric(name=metric)],
+            )
+            answer = self._send(
+                lambda: self._compatibility(subject, property_id, request)
+            )
+            problems = [
+                f"{subject}: {kind} {name} is {compatibility.name} with the other"
+                " fields asked for: change the `dimensions` setting. No report"
+                " was requested."
+                for kind, name, compatibility in [
+                    ("dimension", c.dimension_metadata.api_name, c.compatibility)
+                    for c in answer.dimension_compatibilities
+                ]
+                + [
+                    ("metric", c.metric_metadata.api_name, c.compatibility)
+                    for c in answer.metric_compatibilities
+                ]
+                if compatibility.name != "COMPATIBLE"
+            ]
+        if problems:
+            raise ChecksFailedError(problems)
 
 
 class Ga4RestClient(_Ga4Client):
@@ -109,6 +187,7 @@ class Ga4RestClient(_Ga4Client):
         raw = self.http.post(subject, url, msgspec.json.encode(fields))
         response: Ga4Response = decode(subject, self._decoder, raw)
         meta = response.metadata
+        totals = response.totals
         return Answer(
             headers=[h.name for h in response.dimensionHeaders]
             + [h.name for h in response.metricHeaders],
@@ -119,13 +198,40 @@ class Ga4RestClient(_Ga4Client):
                 (m.samplesReadCount, m.samplingSpaceSize)
                 for m in meta.samplingMetadatas
             ],
-            other_row=meta.dataLossFromOtherRow,
+            other_row=meta.dataLossFromOtherRow or OTHER_JSON in raw,
             thresholded=meta.subjectToThresholding,
             quota={
                 name: (q.remaining, q.consumed)
                 for name, q in response.propertyQuota.items()
             },
+            total=total_value(subject, totals[0].metricValues[0].value)
+            if totals
+            else None,
+            time_zone=meta.timeZone,
         )
+
+    def _json(self, subject: str, raw: bytes, message: Any) -> Any:
+        """``raw`` parsed into the library's own type of ``message``."""
+        pb = type(message).pb(message)
+        try:
+            json_format.Parse(raw, pb, ignore_unknown_fields=True)
+        except json_format.ParseError as exc:
+            msg = f"{subject}: the response is not the documented JSON: {exc}"
+            raise ReportError(msg) from None
+        return type(message).wrap(pb)
+
+    def _metadata(self, subject: str, property_id: str) -> Metadata:
+        url = f"{self.http.base_url}/v1beta/properties/{property_id}/metadata"
+        return self._json(subject, self.http.get(subject, url), Metadata())
+
+    def _compatibility(
+        self, subject: str, property_id: str, request: CheckCompatibilityRequest
+    ) -> CheckCompatibilityResponse:
+        fields = json_format.MessageToDict(CheckCompatibilityRequest.pb(request))
+        del fields["property"]
+        url = f"{self.http.base_url}/v1beta/properties/{property_id}:checkCompatibility"
+        raw = self.http.post(subject, url, msgspec.json.encode(fields))
+        return self._json(subject, raw, CheckCompatibilityResponse())
 
     @staticmethod
     def cells(row: msgspec.Raw) -> Cells:
@@ -176,18 +282,11 @@ class Ga4GrpcClient(_Ga4Client):
             answer = self.client.run_report(
                 request=request, timeout=self.settings.request_timeout
             )
-        except google.api_core.exceptions.GoogleAPICallError as exc:
-            raise classify(
-                int(exc.code or 500),
-                exc.message,
-                subject=subject,
-                principal=self.principal,
-            ) from None
-        except google.auth.exceptions.RefreshError as exc:
-            msg = (
-                f"{subject}: could not get an access token for {self.principal}: {exc}"
-            )
-            raise ReportError(msg) from None
+        except (
+            google.api_core.exceptions.GoogleAPICallError,
+            google.auth.exceptions.RefreshError,
+        ) as exc:
+            raise self._failure(subject, exc) from None
         # The raw protobuf message: proto-plus wrappers cost more than the data.
         response = RunReportResponse.pb(answer)
         meta, quota = response.metadata, response.property_quota
@@ -201,8 +300,15 @@ class Ga4GrpcClient(_Ga4Client):
                 (str(m.samples_read_count), str(m.sampling_space_size))
                 for m in meta.sampling_metadatas
             ],
-            other_row=meta.data_loss_from_other_row,
+            other_row=meta.data_loss_from_other_row
+            or any(
+                v.value == "(other)" for r in response.rows for v in r.dimension_values
+            ),
             thresholded=meta.subject_to_thresholding,
+            total=total_value(subject, response.totals[0].metric_values[0].value)
+            if response.totals
+            else None,
+            time_zone=meta.time_zone,
             quota={
                 f.camelcase_name: (
                     getattr(quota, f.name).remaining,
@@ -212,6 +318,42 @@ class Ga4GrpcClient(_Ga4Client):
                 if quota.HasField(f.name)
             },
         )
+
+    def _failure(self, subject: str, exc: Exception) -> Exception:
+        if isinstance(exc, google.api_core.exceptions.GoogleAPICallError):
+            return classify(
+                int(exc.code or 500),
+                exc.message,
+                subject=subject,
+                principal=self.principal,
+            )
+        msg = f"{subject}: could not get an access token for {self.principal}: {exc}"
+        return ReportError(msg)
+
+    def _metadata(self, subject: str, property_id: str) -> Metadata:
+        request = GetMetadataRequest(name=f"properties/{property_id}/metadata")
+        try:
+            return self.client.get_metadata(
+                request=request, timeout=self.settings.request_timeout
+            )
+        except (
+            google.api_core.exceptions.GoogleAPICallError,
+            google.auth.exceptions.RefreshError,
+        ) as exc:
+            raise self._failure(subject, exc) from None
+
+    def _compatibility(
+        self, subject: str, property_id: str, request: CheckCompatibilityRequest
+    ) -> CheckCompatibilityResponse:
+        try:
+            return self.client.check_compatibility(
+                request=request, timeout=self.settings.request_timeout
+            )
+        except (
+            google.api_core.exceptions.GoogleAPICallError,
+            google.auth.exceptions.RefreshError,
+        ) as exc:
+            raise self._failure(subject, exc) from None
 
     @staticmethod
     def cells(row: PbRow) -> Cells:

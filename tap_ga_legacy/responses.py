@@ -66,6 +66,7 @@ class Ga4Response(msgspec.Struct):
     metricHeaders: list[Header] = []  # noqa: N815
     rows: list[msgspec.Raw] = []  # each a Ga4Row
     rowCount: int = 0  # noqa: N815
+    totals: list[Ga4Row] = []
     metadata: Ga4Metadata = msgspec.field(default_factory=Ga4Metadata)
     propertyQuota: dict[str, QuotaStatus] = {}  # noqa: N815
 
@@ -105,6 +106,7 @@ class UaData(msgspec.Struct):
     rows: list[msgspec.Raw] = []  # each a UaRow
     rowCount: int = 0  # noqa: N815
     isDataGolden: bool | None = None  # noqa: N815
+    totals: list[UaValues] = []
     samplesReadCounts: list[str] = []  # noqa: N815
     samplingSpaceSizes: list[str] = []  # noqa: N815
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 from tap_ga_legacy.errors import RETRIABLE_REASONS, RETRIABLE_STATUSES
 
 TRANSPORTS = ("rest", "grpc")
+ON_SAMPLED = ("split", "fail")
 #: What an ``archive_files`` entry can read: CSV as the UA interface exports it.
 ARCHIVE_FORMATS = ("ua_interface_csv",)
 GA4_MAX_PAGE_SIZE = 250_000
@@ -160,7 +161,8 @@ CONFIG_SCHEMA = th.PropertiesList(
         title="End date",
         examples=["2022-06-03"],
         description="Last day to pull, inclusive (YYYY-MM-DD). Default: yesterday"
-        " (UTC), since GA's current day is incomplete.",
+        " in the property's own time zone (GA4 `metadata.timeZone`; UTC for UA"
+        " views), since GA's current day is incomplete.",
     ),
     th.Property(
         "lookback_days",
@@ -175,9 +177,50 @@ CONFIG_SCHEMA = th.PropertiesList(
         th.IntegerType(minimum=1, maximum=366),
         default=7,
         title="Window days",
-        description="Days per report request window. State is saved after each"
-        " window, so a killed run resumes there; smaller windows also avoid"
-        " sampling and `(other)` rows.",
+        description="Days of the first report window. State is saved after each"
+        " window, so a killed run resumes there. A window GA answers sampled or"
+        " with `(other)` rows is split in halves down to single days; a window"
+        " whose rows fill under a quarter of a page lets the next one double, up"
+        " to `max_window_days`.",
+    ),
+    th.Property(
+        "max_window_days",
+        th.IntegerType(minimum=1, maximum=366),
+        default=31,
+        title="Max window days",
+        description="Largest window that growing windows reach (sparse history"
+        " then costs a few requests a year instead of one a week).",
+    ),
+    th.Property(
+        "on_sampled",
+        th.StringType,
+        default="split",
+        title="On sampled",
+        description="What to do with a single day GA still answers sampled or"
+        " with `(other)` rows: `split` (emit it, flag it in `report_windows`,"
+        " warn) or `fail` (stop without moving the bookmark, naming the property,"
+        " the day and what GA reported).",
+    ),
+    th.Property(
+        "finality_hours",
+        th.IntegerType(minimum=0),
+        default=72,
+        title="Finality hours",
+        description="GA4: a day is final once this many hours have passed since"
+        " its end in the property's time zone. Rows of days not final yet are"
+        " emitted, but the bookmark never passes the last final day, so the next"
+        " run pulls them again whatever `lookback_days` says (UA: until"
+        " `isDataGolden`).",
+    ),
+    th.Property(
+        "max_quota_wait_seconds",
+        th.IntegerType(minimum=0),
+        default=3600,
+        title="Max quota wait (s)",
+        description="GA4: when an hourly token quota is used up, wait for the next"
+        " hour (timed by the server's `Date` header) if that is at most this many"
+        " seconds; otherwise, or with 0, stop with state saved. A daily quota"
+        " always stops the run with state saved.",
     ),
     th.Property(
         "credentials_json",
@@ -426,9 +469,14 @@ class Settings:
     property_ids: tuple[str, ...]
     view_ids: tuple[str, ...]
     start_date: dt.date
-    end_date: dt.date
+    #: None: yesterday in each property's time zone.
+    end_date: dt.date | None
     lookback_days: int
     window_days: int
+    max_window_days: int
+    on_sampled: str
+    finality_hours: int
+    max_quota_wait: int
     transport: str
     api_endpoint: str | None
     ga4_fields: tuple[str, ...]
@@ -518,11 +566,17 @@ def parse_settings(config: dict[str, Any], today: dt.date | None = None) -> Sett
         errors.append("start_date is required (YYYY-MM-DD).")
     else:
         start = _parse_date("start_date", config["start_date"], errors)
-    end = today - dt.timedelta(days=1)
+    end = None
     if config.get("end_date") not in (None, ""):
-        end = _parse_date("end_date", config["end_date"], errors) or end
-    if start and end < start:
-        errors.append(f"end_date {end} is before start_date {start}.")
+        end = _parse_date("end_date", config["end_date"], errors)
+    # Before the property's time zone is known: no time zone's yesterday is later.
+    if start and (end or today) < start:
+        errors.append(f"end_date {end or today} is before start_date {start}.")
+    on_sampled = config.get("on_sampled") or DEFAULTS["on_sampled"]
+    if on_sampled not in ON_SAMPLED:
+        errors.append(
+            f"on_sampled: {on_sampled!r} is not a choice; use 'split' or 'fail'."
+        )
     transport = config.get("transport") or DEFAULTS["transport"]
     if transport not in TRANSPORTS:
         errors.append(
@@ -546,6 +600,14 @@ def parse_settings(config: dict[str, Any], today: dt.date | None = None) -> Sett
         end_date=end,
         lookback_days=int(_setting(config, "lookback_days")),
         window_days=int(_setting(config, "window_days")),
+        # A first window larger than the cap is what was asked for: it stays.
+        max_window_days=max(
+            int(_setting(config, "max_window_days")),
+            int(_setting(config, "window_days")),
+        ),
+        on_sampled=on_sampled,
+        finality_hours=int(_setting(config, "finality_hours")),
+        max_quota_wait=int(_setting(config, "max_quota_wait_seconds")),
         transport=transport,
         api_endpoint=(config.get("api_endpoint") or "").rstrip("/") or None,
         ga4_fields=_fields("ga4", config, GA4_DEFAULT_FIELDS),

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
+import zoneinfo
 from collections import Counter
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -15,9 +17,11 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_ga_legacy.archive_files import read_archive
 from tap_ga_legacy.auth import CredentialsError, build_credentials, describe
+from tap_ga_legacy.client import STOPPED
 from tap_ga_legacy.errors import ReportError
 from tap_ga_legacy.fast_path import FastRecordsMixin
 from tap_ga_legacy.ga4 import Ga4GrpcClient, Ga4RestClient
+from tap_ga_legacy.quality import warn_quality
 from tap_ga_legacy.rekey import (
     MISSING,
     OTHER,
@@ -32,7 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from tap_ga_legacy.archive_files import Export
-    from tap_ga_legacy.client import ReportClient, Row
+    from tap_ga_legacy.client import Answer, ReportClient, Row, Window
     from tap_ga_legacy.settings import ArchiveSource
 
 #: Failures whose message says what and why: they end the run with that line.
@@ -45,33 +49,117 @@ ARCHIVE_FILE = "archive_file"
 
 
 def plan_range(
-    settings: Settings, bookmark: str | None
+    settings: Settings, bookmark: str | None, today: dt.date | None = None
 ) -> tuple[dt.date, dt.date] | None:
     """First and last day to pull for one property, or None if nothing is due.
 
-    Without state: start_date to end_date. With a bookmark (the last day fully
-    pulled), the ``lookback_days`` days up to and including it are pulled again,
-    because GA data keeps changing for 24-48 hours; never before start_date.
+    Without state: start_date to end_date. With a bookmark (the last final day
+    fully pulled), the ``lookback_days`` days up to and including it are pulled
+    again; never before start_date. Without end_date the range ends at
+    ``today`` (UTC) until the property's time zone says where its yesterday is.
     """
+    end = settings.end_date or today or dt.datetime.now(dt.UTC).date()
     start = settings.start_date
     if bookmark:
         resume = dt.date.fromisoformat(bookmark) + dt.timedelta(
             days=1 - settings.lookback_days
         )
         start = max(start, resume)
-    if start > settings.end_date:
+    if start > end:
         return None
-    return start, settings.end_date
+    return start, end
 
 
-def windows(
-    start: dt.date, end: dt.date, days: int
-) -> Iterator[tuple[dt.date, dt.date]]:
-    """Consecutive windows of at most ``days`` days covering start..end."""
-    while start <= end:
-        last = min(start + dt.timedelta(days=days - 1), end)
-        yield start, last
-        start = last + dt.timedelta(days=1)
+@dataclass
+class Planner:
+    """The windows of one range: halves of a doubtful one, growth after easy ones."""
+
+    cursor: dt.date
+    end: dt.date
+    size: int
+    max_size: int
+    #: Halves still to pull, the next one last: ``(first, last, split depth)``.
+    pending: list[tuple[dt.date, dt.date, int]] = field(default_factory=list)
+
+    def next(self) -> tuple[dt.date, dt.date, int] | None:
+        """The next window to pull, or None when the range is done."""
+        while self.pending:
+            first, last, depth = self.pending.pop()
+            if first <= self.end:
+                return first, min(last, self.end), depth
+        if self.cursor > self.end:
+            return None
+        last = min(self.cursor + dt.timedelta(days=self.size - 1), self.end)
+        return self.cursor, last, 0
+
+    def split(self, first: dt.date, last: dt.date, depth: int) -> None:
+        """Pull ``first..last`` again as two halves."""
+        middle = first + dt.timedelta(days=(last - first).days // 2)
+        self.pending += [
+            (middle + dt.timedelta(days=1), last, depth + 1),
+            (first, middle, depth + 1),
+        ]
+
+    def done(self, first: dt.date, last: dt.date, depth: int, *, easy: bool) -> None:
+        """``first..last`` is written; ``easy``: it filled under a quarter page."""
+        self.cursor = last + dt.timedelta(days=1)
+        days = (last - first).days + 1
+        if depth:
+            # What had to be split is dense: go on at the size that worked.
+            self.size = days
+        elif easy:
+            self.size = min(2 * days, self.max_size)
+
+
+def final_through(
+    answer: Answer, first: dt.date, last: dt.date, now: dt.datetime, hours: int
+) -> dt.date | None:
+    """The last final day of a window, or None if none of it is final.
+
+    UA says so per answer (``isDataGolden``). GA4 does not: a day is taken as
+    final ``hours`` after its end in the property's time zone, by GA's clock.
+    """
+    if answer.golden is not None:
+        return last if answer.golden else None
+    zone = zoneinfo.ZoneInfo(answer.time_zone or "UTC")
+    last_final = (now - dt.timedelta(hours=hours)).astimezone(zone).date()
+    last_final -= dt.timedelta(days=1)
+    return min(last, last_final) if last_final >= first else None
+
+
+def past_yesterday(planner: Planner, client: ReportClient, window: Window) -> bool:
+    """End the range at yesterday in the property's time zone, now it is known.
+
+    True if the window reaches past it: it is pulled again, shorter.
+    """
+    if not window.answer.time_zone:
+        return False
+    zone = zoneinfo.ZoneInfo(window.answer.time_zone)
+    today = client.server_now().astimezone(zone).date()
+    planner.end = min(planner.end, today - dt.timedelta(days=1))
+    return window.last > planner.end
+
+
+def reconcile(subject: str, tally: Counter[str], answer: Answer) -> None:
+    """Stop unless the window's rows add up to GA's own total."""
+    if answer.total is not None and tally["events"] != answer.total:
+        msg = (
+            f"{subject}: the rows add up to {tally['events']} events, GA's total"
+            f" for the window is {answer.total}: GA changed or dropped rows while"
+            " they were read. Run again; if it persists, lower window_days and"
+            f" report it. {STOPPED}"
+        )
+        raise ReportError(msg)
+
+
+def doubt(answer: Answer) -> str:
+    """What makes GA's answer not the whole truth, or ``""``."""
+    reasons = [
+        f"SAMPLED ({read} of {space} sessions read)" for read, space in answer.sampled
+    ]
+    if answer.other_row:
+        reasons.append("rows rolled into '(other)' (dataLossFromOtherRow)")
+    return ", ".join(reasons)
 
 
 class EventsStream(FastRecordsMixin, Stream):
@@ -91,6 +179,7 @@ class EventsStream(FastRecordsMixin, Stream):
     # Records are built with their final types; conforming them again per
     # record would only cost time.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
+    _proof_schema_sent = False
 
     schema = th.PropertiesList(
         th.Property(
@@ -231,34 +320,134 @@ class EventsStream(FastRecordsMixin, Stream):
             )
             return
         start, end = span
-        total_days = (end - start).days + 1
         self.logger.info(
-            "%s: pulling %s..%s (%d days, bookmark %s)",
-            label,
-            start,
-            end,
-            total_days,
-            bookmark,
+            "%s: pulling %s..%s (bookmark %s)", label, start, end, bookmark
         )
+        settings = self.settings
+        planner = Planner(start, end, settings.window_days, settings.max_window_days)
         totals: Counter[str] = Counter()
-        for first, last in windows(start, end, self.settings.window_days):
+        # The bookmark moves only while every day so far is final.
+        final_so_far = True
+        client.check(property_id)
+        while (piece := planner.next()) is not None:
+            first, last, depth = piece
+            window = client.open(property_id, first, last)
+            answer = window.answer
+            if settings.end_date is None and past_yesterday(planner, client, window):
+                planner.pending.append((first, last, depth))
+                continue
+            if self._split(planner, client, window, property_id, depth):
+                continue
+            warn_quality(
+                self.logger,
+                client.subject(property_id, first, last),
+                sampled=answer.sampled,
+                other_row=answer.other_row,
+                thresholded=answer.thresholded,
+                golden=answer.golden,
+            )
             tally: Counter[str] = Counter()
-            for rows in client.pages(property_id, first, last):
+            for rows in window.pages:
                 self.set_time_extracted(dt.datetime.now(dt.UTC))
                 yield from self._records(context, rows, tally)
+            reconcile(client.subject(property_id, first, last), tally, answer)
+            through = final_through(
+                answer, first, last, client.server_now(), settings.finality_hours
+            )
+            if final_so_far and through is not None:
+                done = through.isoformat()
+                state["replication_key"] = self.replication_key
+                state["replication_key_value"] = max(done, bookmark or done)
+            final_so_far = final_so_far and through == last
+            self._prove(context, window, tally, through, depth)
             # Every row of the window has been written: it is safe to say so.
-            done = last.isoformat()
-            state["replication_key"] = self.replication_key
-            state["replication_key_value"] = max(done, bookmark or done)
             self.finalize_state_progress_markers(state)
             totals.update(tally)
-            self._log_window(label, first, last, tally, totals, end, total_days)
+            planner.done(first, last, depth, easy=tally["rows"] < client.page_size // 4)
+            self._log_window(label, first, last, tally, totals, through)
         self.logger.info(
             "%s: done, %d rows, %d without project_id (%s)",
             label,
             totals["rows"],
             totals[MISSING],
             ", ".join(f"{s}={totals[s]}" for s in SOURCES),
+        )
+
+    def _split(
+        self,
+        planner: Planner,
+        client: ReportClient,
+        window: Window,
+        property_id: str,
+        depth: int,
+    ) -> bool:
+        """Whether the window is to be pulled again as halves.
+
+        Decided on its first page: a sampled or ``(other)`` answer is never
+        kept, except for a single day with ``on_sampled: split``, which is
+        kept and flagged (``on_sampled: fail`` stops instead).
+        """
+        first, last = window.first, window.last
+        reasons = doubt(window.answer)
+        if reasons and first < last:
+            self.logger.info(
+                "%s %s: %s..%s: %s: pulling it again as two halves",
+                client.noun,
+                property_id,
+                first,
+                last,
+                reasons,
+            )
+            planner.split(first, last, depth)
+            return True
+        if reasons and self.settings.on_sampled == "fail":
+            msg = (
+                f"{client.subject(property_id, first, last)}: GA still reports"
+                f" {reasons} for this single day (on_sampled: fail). {STOPPED}"
+            )
+            raise ReportError(msg)
+        return False
+
+    def _prove(
+        self,
+        context: dict[str, Any],
+        window: Window,
+        tally: Counter[str],
+        through: dt.date | None,
+        depth: int,
+    ) -> None:
+        """Write the window's ``report_windows`` record, if that stream is selected."""
+        proof = self._tap.streams[ReportWindowsStream.name]
+        if not proof.selected:
+            return
+        if not self._proof_schema_sent:
+            proof._write_schema_message()
+            self._proof_schema_sent = True
+        answer = window.answer
+        read, space = answer.sampled[0] if answer.sampled else (None, None)
+        proof._write_record_message(
+            {
+                "property_id": context["property_id"],
+                "api": context["api"],
+                "first_day": window.first.isoformat(),
+                "last_day": window.last.isoformat(),
+                "rows": tally["rows"],
+                "events_sum": tally["events"],
+                "events_total": answer.total,
+                "sampled": bool(answer.sampled),
+                "samples_read": None if read is None else int(read),
+                "sampling_space": None if space is None else int(space),
+                "data_loss_from_other_row": answer.other_row,
+                "other_rows": tally["other_rows"],
+                "subject_to_thresholding": answer.thresholded,
+                "is_data_golden": answer.golden,
+                "time_zone": answer.time_zone or None,
+                "final_through": through and through.isoformat(),
+                "split_depth": depth,
+                "requests": window.requests,
+                "quota_tokens_consumed": window.tokens,
+                "extracted_at": dt.datetime.now(dt.UTC).isoformat(),
+            }
         )
 
     def _records(
@@ -272,9 +461,11 @@ class EventsStream(FastRecordsMixin, Stream):
         property_id, api = context["property_id"], context["api"]
         origin = context.get("origin", API)
         sources: Counter[str] = Counter()
+        events = 0
         for event_date, category, action, label, dimension, event_count in rows:
             project_id, source = resolve_project_id(label, dimension)
             sources[source] += 1
+            events += event_count
             if source == MISSING and OTHER in (category, action, label):
                 tally["other_rows"] += 1
             yield {
@@ -295,6 +486,7 @@ class EventsStream(FastRecordsMixin, Stream):
             }
         tally.update(sources)
         tally["rows"] += sources.total()
+        tally["events"] += events
 
     def _archive_records(self, context: dict[str, Any]) -> Iterator[dict[str, Any]]:
         """The rows of each file of one archive_files entry not read before.
@@ -344,27 +536,155 @@ class EventsStream(FastRecordsMixin, Stream):
         last: dt.date,
         tally: Counter[str],
         totals: Counter[str],
-        end: dt.date,
-        total_days: int,
+        through: dt.date | None,
     ) -> None:
-        remaining = (end - last).days
         self.logger.info(
-            "%s: %s..%s: %d rows, %d without project_id; %d rows so far, %.0f%% of"
-            " the range done",
+            "%s: %s..%s: %d rows, %d events (GA's total agrees), %d without"
+            " project_id; final through %s; %d rows so far",
             label,
             first,
             last,
             tally["rows"],
+            tally["events"],
             tally[MISSING],
+            through or "none of it: pulled again next run",
             totals["rows"],
-            100 * (total_days - remaining) / total_days,
         )
         if tally["other_rows"]:
             self.logger.warning(
                 "%s: %s..%s: %d '(other)' rows: GA rolled rare combinations"
-                " together. Lower window_days.",
+                " together even on a single day.",
                 label,
                 first,
                 last,
                 tally["other_rows"],
             )
+
+
+class ReportWindowsStream(Stream):
+    """``report_windows``: the proof, one record per window the tap kept.
+
+    Written by the ``events`` sync, right after a window's rows and before
+    its STATE, so a run that stops keeps the proof of what it loaded.
+    """
+
+    name = "report_windows"
+    primary_keys = ("property_id", "api", "first_day", "last_day", "extracted_at")
+
+    schema = th.PropertiesList(
+        th.Property(
+            "property_id",
+            th.StringType,
+            required=True,
+            description="GA4 property id or UA view id.",
+        ),
+        th.Property(
+            "api",
+            th.StringType(allowed_values=["ga4", "ua"]),
+            required=True,
+            description="`ga4` or `ua`.",
+        ),
+        th.Property(
+            "first_day",
+            th.DateType,
+            required=True,
+            description="First day of the window (date).",
+        ),
+        th.Property(
+            "last_day",
+            th.DateType,
+            required=True,
+            description="Last day of the window, inclusive (date).",
+        ),
+        th.Property(
+            "rows",
+            th.IntegerType,
+            description="Rows written to `events` for the window (integer).",
+        ),
+        th.Property(
+            "events_sum",
+            th.IntegerType,
+            description="Sum of `event_count` over those rows (integer).",
+        ),
+        th.Property(
+            "events_total",
+            th.IntegerType,
+            description="GA's own total of the count metric for the window"
+            " (GA4 `totals`, UA `data.totals`); null if GA sent none"
+            " (integer). The tap stops when it differs from `events_sum`.",
+        ),
+        th.Property(
+            "sampled",
+            th.BooleanType,
+            description="Whether GA answered from a sample (boolean).",
+        ),
+        th.Property(
+            "samples_read",
+            th.IntegerType,
+            description="Sessions GA read, if sampled (integer or null).",
+        ),
+        th.Property(
+            "sampling_space",
+            th.IntegerType,
+            description="Sessions GA would have read (integer or null).",
+        ),
+        th.Property(
+            "data_loss_from_other_row",
+            th.BooleanType,
+            description="GA rolled rows into `(other)` (boolean).",
+        ),
+        th.Property(
+            "other_rows",
+            th.IntegerType,
+            description="`(other)` rows written (integer).",
+        ),
+        th.Property(
+            "subject_to_thresholding",
+            th.BooleanType,
+            description="GA4 withheld rows for privacy (boolean).",
+        ),
+        th.Property(
+            "is_data_golden",
+            th.BooleanType,
+            description="UA `isDataGolden`; null for GA4, which does not"
+            " say (boolean or null).",
+        ),
+        th.Property(
+            "time_zone",
+            th.StringType,
+            description="The property's reporting time zone (GA4"
+            " `metadata.timeZone`); null for UA.",
+        ),
+        th.Property(
+            "final_through",
+            th.DateType,
+            description="Last final day of the window, or null if none"
+            " is final yet (date or null).",
+        ),
+        th.Property(
+            "split_depth",
+            th.IntegerType,
+            description="How many times the first window was halved to"
+            " reach this one (integer, 0: not split).",
+        ),
+        th.Property(
+            "requests",
+            th.IntegerType,
+            description="Report requests the window took (integer).",
+        ),
+        th.Property(
+            "quota_tokens_consumed",
+            th.IntegerType,
+            description="GA4 tokens the window's requests cost; null for UA (integer).",
+        ),
+        th.Property(
+            "extracted_at",
+            th.DateTimeType,
+            required=True,
+            description="When the window was pulled (date-time, UTC).",
+        ),
+    ).to_dict()
+
+    def get_records(self, context: dict[str, Any] | None) -> Iterable[dict[str, Any]]:
+        """Nothing of its own: the ``events`` sync writes each window's record."""
+        return []

@@ -15,13 +15,14 @@ from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.helpers._classproperty import classproperty
 
 from tap_ga_legacy.auth import JSON_CREDENTIALS, check_credentials
+from tap_ga_legacy.errors import ChecksFailedError
 from tap_ga_legacy.settings import (
     CONFIG_SCHEMA,
     SettingsError,
     parse_settings,
     schema_errors,
 )
-from tap_ga_legacy.streams import EXPLAINED, EventsStream
+from tap_ga_legacy.streams import EXPLAINED, EventsStream, ReportWindowsStream
 
 
 class TapGaLegacy(Tap):
@@ -78,6 +79,8 @@ class TapGaLegacy(Tap):
         """
         try:
             for stream in self.streams.values():
+                if not isinstance(stream, EventsStream):
+                    continue
                 # Credentials and their token first: refused credentials stop
                 # the run here, before any stream starts or any request is sent;
                 # so does a malformed archive file.
@@ -85,13 +88,15 @@ class TapGaLegacy(Tap):
                 stream.archive  # noqa: B018
             super().sync_all()
         except EXPLAINED as exc:
-            line = " ".join(str(exc).split())
-            self.logger.error("%s", line)  # noqa: TRY400 - the message is the point
+            problems = exc.problems if isinstance(exc, ChecksFailedError) else [exc]
+            for problem in problems:
+                line = " ".join(str(problem).split())
+                self.logger.error("%s", line)  # noqa: TRY400 - the message is the point
             raise click.exceptions.Exit(1) from None
 
-    def discover_streams(self) -> list[EventsStream]:
-        """The one stream; discovery makes no API call."""
-        return [EventsStream(self)]
+    def discover_streams(self) -> list[EventsStream | ReportWindowsStream]:
+        """``events`` and its proof; discovery makes no API call."""
+        return [EventsStream(self), ReportWindowsStream(self)]
 
 
 if __name__ == "__main__":

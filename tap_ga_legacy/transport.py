@@ -7,6 +7,8 @@ Every failure leaves here as one of two exceptions (see errors.py): a
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import random
 import time
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -76,15 +78,28 @@ class HttpTransport:
             credentials, refresh_status_codes=() if anonymous else (401,)
         )
         self.base_url = settings.api_endpoint or default_host
+        #: The server's clock at its last answer (its ``Date`` header): quota
+        #: waits and the finality of days are timed by Google's clock.
+        self.server_time: dt.datetime | None = None
 
     def post(self, subject: str, url: str, body: bytes) -> bytes:
         """The body of a 200 answer; any other outcome raises (see errors.py)."""
+        return self._request(subject, "POST", url, body)
+
+    def get(self, subject: str, url: str) -> bytes:
+        """As ``post``, for a GET."""
+        return self._request(subject, "GET", url, None)
+
+    def _request(
+        self, subject: str, method: str, url: str, body: bytes | None
+    ) -> bytes:
         settings = self.settings
         try:
-            response = self.session.post(
+            response = self.session.request(
+                method,
                 url,
                 data=body,
-                headers={"Content-Type": "application/json"},
+                headers={"Content-Type": "application/json"} if body else None,
                 timeout=settings.request_timeout,
             )
         except requests.Timeout:
@@ -124,6 +139,7 @@ class HttpTransport:
             # like a dropped connection, worth another try.
             msg = f"{subject}: the answer from {self.base_url} broke off: {exc!r}"
             raise RetriableAPIError(" ".join(msg.split())) from None
+        self.server_time = server_time(response.headers.get("Date"))
         if response.status_code == 200:
             return response.content
         message, reason = _error_text(response.content)
@@ -134,6 +150,14 @@ class HttpTransport:
             subject=subject,
             principal=self.principal,
         )
+
+
+def server_time(header: str | None) -> dt.datetime | None:
+    """An HTTP ``Date`` header as an aware datetime; None if absent or unreadable."""
+    try:
+        return email.utils.parsedate_to_datetime(header) if header else None
+    except (TypeError, ValueError):
+        return None
 
 
 def decode(subject: str, decoder: msgspec.json.Decoder, raw: bytes) -> Any:

@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from tap_ga_legacy.client import Answer, Cells, ReportClient, RowShapeError, shape
+from tap_ga_legacy.client import (
+    OTHER_JSON,
+    Answer,
+    Cells,
+    ReportClient,
+    RowShapeError,
+    shape,
+    total_value,
+)
 from tap_ga_legacy.errors import ReportError
 from tap_ga_legacy.responses import UaResponse, UaRow
 from tap_ga_legacy.transport import HttpTransport, decode
@@ -48,7 +56,6 @@ class UaClient(ReportClient):
             "pageSize": limit,
             # LARGE: the most precise sampling UA offers (the default is faster).
             "samplingLevel": "LARGE",
-            "hideTotals": True,
             "hideValueRanges": True,
         }
         if token:
@@ -89,6 +96,10 @@ class UaClient(ReportClient):
                 zip(data.samplesReadCounts, data.samplingSpaceSizes, strict=False)
             ),
             golden=data.isDataGolden,
+            other_row=OTHER_JSON in raw,
+            total=total_value(subject, data.totals[0].values[0])
+            if data.totals and data.totals[0].values
+            else None,
             quota={
                 k: (v, 0) for k, v in (response.resourceQuotasRemaining or {}).items()
             },

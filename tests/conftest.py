@@ -58,7 +58,20 @@ class TapRun:
 
     @property
     def records(self) -> list[dict[str, Any]]:
-        return [m["record"] for m in self.messages if m["type"] == "RECORD"]
+        """The ``events`` records."""
+        return self.stream_records("events")
+
+    @property
+    def windows(self) -> list[dict[str, Any]]:
+        """The ``report_windows`` records: one per window kept."""
+        return self.stream_records("report_windows")
+
+    def stream_records(self, stream: str) -> list[dict[str, Any]]:
+        return [
+            m["record"]
+            for m in self.messages
+            if m["type"] == "RECORD" and m["stream"] == stream
+        ]
 
     @property
     def states(self) -> list[dict[str, Any]]:
@@ -118,11 +131,20 @@ def emulator_session() -> Emulator:
 
 @pytest.fixture
 def emulator(emulator_session: Emulator) -> Emulator:
-    """The shared emulator, with no pending fault and an empty request log."""
-    emulator_session.state.faults.clear()
-    emulator_session.state.requests.clear()
+    """The shared emulator, with no pending fault and an empty request log,
+    its clock on real time, its GA4 token quotas full at their sizes and its
+    dataset the default one (a test may swap in a variant)."""
+    state = emulator_session.state
+    state.dataset = DATASET
+    state.faults.clear()
+    state.requests.clear()
+    state.clock.offset = 0.0
+    state.quota.reset()
     yield emulator_session
-    emulator_session.state.faults.clear()
+    state.dataset = DATASET
+    state.faults.clear()
+    state.clock.offset = 0.0
+    state.quota.reset()
 
 
 @pytest.fixture
@@ -138,4 +160,5 @@ def config(emulator: Emulator) -> dict[str, Any]:
         "backoff_max_seconds": 0.05,
         "max_retries": 3,
         "window_days": 3,
+        "max_window_days": 3,
     }

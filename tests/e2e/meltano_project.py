@@ -116,9 +116,10 @@ class Result:
                 texts.append(line)
         return texts
 
-    def loaded(self) -> int:
-        """Rows target-duckdb reported loading, over all its batches."""
-        return sum(int(n) for n in re.findall(r"Loading (\d+) rows into", self.output))
+    def loaded(self, stream: str = "events") -> int:
+        """Rows of one stream target-duckdb reported loading, over all batches."""
+        pattern = rf"Loading (\d+) rows into '[^']*\b{stream}\b\"?'"
+        return sum(int(n) for n in re.findall(pattern, self.output))
 
     def tail(self, lines: int = 40) -> str:
         """The command and the end of its output, for failure messages."""
@@ -200,6 +201,16 @@ class Workspace:
         """Run SQL against the DuckDB file (read-only)."""
         with duckdb.connect(str(self.warehouse), read_only=True) as con:
             return con.execute(sql, list(params)).fetchall()
+
+    def windows(self) -> list[tuple[Any, ...]]:
+        """The loaded report_windows: (api, first_day, last_day, rows,
+        events_sum, events_total, final_through), in order."""
+        return self.query(
+            "select api, cast(first_day as date), cast(last_day as date), rows,"
+            " events_sum, events_total, cast(final_through as date)"
+            " from tap_ga_legacy.report_windows"
+            " order by api, first_day, extracted_at"
+        )
 
     def event_counts(self) -> tuple[int, int]:
         """(rows, distinct event_key) in the loaded table."""

@@ -60,6 +60,9 @@ def test_a_deleted_warehouse_is_rebuilt_in_full(clone: Path) -> None:
     assert FULL == 19_360
     assert EXPORT == 2_919
     assert _figure(first, "rows loaded this run") == FULL + EXPORT
+    # The proof of the API rows, not counted as rows: 2022-03-01..05-31 in
+    # windows of 31 days (the dev environment's window_days) per API.
+    assert _figure(first, "report windows loaded") == 2 * 3
     # One continuous history: the old table, then the export, then the API.
     assert (
         "GA days by origin (UA):  archive_table 2022-01-01..2022-01-31 (31 days);"

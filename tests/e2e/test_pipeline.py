@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import subprocess
 import time
 from typing import TYPE_CHECKING, Any
@@ -72,6 +73,27 @@ def test_daily_job_loads_exactly_what_the_emulator_served(daily: dict) -> None:
         f"ga4:{PROPERTY_ID}": DAILY_END.isoformat(),
         f"ua:{VIEW_ID}": DAILY_END.isoformat(),
     }
+
+
+def test_daily_job_loads_the_proof_next_to_events(daily: dict) -> None:
+    """report_windows in the same schema: the kept windows tile the range and
+    each adds up to GA's total and to what events holds for its days."""
+    workspace: Workspace = daily["workspace"]
+    windows = workspace.windows()
+    assert daily["result"].loaded("report_windows") == len(windows)
+    for api in ("ga4", "ua"):
+        kept = [w for w in windows if w[0] == api]
+        assert kept[0][1] == DAILY_START
+        assert kept[-1][2] == DAILY_END
+        for (_, _, last, *_), (_, first, *_) in itertools.pairwise(kept):
+            assert first == last + dt.timedelta(days=1), "no gap, no overlap"
+        assert all(w[4] == w[5] for w in kept), "events_sum is GA's total"
+        assert all(w[6] == w[2] for w in kept), "every day final"
+        (events,) = workspace.query(
+            "select sum(event_count) from tap_ga_legacy.events"
+            f" where api = '{api}' and origin = 'api'"
+        )[0]
+        assert sum(w[4] for w in kept) == events
 
 
 @pytest.mark.skipif(not has_dbt(), reason="no dbt project in transform/")

@@ -9,22 +9,31 @@ The fixes (fakesnow 0.12.1 bugs; Snowflake behaves as patched):
 
 * a NULL TIMESTAMP_* read through the server came back as 1970-01-01;
 * ``describe table DB.SCHEMA.T`` returned no rows when DB is not the session's
-  current database (dbt's unit tests describe the RAW sources from PROD).
+  current database (dbt's unit tests describe the RAW sources from PROD);
+* statements of concurrent sessions ran at once on the one DuckDB, whose
+  optimistic transactions then failed a MERGE with HTTP 500: target-snowflake
+  drains its two streams' sinks (events, report_windows) in parallel. They
+  run one at a time here, as Snowflake's own locking would order them.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import signal
 import sys
 import threading
 from pathlib import Path
 from string import Template
+from typing import TYPE_CHECKING, Any
 
 import fakesnow
 import fakesnow.arrow
 import fakesnow.transforms.transforms
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _to_struct = fakesnow.arrow.timestamp_to_sf_struct
 
@@ -58,13 +67,32 @@ fakesnow.transforms.transforms.SQL_DESCRIBE_TABLE = Template(
 )
 
 
+#: ``fakesnow.server`` is the function that serves; importing the module of the
+#: same name replaces that attribute, so keep the function first.
+serve = fakesnow.server
+_server_module = importlib.import_module("fakesnow.server")
+_in_threadpool = _server_module.run_in_threadpool
+_one_at_a_time = threading.Lock()
+
+
+async def _serialised(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    def locked() -> Any:
+        with _one_at_a_time:
+            return func(*args, **kwargs)
+
+    return await _in_threadpool(locked)
+
+
+_server_module.run_in_threadpool = _serialised
+
+
 def main() -> None:
     """Serve until SIGTERM or SIGINT."""
     ready = Path(sys.argv[1])
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    with fakesnow.server(host="127.0.0.1") as kwargs:
+    with serve(host="127.0.0.1") as kwargs:
         tmp = ready.with_suffix(".tmp")
         tmp.write_text(json.dumps(kwargs))
         tmp.replace(ready)

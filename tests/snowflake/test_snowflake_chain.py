@@ -13,6 +13,7 @@ answers are the DuckDB path's (tests/transform): the seeded generators'
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections import Counter
 from typing import TYPE_CHECKING
@@ -45,9 +46,10 @@ from .conftest import (
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from .conftest import Dbt, Project, Sql
+    from .conftest import Dbt, Project, Server, Sql
 
 GA = "RAW.TAP_GA_LEGACY.EVENTS"
+WINDOWS = "RAW.TAP_GA_LEGACY.REPORT_WINDOWS"
 STAGING = "PROD.ANALYTICS_STAGING"
 INTERMEDIATE = "PROD.ANALYTICS_INTERMEDIATE"
 MARTS = "PROD.ANALYTICS_MARTS"
@@ -98,7 +100,7 @@ def test_only_credentials_and_the_address_differ_from_prod() -> None:
 
 
 def test_snowflake_chain(  # noqa: PLR0915 - one long story, as tests/transform's
-    project: Project, sql: Sql, dbt: Dbt, tmp_path: Path
+    project: Project, sql: Sql, dbt: Dbt, fakesnow: Server, tmp_path: Path
 ) -> None:
     # -- load: meltano run, the real target, MERGE on event_key --------------
     project.meltano("run", "tap-ga-legacy", "target-snowflake")
@@ -130,6 +132,18 @@ def test_snowflake_chain(  # noqa: PLR0915 - one long story, as tests/transform'
         f" count_if(event_label is null or project_dimension is null) from {GA}"
     ) == [(*empty, 0)]
     assert sql(f"select count(*) from {GA} where {README_KEY}") == [(first,)]
+    # The proof next to the events, in the same schema: the windows tile the
+    # run's range, each adds up to GA's total and all of them to the table.
+    windows = sql(
+        "select first_day, last_day, events_sum, events_total"
+        f" from {WINDOWS} order by first_day"
+    )
+    assert windows[0][0] == dt.date.fromisoformat(FIRST_RUN[0])
+    assert windows[-1][1] == dt.date.fromisoformat(FIRST_RUN[1])
+    for (_, last, *_), (following, *_) in itertools.pairwise(windows):
+        assert following == last + dt.timedelta(days=1)
+    assert all(events_sum == total for _, _, events_sum, total in windows)
+    assert sum(w[2] for w in windows) == sql.one(f"select sum(event_count) from {GA}")
 
     rows, plan = snowplow.generate()
     load_snowplow(sql, uploaded_now(rows), tmp_path / "enriched-1.tsv")
@@ -170,6 +184,27 @@ def test_snowflake_chain(  # noqa: PLR0915 - one long story, as tests/transform'
         )
         == 0
     )
+
+    # -- the analysts' report on the Snowflake marts, as prod invokes it ----
+    # prod's ga-report config (warehouse: snowflake) with dbt-snowflake's
+    # variables; SNOWFLAKE_HOST/PORT/PROTOCOL point the connector at fakesnow.
+    project.meltano("install", "utility", "ga-report")
+    said = project.meltano(
+        "invoke", "ga-report",
+        SNOWFLAKE_ROLE="TRANSFORMER",
+        DBT_SNOWFLAKE_DATABASE="PROD",
+        DBT_SNOWFLAKE_SCHEMA="ANALYTICS",
+        SNOWFLAKE_HOST=str(fakesnow.kwargs["host"]),
+        SNOWFLAKE_PORT=str(fakesnow.port),
+        SNOWFLAKE_PROTOCOL=str(fakesnow.kwargs["protocol"]),
+    )  # fmt: skip
+    report = project.root / "output" / "report"
+    assert f"open {(report / 'index.html').as_uri()}" in said
+    assert "PROD.ANALYTICS_MARTS" in (report / "index.html").read_text()
+    quality = (report / "data-quality.html").read_text()
+    assert f"<strong id='rows-without-project-id'>{raw_missing}</strong>" in quality
+    assert "class='error'" not in quality
+    assert 'class="error"' not in quality
 
     # The late project: GA until spring, Snowplow weeks later, one project.
     ((sources, last_ga, activation, source, ga_source),) = sql(

@@ -91,10 +91,18 @@ def test_discovery_needs_no_credentials_or_ids(tmp_path) -> None:
     run = run_tap({}, tmp_path, args=("--discover",))
     assert run.returncode == 0, run.stderr
     catalog = json.loads(run.stdout)
-    (stream,) = catalog["streams"]
-    assert stream["tap_stream_id"] == "events"
-    assert stream["key_properties"] == ["event_key", "origin"]
-    assert stream["replication_key"] == "event_date"
+    events, windows = catalog["streams"]
+    assert events["tap_stream_id"] == "events"
+    assert events["key_properties"] == ["event_key", "origin"]
+    assert events["replication_key"] == "event_date"
+    assert windows["tap_stream_id"] == "report_windows"
+    assert windows["key_properties"] == [
+        "property_id",
+        "api",
+        "first_day",
+        "last_day",
+        "extracted_at",
+    ]
 
 
 def test_no_credentials_and_no_endpoint_is_one_clear_line(config, tmp_path):

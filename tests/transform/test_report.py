@@ -255,7 +255,23 @@ def test_data_quality_page(site: Path, warehouse: Warehouse, browser: Browser) -
     assert sorted(_legend(page, "#chart-project-id-source")) == sorted(
         s for (s,) in sources
     )
-    assert "report_windows" in page.text_content("p.note")
+    # The tap's report_windows is the truth: every day one of its windows covers.
+    covered = dict(
+        _query(
+            warehouse,
+            "select property_id, count(distinct d) from tap_ga_legacy.report_windows,"
+            " generate_series(cast(first_day as date), cast(last_day as date),"
+            " interval 1 day) as t(d) group by property_id",
+        )
+    )
+    assert covered
+    assert page.locator("#window-days-missing").count() == 0
+    for property_id, days in covered.items():
+        row = page.locator(f"#window-days tr[data-property='{property_id}']")
+        assert row.locator("td.days").text_content() == str(days)
+        # The build passed its reconciliation tests: every day reconciled.
+        assert row.locator("td.reconciled_days").text_content() == str(days)
+    assert len(_bars(page, "#chart-window-days")) == 3 * len(covered)
     _clean(browser)
     _screenshot(page, "data-quality")
 

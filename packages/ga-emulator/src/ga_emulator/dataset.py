@@ -36,6 +36,8 @@ NOT_SET = "(not set)"
 LAST_GA_DAY = dt.date(2022, 6, 3)
 #: v1.86.0 (2021-10) started appending --environment=<sha256> to the action.
 ENVIRONMENT_SUFFIX_FROM = dt.date(2021, 10, 1)
+#: Meltano's GA property reported in Pacific time, GA's default.
+DEFAULT_TIME_ZONE = "America/Los_Angeles"
 
 TAPS = (
     "tap-gitlab",
@@ -127,6 +129,21 @@ class DatasetConfig:
     #: empty string (real exports have about 10%). Drawn from a generator of
     #: their own, so every other value is the same whatever this is.
     empty_per_mille: int = 0
+    #: Events one report may cover before GA answers from a sample (0: never):
+    #: a window over it is sampled, its halves eventually are not.
+    sampling_threshold: int = 0
+    #: Rows one report may hold before GA rolls the smallest into one
+    #: ``(other)`` row per day (0: no limit).
+    cardinality_limit: int = 0
+    #: ``(property_id, IANA time zone)``; any other property is in
+    #: ``DEFAULT_TIME_ZONE``.
+    time_zones: tuple[tuple[str, str], ...] = ()
+    #: ``(property_id, GA4 custom dimension)`` not registered on that property.
+    unregistered: tuple[tuple[str, str], ...] = ()
+
+    def time_zone(self, property_id: str) -> str:
+        """The reporting time zone of a property or view."""
+        return dict(self.time_zones).get(property_id, DEFAULT_TIME_ZONE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,8 +21,8 @@ ERRORS: dict[int, tuple[str, str]] = {
     ),
     429: (
         "RESOURCE_EXHAUSTED",
-        "Exhausted property tokens for a project per hour. These quota tokens will"
-        " return in under an hour.",
+        # A transient 429; the token quotas have their own (clock.QuotaExhaustedError).
+        "Exhausted concurrent requests quota.",
     ),
     500: ("INTERNAL", "Internal error encountered."),
     503: ("UNAVAILABLE", "The service is currently unavailable."),
@@ -37,6 +37,8 @@ KINDS = (
     "other_row",
     "drop_rows",
     "row_count_changed",
+    "totals_mismatch",  # GA's total is one more than its rows add up to
+    "incompatible",  # checkCompatibility finds the first dimension incompatible
     # Malformed pages, each as Google never documents them, on one row
     # (``row``) of the page or on the page's columns:
     "short_row",  # one dimension value fewer
@@ -48,6 +50,10 @@ KINDS = (
     "count_value",  # the metric value replaced by ``value``
     "date_value",  # the date replaced by ``value``
 )
+
+#: Faults of a report request; ``incompatible`` is checkCompatibility's own.
+REPORT_KINDS = frozenset(KINDS) - {"incompatible"}
+COMPATIBILITY_KINDS = frozenset({"incompatible"})
 
 
 @dataclass
@@ -159,12 +165,21 @@ class FaultBook:
         with self._lock:
             self._faults.clear()
 
-    def take(self, api: str, property_id: str) -> list[Fault]:
-        """The faults that fire for this request (one per kind), used up once."""
+    def take(
+        self, api: str, property_id: str, kinds: frozenset[str] = REPORT_KINDS
+    ) -> list[Fault]:
+        """The faults of ``kinds`` that fire for this request (one per kind).
+
+        Each is used up once.
+        """
         fired: dict[str, Fault] = {}
         with self._lock:
             for fault in list(self._faults):
-                if fault.kind in fired or not fault.matches(api, property_id):
+                if (
+                    fault.kind in fired
+                    or fault.kind not in kinds
+                    or not fault.matches(api, property_id)
+                ):
                     continue
                 if fault.after > 0:
                     fault.after -= 1

@@ -9,15 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from ga_emulator.dataset import DatasetConfig, Row, rows_in_range
+from ga_emulator.clock import QuotaExhaustedError, is_final
+from ga_emulator.dataset import DatasetConfig, Row, iter_days, rows_in_range
 from ga_emulator.faults import ERRORS, Fault
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from ga_emulator.clock import QuotaMeter
 
 #: API field name -> attribute of ``Row``. Unknown names are rejected as GA does.
 GA4_DIMENSIONS = {
@@ -42,9 +44,14 @@ GA4_MAX_LIMIT = 250_000
 GA4_DEFAULT_LIMIT = 10_000
 UA_MAX_PAGE_SIZE = 100_000
 UA_DEFAULT_PAGE_SIZE = 1_000
-TOKENS_PER_HOUR = 40_000
-TOKENS_PER_DAY = 200_000
 UA_DAILY_TOKENS = 50_000
+OTHER = "(other)"
+#: What the GA4 quotas that count no tokens report.
+UNCOUNTED_QUOTAS = {
+    "concurrentRequests": {"remaining": 10},
+    "serverErrorsPerProjectPerHour": {"remaining": 10},
+    "potentiallyThresholdedRequestsPerHour": {"remaining": 120},
+}
 
 
 class ApiError(Exception):
@@ -80,18 +87,68 @@ class ApiError(Exception):
 
 
 @dataclass
-class QuotaMeter:
-    """Counts tokens per property so responses can report what is left."""
+class Shaped:
+    """A report's rows as GA answers them, and what it says about them."""
 
-    used: dict[str, int] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    rows: list[Row]
+    #: ``(samples read, sampling space)`` if the answer is sampled.
+    sampled: tuple[int, int] | None = None
+    other: bool = False
+    golden: bool = True
 
-    def charge(self, property_id: str, rows: int) -> int:
-        """Charge one request; return the tokens consumed so far."""
-        cost = 1 + rows // 10_000
-        with self.lock:
-            self.used[property_id] = self.used.get(property_id, 0) + cost
-            return self.used[property_id]
+
+def shaped(  # noqa: PLR0917 - one report's whole coordinates
+    config: DatasetConfig,
+    property_id: str,
+    start: dt.date,
+    end: dt.date,
+    dim_attrs: list[str],
+    now: dt.datetime,
+) -> Shaped:
+    """The rows of one report after GA's processing lag, sampling and ``(other)``.
+
+    Each depends on the data and the request only, never on chance: days not
+    yet processed (by the emulator's clock) count half their events; a report
+    over more than ``sampling_threshold`` events is answered from every other
+    row, doubled; past ``cardinality_limit`` rows the smallest are summed into
+    one ``(other)`` row per day.
+    """
+    rows = _aggregate(rows_in_range(config, property_id, start, end), dim_attrs)
+    zone = config.time_zone(property_id)
+    pending = {
+        day.strftime("%Y%m%d")
+        for day in iter_days(start, end)
+        if not is_final(day, zone, now)
+    }
+    if pending:
+        rows = [
+            replace(r, count=(r.count + 1) // 2) if r.date in pending else r
+            for r in rows
+        ]
+    answer = Shaped(rows, golden=not pending)
+    space = sum(r.count for r in rows)
+    if config.sampling_threshold and space > config.sampling_threshold:
+        rows = [replace(r, count=2 * r.count) for r in rows[::2]]
+        answer.sampled = (config.sampling_threshold, space)
+    limit = config.cardinality_limit
+    if limit and len(rows) > limit:
+        # sorted is stable: equal counts keep their order, so answers repeat.
+        ranked = sorted(rows, key=lambda r: r.count, reverse=True)
+        rolled: dict[str, int] = {}
+        for row in ranked[limit:]:
+            rolled[row.date] = rolled.get(row.date, 0) + row.count
+        rows = ranked[:limit] + [
+            Row(day, OTHER, OTHER, OTHER, OTHER, "", count)
+            for day, count in rolled.items()
+        ]
+        answer.other = True
+    answer.rows = rows
+    return answer
+
+
+def token_cost(rows: int) -> int:
+    """GA4 tokens one request costs: more for a report over more rows."""
+    return 1 + rows // 10_000
 
 
 def _date(value: Any, field_name: str) -> dt.date:
@@ -120,8 +177,14 @@ def _date_range(ranges: list[dict[str, Any]]) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def _resolve(names: list[str], known: dict[str, str], what: str, api: str) -> list[str]:
-    unknown = [name for name in names if name not in known]
+def _resolve(
+    names: list[str],
+    known: dict[str, str],
+    what: str,
+    api: str,
+    unregistered: frozenset[str] = frozenset(),
+) -> list[str]:
+    unknown = [name for name in names if name not in known or name in unregistered]
     if unknown:
         hint = "" if api == "ua" else " Did you register the custom definition?"
         raise ApiError(400, f"Field {unknown[0]} is not a valid {what}.{hint}")
@@ -160,11 +223,18 @@ def _apply_data_faults(rows: list[Row], faults: list[Fault]) -> list[Row]:
     if any(f.kind == "other_row" for f in faults) and rows:
         # High-cardinality combinations rolled up into one "(other)" row.
         last = rows[-1]
-        rows = [
-            *rows[:-1],
-            Row(last.date, "(other)", "(other)", "(other)", "(other)", "", last.count),
-        ]
+        rows = [*rows[:-1], Row(last.date, OTHER, OTHER, OTHER, OTHER, "", last.count)]
     return rows
+
+
+def unregistered(config: DatasetConfig, property_id: str) -> frozenset[str]:
+    """The GA4 custom dimensions that are not registered on a property."""
+    return frozenset(name for p, name in config.unregistered if p == property_id)
+
+
+def _mismatched(total: int, faults: list[Fault]) -> int:
+    """``totals_mismatch``: GA's total disagrees with its rows."""
+    return total + any(f.kind == "totals_mismatch" for f in faults)
 
 
 def _inserted(rows: list[Row], faults: list[Fault]) -> list[Row]:
@@ -233,7 +303,13 @@ def run_report(
     start, end = _date_range(body.get("dateRanges", []))
     dimensions = [d["name"] for d in body.get("dimensions", [])]
     metrics = [m["name"] for m in body.get("metrics", [])]
-    dim_attrs = _resolve(dimensions, GA4_DIMENSIONS, "dimension", "ga4")
+    dim_attrs = _resolve(
+        dimensions,
+        GA4_DIMENSIONS,
+        "dimension",
+        "ga4",
+        unregistered(config, property_id),
+    )
     met_attrs = _resolve(metrics, GA4_METRICS, "metric", "ga4")
     order_attrs = []
     for order in body.get("orderBys", []):
@@ -246,8 +322,12 @@ def run_report(
     if offset < 0 or limit < 0:
         raise ApiError(400, "offset and limit must not be negative.")
 
-    rows = _aggregate(rows_in_range(config, property_id, start, end), dim_attrs)
-    rows = _apply_data_faults(rows, faults)
+    answer = shaped(config, property_id, start, end, dim_attrs, quota.clock.now())
+    try:
+        used = quota.charge(property_id, token_cost(len(answer.rows)))
+    except QuotaExhaustedError as exc:
+        raise ApiError(429, str(exc)) from None
+    rows = _apply_data_faults(answer.rows, faults)
     rows = _ordered(rows, order_attrs, nonce=offset + len(rows))
     rows = _inserted(rows, faults)
     page = rows[offset : offset + limit]
@@ -279,26 +359,37 @@ def run_report(
         ),
         faults,
     )
+    if "TOTAL" in body.get("metricAggregations", []):
+        total = _mismatched(sum(getattr(r, met_attrs[0]) for r in rows), faults)
+        response["totals"] = [
+            {
+                "dimensionValues": [{"value": "RESERVED_TOTAL"} for _ in dim_attrs],
+                "metricValues": [{"value": str(total)} for _ in met_attrs],
+            }
+        ]
     metadata: dict[str, Any] = {
         "currencyCode": "USD",
-        "timeZone": "America/Los_Angeles",
+        "timeZone": config.time_zone(property_id),
     }
-    if any(f.kind == "other_row" for f in faults):
+    if answer.other or any(f.kind == "other_row" for f in faults):
         metadata["dataLossFromOtherRow"] = True
-    if any(f.kind == "sampled" for f in faults):
+    if answer.sampled:
+        read, space = answer.sampled
+        metadata["samplingMetadatas"] = [
+            {"samplesReadCount": str(read), "samplingSpaceSize": str(space)}
+        ]
+    elif any(f.kind == "sampled" for f in faults):
         metadata["samplingMetadatas"] = [
             {"samplesReadCount": "500000", "samplingSpaceSize": "2500000"}
         ]
     response["metadata"] = metadata
     if body.get("returnPropertyQuota"):
-        used = quota.charge(property_id, len(page))
         response["propertyQuota"] = {
-            "tokensPerDay": {"consumed": 1, "remaining": TOKENS_PER_DAY - used},
-            "tokensPerHour": {"consumed": 1, "remaining": TOKENS_PER_HOUR - used},
-            "concurrentRequests": {"remaining": 10},
-            "serverErrorsPerProjectPerHour": {"remaining": 10},
-            "potentiallyThresholdedRequestsPerHour": {"remaining": 120},
-            "tokensPerProjectPerHour": {"consumed": 1, "remaining": 14_000 - used},
+            **{
+                name: {"consumed": consumed, "remaining": remaining}
+                for name, (consumed, remaining) in used.items()
+            },
+            **UNCOUNTED_QUOTAS,
         }
     response["kind"] = "analyticsData#runReport"
     return response
@@ -339,11 +430,12 @@ def batch_get(
         raise ApiError(400, "reportRequests must hold between 1 and 5 requests.")
     if len({r.get("viewId") for r in requests}) != 1:
         raise ApiError(400, "All reportRequests must have the same viewId.")
-    reports = [_ua_report(config, r, faults) for r in requests]
+    reports = [_ua_report(config, r, faults, quota.clock.now()) for r in requests]
     view_id = str(requests[0].get("viewId"))
     response: dict[str, Any] = {"reports": reports, "queryCost": len(reports)}
     if body.get("useResourceQuotas"):
-        used = quota.charge(view_id, sum(r["data"].get("rowCount", 0) for r in reports))
+        # UA's resource quotas are not GA4's: counted apart, never exhausted.
+        used = quota.charge(f"ua:{view_id}", len(reports))["tokensPerDay"][0]
         response["resourceQuotasRemaining"] = {
             "dailyQuotaTokensRemaining": UA_DAILY_TOKENS - used,
             "hourlyQuotaTokensRemaining": UA_DAILY_TOKENS // 5 - used,
@@ -352,7 +444,10 @@ def batch_get(
 
 
 def _ua_report(
-    config: DatasetConfig, request: dict[str, Any], faults: list[Fault]
+    config: DatasetConfig,
+    request: dict[str, Any],
+    faults: list[Fault],
+    now: dt.datetime,
 ) -> dict[str, Any]:
     extra = set(request) - UA_REQUEST_FIELDS
     if extra:
@@ -389,15 +484,15 @@ def _ua_report(
         raise ApiError(400, f"Invalid pageToken: {token!r}.")
     offset = int(token)
 
-    rows = _aggregate(rows_in_range(config, view_id, start, end), dim_attrs)
-    rows = _apply_data_faults(rows, faults)
+    answer = shaped(config, view_id, start, end, dim_attrs, now)
+    rows = _apply_data_faults(answer.rows, faults)
     rows = _ordered(rows, order_attrs, nonce=0)
     rows = _inserted(rows, faults)
     page = rows[offset : offset + page_size]
     if any(f.kind == "drop_rows" for f in faults):
         page = page[: len(page) // 2]
 
-    total = sum(getattr(r, met_attrs[0]) for r in rows)
+    total = _mismatched(sum(getattr(r, met_attrs[0]) for r in rows), faults)
     data: dict[str, Any] = {}
     if page:
         data["rows"] = [
@@ -424,10 +519,15 @@ def _ua_report(
             high = max(getattr(r, met_attrs[0]) for r in rows)
             data["minimums"] = [{"values": [str(low)] * len(met_attrs)}]
             data["maximums"] = [{"values": [str(high)] * len(met_attrs)}]
-    if any(f.kind == "sampled" for f in faults):
+    if answer.sampled:
+        data["samplesReadCounts"] = [str(answer.sampled[0])]
+        data["samplingSpaceSizes"] = [str(answer.sampled[1])]
+    elif any(f.kind == "sampled" for f in faults):
         data["samplesReadCounts"] = ["499630"]
         data["samplingSpaceSizes"] = ["15328013"]
-    data["isDataGolden"] = not any(f.kind == "not_golden" for f in faults)
+    data["isDataGolden"] = answer.golden and not any(
+        f.kind == "not_golden" for f in faults
+    )
     data["dataLastRefreshed"] = _refreshed(view_id, end)
     if any(f.kind == "reordered_columns" for f in faults):
         dimensions = _swapped(dimensions)
@@ -450,3 +550,73 @@ def _ua_report(
 def _refreshed(view_id: str, end: dt.date) -> str:
     minute = int(hashlib.md5(view_id.encode()).hexdigest()[:2], 16) % 60  # noqa: S324
     return f"{end + dt.timedelta(days=1)}T0{minute % 9}:{minute:02d}:00Z"
+
+
+def _dimension_metadata(name: str) -> dict[str, Any]:
+    custom = name.startswith("customEvent:")
+    entry: dict[str, Any] = {
+        "apiName": name,
+        "uiName": name.removeprefix("customEvent:"),
+        "description": "An event-scoped custom dimension." if custom else "Date.",
+        "category": "Custom" if custom else "Time",
+    }
+    if custom:
+        entry["customDefinition"] = True
+    return entry
+
+
+def _metric_metadata(name: str) -> dict[str, Any]:
+    return {
+        "apiName": name,
+        "uiName": "Event count",
+        "description": "The count of events.",
+        "type": "TYPE_INTEGER",
+        "category": "Event",
+    }
+
+
+def get_metadata(config: DatasetConfig, property_id: str) -> dict[str, Any]:
+    """The ``Metadata`` JSON of ``GET properties/{id}/metadata``.
+
+    Custom dimensions are listed only where they are registered, as GA does.
+    """
+    if not property_id.isdigit():
+        raise ApiError(
+            400, f"Invalid property: properties/{property_id}. It must be numeric."
+        )
+    missing = unregistered(config, property_id)
+    return {
+        "name": f"properties/{property_id}/metadata",
+        "dimensions": [
+            _dimension_metadata(name) for name in GA4_DIMENSIONS if name not in missing
+        ],
+        "metrics": [_metric_metadata(name) for name in GA4_METRICS],
+    }
+
+
+def check_compatibility(
+    config: DatasetConfig,
+    property_id: str,
+    body: dict[str, Any],
+    faults: list[Fault],
+) -> dict[str, Any]:
+    """The ``CheckCompatibilityResponse`` JSON for one request body."""
+    dimensions = [d["name"] for d in body.get("dimensions", [])]
+    metrics = [m["name"] for m in body.get("metrics", [])]
+    missing = unregistered(config, property_id)
+    _resolve(dimensions, GA4_DIMENSIONS, "dimension", "ga4", missing)
+    _resolve(metrics, GA4_METRICS, "metric", "ga4")
+    broken = any(f.kind == "incompatible" for f in faults)
+    return {
+        "dimensionCompatibilities": [
+            {
+                "dimensionMetadata": _dimension_metadata(name),
+                "compatibility": "INCOMPATIBLE" if broken and i == 0 else "COMPATIBLE",
+            }
+            for i, name in enumerate(dimensions)
+        ],
+        "metricCompatibilities": [
+            {"metricMetadata": _metric_metadata(name), "compatibility": "COMPATIBLE"}
+            for name in metrics
+        ],
+    }

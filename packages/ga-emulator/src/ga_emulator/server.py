@@ -3,6 +3,8 @@
 HTTP (REST, JSON):
 
 * ``POST /v1beta/properties/{id}:runReport``: GA4 Data API.
+* ``GET /v1beta/properties/{id}/metadata`` and
+  ``POST /v1beta/properties/{id}:checkCompatibility``: what the property has.
 * ``POST /v4/reports:batchGet``: UA Reporting API v4.
 * ``POST /token``: an OAuth 2 token endpoint (service-account JWT grant and
   refresh-token grant) for credentials whose ``token_uri`` points here.
@@ -15,6 +17,11 @@ Control (for tests and demos; not part of Google's APIs):
 * ``DELETE /__emulator/faults``: forget pending faults.
 * ``GET /__emulator/requests``: every API request received (path + body).
 * ``DELETE /__emulator/requests``: forget them.
+* ``POST /__emulator/clock`` with ``{"now": "2021-03-11T07:59:57Z"}``: set the
+  clock (it runs on from there), which every ``Date`` header, GA's processing
+  lag and the token quotas follow; ``GET`` reads it.
+* ``POST /__emulator/quota`` with GA4 quota sizes, e.g. ``{"tokensPerHour":
+  5}``: new limits (unnamed ones: Google's), usage forgotten.
 
 Requests without an ``Authorization`` header are served (anonymous mode); a
 bearer token the emulator did not issue gets 401, as a bad token gets at Google.
@@ -23,6 +30,8 @@ bearer token the emulator did not issue gets 401, as a bad token gets at Google.
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import email.utils
 import json
 import logging
 import re
@@ -39,16 +48,43 @@ from typing import Any
 
 import grpc
 import msgspec
-from google.analytics.data_v1beta.types import RunReportRequest, RunReportResponse
+from google.analytics.data_v1beta.types import (
+    CheckCompatibilityRequest,
+    CheckCompatibilityResponse,
+    GetMetadataRequest,
+    Metadata,
+    RunReportRequest,
+    RunReportResponse,
+)
 from google.protobuf import json_format
 
+from ga_emulator.clock import QUOTA_LIMITS, Clock, QuotaMeter
 from ga_emulator.dataset import DatasetConfig
-from ga_emulator.faults import ERRORS, Fault, FaultBook, FaultSpecError, parse_faults
-from ga_emulator.reports import ApiError, QuotaMeter, batch_get, run_report
+from ga_emulator.faults import (
+    COMPATIBILITY_KINDS,
+    ERRORS,
+    Fault,
+    FaultBook,
+    FaultSpecError,
+    parse_faults,
+)
+from ga_emulator.reports import (
+    ApiError,
+    batch_get,
+    check_compatibility,
+    get_metadata,
+    run_report,
+)
 
 log = logging.getLogger("ga-emulator")
 
 RUN_REPORT_PATH = re.compile(r"^/v1beta/properties/(?P<property>[^/:]+):runReport$")
+METADATA_PATH = re.compile(r"^/v1beta/properties/(?P<property>[^/:]+)/metadata$")
+COMPATIBILITY_PATH = re.compile(
+    r"^/v1beta/properties/(?P<property>[^/:]+):checkCompatibility$"
+)
+#: The request log's ``api`` of the two GA4 calls that are not reports.
+METADATA, COMPATIBILITY = "ga4:getMetadata", "ga4:checkCompatibility"
 BATCH_GET_PATH = "/v4/reports:batchGet"
 #: A refresh token the token endpoint refuses, to exercise revoked OAuth grants.
 REVOKED_REFRESH_TOKEN = "revoked"  # noqa: S105
@@ -71,7 +107,8 @@ class EmulatorState:
 
     dataset: DatasetConfig
     faults: FaultBook = field(default_factory=FaultBook)
-    quota: QuotaMeter = field(default_factory=QuotaMeter)
+    clock: Clock = field(default_factory=Clock)
+    quota: QuotaMeter = field(init=False)
     tokens: set[str] = field(default_factory=set)
     requests: list[dict[str, Any]] = field(default_factory=list)
     #: Encoded answers kept for identical requests (0 disables): the benchmark
@@ -79,6 +116,9 @@ class EmulatorState:
     cache_size: int = 0
     cache: OrderedDict[tuple[str, bytes], bytes] = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.quota = QuotaMeter(self.clock)
 
     def record(self, api: str, path: str, body: dict[str, Any]) -> None:
         """Log an API request for inspection through the control endpoint."""
@@ -89,6 +129,13 @@ class EmulatorState:
         """Run one API request through faults, cache and the report builders."""
         body = json.loads(raw or b"{}")
         self.record(api, path, body)
+        if api == METADATA:
+            return msgspec.json.encode(get_metadata(self.dataset, property_id))
+        if api == COMPATIBILITY:
+            fired = self.faults.take("ga4", property_id, COMPATIBILITY_KINDS)
+            return msgspec.json.encode(
+                check_compatibility(self.dataset, property_id, body, fired)
+            )
         fired = self.faults.take(api, property_id)
         for fault in fired:
             if fault.kind == "slow":
@@ -136,6 +183,11 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s " + format, self.address_string(), *args)
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header: the emulator's clock, not the machine's."""
+        now = self.server.state.clock.now().timestamp()
+        return email.utils.formatdate(timestamp or now, usegmt=True)
+
     def _send(self, status: int, payload: bytes | dict[str, Any] | list[Any]) -> None:
         data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         self.send_response(status)
@@ -149,9 +201,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         state = self.server.state
-        if self.path == "/__emulator/requests":
+        path = urllib.parse.urlsplit(self.path).path
+        metadata = METADATA_PATH.match(path)
+        if path == "/__emulator/requests":
             with state.lock:
                 self._send(200, list(state.requests))
+        elif path == "/__emulator/clock":
+            self._send(200, {"now": state.clock.now().isoformat()})
+        elif metadata:
+            self._api(METADATA, urllib.parse.unquote(metadata["property"]), path, b"")
         else:
             self._send(404, {"error": {"code": 404, "message": "Not found."}})
 
@@ -179,12 +237,19 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             self._send(200, {})
             return
+        if path in {"/__emulator/clock", "/__emulator/quota"}:
+            self._control(path, raw)
+            return
         if path == "/token":
             self._token(raw)
             return
         match = RUN_REPORT_PATH.match(path)
+        compatibility = COMPATIBILITY_PATH.match(path)
         if match:
             api, property_id = "ga4", urllib.parse.unquote(match["property"])
+        elif compatibility:
+            api = COMPATIBILITY
+            property_id = urllib.parse.unquote(compatibility["property"])
         elif path == BATCH_GET_PATH:
             api = "ua"
             property_id = str(
@@ -195,11 +260,36 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, {"error": {"code": 404, "message": f"No route {path}."}})
             return
+        self._api(api, property_id, path, raw)
+
+    def _api(self, api: str, property_id: str, path: str, raw: bytes) -> None:
         try:
             self._authorize()
-            self._send(200, state.answer(api, property_id, path, raw))
+            self._send(200, self.server.state.answer(api, property_id, path, raw))
         except ApiError as exc:
             self._send(exc.status, exc.body(api))
+
+    def _control(self, path: str, raw: bytes) -> None:
+        """Set the clock or the token quotas; a bad value is a 400 saying why."""
+        state = self.server.state
+        try:
+            spec = json.loads(raw or b"{}")
+            if path == "/__emulator/clock":
+                moment = dt.datetime.fromisoformat(spec["now"])
+                if moment.tzinfo is None:
+                    msg = "'now' needs a UTC offset, e.g. 2021-03-11T07:59:57Z"
+                    raise ValueError(msg)  # noqa: TRY301 - answered below
+                state.clock.set(moment)
+            else:
+                unknown = set(spec) - set(QUOTA_LIMITS)
+                if unknown or not all(isinstance(v, int) for v in spec.values()):
+                    msg = f"quota sizes are integers named {sorted(QUOTA_LIMITS)}"
+                    raise ValueError(msg)  # noqa: TRY301 - answered below
+                state.quota.reset(spec)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            self._send(400, {"error": {"code": 400, "message": str(exc)}})
+            return
+        self._send(200, {"now": state.clock.now().isoformat()})
 
     def _authorize(self) -> None:
         header = self.headers.get("Authorization")
@@ -266,28 +356,40 @@ class _Server(ThreadingHTTPServer):
 
 
 def _grpc_handler(state: EmulatorState) -> grpc.GenericRpcHandler:
-    def run(request: Any, context: grpc.ServicerContext) -> Any:
-        body = json_format.MessageToDict(request)
-        property_id = body.pop("property", "").removeprefix("properties/")
-        raw = json.dumps(body, sort_keys=True).encode()
-        path = f"grpc:/v1beta/properties/{property_id}:runReport"
-        try:
-            answer = state.answer("ga4", property_id, path, raw)
-        except ApiError as exc:
-            context.abort(GRPC_CODES[exc.status], exc.message)
-        message = RunReportResponse.pb(RunReportResponse())
-        json_format.Parse(answer, message)
-        return message
+    def method(api: str, request_type: Any, response_type: Any, suffix: str) -> Any:
+        def call(request: Any, context: grpc.ServicerContext) -> Any:
+            body = json_format.MessageToDict(request)
+            name = body.pop("property", body.pop("name", ""))
+            property_id = name.removeprefix("properties/").removesuffix("/metadata")
+            raw = json.dumps(body, sort_keys=True).encode() if body else b""
+            path = f"grpc:/v1beta/properties/{property_id}{suffix}"
+            try:
+                answer = state.answer(api, property_id, path, raw)
+            except ApiError as exc:
+                context.abort(GRPC_CODES[exc.status], exc.message)
+            message = response_type.pb(response_type())
+            json_format.Parse(answer, message)
+            return message
 
-    pb_request = RunReportRequest.pb(RunReportRequest())
+        return grpc.unary_unary_rpc_method_handler(
+            call,
+            request_deserializer=type(request_type.pb(request_type())).FromString,
+            response_serializer=lambda m: m.SerializeToString(),
+        )
+
     return grpc.method_handlers_generic_handler(
         GRPC_SERVICE,
         {
-            "RunReport": grpc.unary_unary_rpc_method_handler(
-                run,
-                request_deserializer=type(pb_request).FromString,
-                response_serializer=lambda m: m.SerializeToString(),
-            )
+            "RunReport": method(
+                "ga4", RunReportRequest, RunReportResponse, ":runReport"
+            ),
+            "GetMetadata": method(METADATA, GetMetadataRequest, Metadata, "/metadata"),
+            "CheckCompatibility": method(
+                COMPATIBILITY,
+                CheckCompatibilityRequest,
+                CheckCompatibilityResponse,
+                ":checkCompatibility",
+            ),
         },
     )
 

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import vl_convert
 
-Rows = list[dict[str, Any]]
+from ga_report.warehouse import QueryError, ReportError, Rows, Warehouse
+
+#: Runs one SQL statement against the marts' schema.
+Query = Callable[[str], Rows]
 
 #: Colours shared by every chart, so GA and Snowplow look the same everywhere.
 SOURCE_SCALE = {"domain": ["ga", "snowplow"], "range": ["#e45756", "#4c78a8"]}
@@ -25,11 +27,9 @@ p.source { color: #555; font-size: 0.9rem; }
 .error { border: 2px solid #c00; background: #fee; padding: 1rem; }
 .note { border-left: 4px solid #999; padding-left: 1rem; color: #444; }
 figure { margin: 1rem 0; }
+table { border-collapse: collapse; }
+th, td { border: 1px solid #ccc; padding: 0.2rem 0.5rem; text-align: right; }
 """
-
-
-class ReportError(Exception):
-    """A report that cannot be built; the message is one line for the user."""
 
 
 @dataclass(frozen=True)
@@ -38,20 +38,7 @@ class Page:
 
     slug: str
     title: str
-    body: Callable[[duckdb.DuckDBPyConnection], str]
-
-
-def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> Rows:
-    """Rows as dicts, dates as ISO strings (what Vega-Lite and JSON take)."""
-    cursor = con.execute(sql)
-    names = [d[0] for d in cursor.description]
-    return [
-        {
-            name: value.isoformat() if isinstance(value, dt.date) else value
-            for name, value in zip(names, row, strict=True)
-        }
-        for row in cursor.fetchall()
-    ]
+    body: Callable[[Query], str]
 
 
 def _chart(spec: dict[str, Any], rows: Rows, chart_id: str) -> str:
@@ -120,10 +107,9 @@ def _sentence(what: str, source: str) -> str:
     return f"<p>{what}</p><p class='source'>Source: {source}</p>"
 
 
-def active_projects(con: duckdb.DuckDBPyConnection) -> str:
+def active_projects(query: Query) -> str:
     """Active projects per week, stacked by the source that counted them."""
-    rows = _rows(
-        con,
+    rows = query(
         """
         select date_trunc('week', activity_date)::date as week,
                event_source as source,
@@ -168,14 +154,13 @@ def active_projects(con: duckdb.DuckDBPyConnection) -> str:
     ) + _chart(spec, rows, "chart-active-projects")
 
 
-def project_timeline(con: duckdb.DuckDBPyConnection) -> str:
+def project_timeline(query: Query) -> str:
     """One project's weekly GA and Snowplow commands, with its activation week.
 
     Every project's chart is rendered; the dropdown (or ``?project=<uuid>``)
     shows one, so the page needs no server.
     """
-    weekly = _rows(
-        con,
+    weekly = query(
         """
         select project_id, date_trunc('week', activity_date)::date as week,
                event_source as source, sum(command_count) as commands
@@ -183,8 +168,7 @@ def project_timeline(con: duckdb.DuckDBPyConnection) -> str:
         group by all order by project_id, week, source
         """,
     )
-    projects = _rows(
-        con,
+    projects = query(
         """
         select d.project_id, d.event_sources,
                date_trunc('week', d.snowplow_activation_date)::date
@@ -269,10 +253,9 @@ show(select.value);
     )
 
 
-def command_mix(con: duckdb.DuckDBPyConnection) -> str:
+def command_mix(query: Query) -> str:
     """The share of each ``meltano <command>`` per week."""
-    rows = _rows(
-        con,
+    rows = query(
         """
         select date_trunc('week', activity_date)::date as week,
                cli_command as command, sum(command_count) as commands
@@ -304,10 +287,9 @@ def command_mix(con: duckdb.DuckDBPyConnection) -> str:
     ) + _chart(spec, rows, "chart-command-mix")
 
 
-def data_quality(con: duckdb.DuckDBPyConnection) -> str:
+def data_quality(query: Query) -> str:
     """GA rows without a project_id per week, and how project ids were found."""
-    weekly = _rows(
-        con,
+    weekly = query(
         """
         select date_trunc('week', event_date)::date as week,
                sum(rows_without_project_id)::bigint as rows_without_project_id,
@@ -316,8 +298,7 @@ def data_quality(con: duckdb.DuckDBPyConnection) -> str:
         group by all order by week
         """,
     )
-    sources = _rows(
-        con,
+    sources = query(
         """
         select project_id_source, count(*) as projects
         from dim_projects
@@ -369,9 +350,102 @@ def data_quality(con: duckdb.DuckDBPyConnection) -> str:
             " <code>has_ga_events</code>.",
         )
         + _chart(sources_spec, sources, "chart-project-id-source")
-        + "<p class='note'>Not yet here: sampled, non-final and reconciled"
-        " days per property. They need the <code>report_windows</code> table"
-        " (issue 11), which does not exist yet.</p>"
+        + _window_days(query)
+    )
+
+
+#: The proof per day (tap-ga-legacy's report_windows, issue 11).
+WINDOW_DAYS_MART = "fct_ga_legacy_report_window_days"
+
+
+def _window_days(query: Query) -> str:
+    """Sampled, non-final and reconciled days per property, once the mart has rows.
+
+    Without the mart (a warehouse older than the report_windows stream) or
+    with an empty one, a note says why the section is missing.
+    """
+    # WINDOW_DAYS_MART is a constant: no outside input reaches the SQL.
+    exists = query(
+        "select count(*) as n from information_schema.tables"  # noqa: S608
+        f" where lower(table_name) = '{WINDOW_DAYS_MART}'"
+        " and lower(table_schema) = lower(current_schema())"
+    )
+    rows = (
+        query(
+            f"""
+            select property_id, api, count(*) as days,
+                   sum(case when is_sampled then 1 else 0 end) as sampled_days,
+                   sum(case when is_final then 0 else 1 end) as non_final_days,
+                   sum(case when is_reconciled then 1 else 0 end)
+                       as reconciled_days,
+                   sum(case when is_complete then 0 else 1 end)
+                       as incomplete_days,
+                   min(report_day) as first_day, max(report_day) as last_day
+            from {WINDOW_DAYS_MART}
+            group by property_id, api order by property_id, api
+            """  # noqa: S608
+        )
+        if exists[0]["n"]
+        else []
+    )
+    if not rows:
+        return (
+            "<p class='note' id='window-days-missing'>No per-day proof yet:"
+            f" <code>{WINDOW_DAYS_MART}</code> has no rows (the tap's"
+            " <code>report_windows</code> stream has not been loaded).</p>"
+        )
+    columns = (
+        ("property_id", "property"), ("api", "API"), ("days", "days"),
+        ("sampled_days", "sampled"), ("non_final_days", "not final"),
+        ("reconciled_days", "reconciled"), ("incomplete_days", "incomplete"),
+        ("first_day", "from"), ("last_day", "to"),
+    )  # fmt: skip
+    head = "".join(f"<th>{label}</th>" for _, label in columns)
+    body = "".join(
+        f"<tr data-property='{html.escape(str(row['property_id']))}'>"
+        + "".join(
+            f"<td class='{name}'>{html.escape(str(row[name]))}</td>"
+            for name, _ in columns
+        )
+        + "</tr>"
+        for row in rows
+    )
+    measures = [
+        {"property": f"{row['property_id']} ({row['api']})", "days": row[name],
+         "measure": label}
+        for row in rows
+        for name, label in (("sampled_days", "sampled"),
+                            ("non_final_days", "not final"),
+                            ("reconciled_days", "reconciled"))
+    ]  # fmt: skip
+    spec = {
+        "mark": "bar",
+        "encoding": {
+            "y": {"field": "property", "type": "nominal", "title": None},
+            "yOffset": {"field": "measure"},
+            "x": {"field": "days", "type": "quantitative", "title": "days"},
+            "color": {"field": "measure", "type": "nominal", "title": None,
+                      "scale": {"domain": ["sampled", "not final", "reconciled"],
+                                "range": ["#e45756", "#f58518", "#54a24b"]}},
+            "tooltip": [{"field": "property"}, {"field": "measure"},
+                        {"field": "days"}],
+        },
+    }  # fmt: skip
+    return (
+        _sentence(
+            "Whether GA's answer can be trusted, day by day: of the days the"
+            " tap's report windows cover, how many came from a sampled"
+            " report, how many GA may still change (not final: pulled again"
+            " by the next run), and how many are reconciled (GA's total equals"
+            " the rows loaded). Incomplete days had <code>(other)</code> rows"
+            " or thresholding.",
+            f"<code>{WINDOW_DAYS_MART}</code>: <code>is_sampled</code>,"
+            " <code>is_final</code>, <code>is_reconciled</code> and"
+            " <code>is_complete</code> counted per <code>property_id</code>;"
+            " each day described by the latest pull covering it.",
+        )
+        + f"<table id='window-days'><tr>{head}</tr>{body}</table>"
+        + _chart(spec, measures, "chart-window-days")
     )
 
 
@@ -393,39 +467,23 @@ def _html(title: str, body: str) -> str:
     )
 
 
-def _first_line(exc: Exception) -> str:
-    return str(exc).splitlines()[0]
-
-
-def build_report(database: Path, out_dir: Path, schema: str) -> list[Path]:
-    """Write the report's pages for the marts in ``database``; return their paths.
+def build_report(warehouse: Warehouse, out_dir: Path) -> list[Path]:
+    """Write the report's pages for the marts in ``warehouse``; return their paths.
 
     Raises:
-        ReportError: the database, the schema or a mart is missing, or the
-            file is locked.
+        ReportError: a mart is missing or the warehouse refused a query.
     """
-    if not database.is_file():
-        msg = f"no warehouse at {database}: run `make demo` first"
-        raise ReportError(msg)
-    try:
-        con = duckdb.connect(str(database), read_only=True)
-        con.execute("set schema = ?", [schema])
-    except duckdb.Error as exc:
-        # A lock held by a running dbt or loader, or no such schema.
-        msg = f"cannot read schema {schema} in {database}: {_first_line(exc)}"
-        raise ReportError(msg) from exc
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    with con:
-        for page in PAGES:
-            try:
-                body = page.body(con)
-            except duckdb.CatalogException as exc:
-                msg = f"{page.title}: {_first_line(exc)} (has dbt built the marts?)"
-                raise ReportError(msg) from exc
-            path = out_dir / f"{page.slug}.html"
-            path.write_text(_html(page.title, body), encoding="utf-8")
-            written.append(path)
+    for page in PAGES:
+        try:
+            body = page.body(warehouse.query)
+        except QueryError as exc:
+            msg = f"{page.title}: {exc} (has dbt built the marts?)"
+            raise ReportError(msg) from exc
+        path = out_dir / f"{page.slug}.html"
+        path.write_text(_html(page.title, body), encoding="utf-8")
+        written.append(path)
     links = "".join(
         f'<li><a href="{p.slug}.html">{html.escape(p.title)}</a></li>' for p in PAGES
     )
@@ -434,7 +492,7 @@ def build_report(database: Path, out_dir: Path, schema: str) -> list[Path]:
         _html(
             "Meltano telemetry, both eras",
             "<p>Four pages, each answering one question from the dbt marts"
-            f" in schema <code>{html.escape(schema)}</code>.</p><ul>{links}</ul>",
+            f" in {html.escape(warehouse.where)}.</p><ul>{links}</ul>",
         ),
         encoding="utf-8",
     )

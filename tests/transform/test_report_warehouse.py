@@ -1,0 +1,123 @@
+"""ga-report's warehouse side without the chain: real DuckDB files, real CLI.
+
+The data quality page's per-day proof appears only when the mart has rows;
+the Snowflake settings come from dbt-snowflake's variables and no secret
+ever reaches a message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ga_report.__main__ import main
+from ga_report.warehouse import (
+    ReportError,
+    snowflake_connect_args,
+    snowflake_warehouse,
+)
+
+MARTS = {
+    "fct_daily_project_commands": "select 'p' as project_id,"
+    " date '2022-03-01' as activity_date, 'ga' as event_source,"
+    " 'elt' as cli_command, 3 as command_count",
+    "dim_projects": "select 'p' as project_id, 'ga' as event_sources,"
+    " null::date as snowplow_activation_date, 'label' as project_id_source,"
+    " true as has_ga_events",
+    "fct_ga_legacy_daily_coverage": "select date '2022-03-01' as event_date,"
+    " 1 as rows_without_project_id, 4 as ga_rows",
+}
+WINDOW_DAYS = (
+    "select * from (values"
+    " ('188392047', 'ua', date '2022-03-01', true, true, true, true),"
+    " ('188392047', 'ua', date '2022-03-02', false, false, true, true),"
+    " ('312647579', 'ga4', date '2022-03-01', false, true, false, false))"
+    " as t(property_id, api, report_day, is_sampled, is_final, is_reconciled,"
+    " is_complete)"
+)
+SNOWFLAKE = {
+    "SNOWFLAKE_ACCOUNT": "acme-prod",
+    "SNOWFLAKE_USER": "MELTANO",
+    "SNOWFLAKE_PASSWORD": "hunter2-secret",
+    "SNOWFLAKE_ROLE": "TRANSFORMER",
+    "SNOWFLAKE_WAREHOUSE": "TRANSFORMING",
+    "DBT_SNOWFLAKE_DATABASE": "PROD",
+    "DBT_SNOWFLAKE_SCHEMA": "ANALYTICS",
+}
+
+
+def _warehouse(path: Path, *, window_days: str | None) -> Path:
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema analytics_marts")
+        marts = dict(MARTS)
+        if window_days is not None:
+            marts["fct_ga_legacy_report_window_days"] = window_days
+        for name, sql in marts.items():
+            con.execute(f"create table analytics_marts.{name} as {sql}")
+    return path
+
+
+def _quality(tmp_path: Path, window_days: str | None) -> str:
+    database = _warehouse(tmp_path / "w.duckdb", window_days=window_days)
+    out = tmp_path / "report"
+    assert main(["--database", str(database), "--out", str(out)]) == 0
+    return (out / "data-quality.html").read_text()
+
+
+def test_window_days_per_property_when_the_mart_has_rows(tmp_path: Path) -> None:
+    page = _quality(tmp_path, WINDOW_DAYS)
+    assert "window-days-missing" not in page
+    assert (
+        "<tr data-property='188392047'><td class='property_id'>188392047</td>"
+        "<td class='api'>ua</td><td class='days'>2</td>"
+        "<td class='sampled_days'>1</td><td class='non_final_days'>1</td>"
+        "<td class='reconciled_days'>2</td><td class='incomplete_days'>0</td>"
+    ) in page
+    assert (
+        "<td class='days'>1</td><td class='sampled_days'>0</td>"
+        "<td class='non_final_days'>0</td><td class='reconciled_days'>0</td>"
+        "<td class='incomplete_days'>1</td>"
+    ) in page
+
+
+@pytest.mark.parametrize(
+    "window_days", [None, WINDOW_DAYS + " where false"], ids=["no mart", "empty"]
+)
+def test_a_note_instead_without_rows(tmp_path: Path, window_days: str | None) -> None:
+    page = _quality(tmp_path, window_days)
+    assert "id='window-days-missing'" in page
+    assert "id='window-days'" not in page
+
+
+def test_snowflake_settings_are_dbt_snowflakes() -> None:
+    args = snowflake_connect_args(SNOWFLAKE, "ANALYTICS_MARTS")
+    assert args["database"] == "PROD"
+    assert args["schema"] == "ANALYTICS_MARTS"
+    assert args["password"] == "hunter2-secret"
+    assert "host" not in args
+
+
+def test_missing_snowflake_variables_are_one_line() -> None:
+    env = {k: v for k, v in SNOWFLAKE.items() if k != "SNOWFLAKE_ROLE"}
+    with pytest.raises(ReportError) as raised, snowflake_warehouse(env):
+        pass
+    assert str(raised.value) == "SNOWFLAKE_ROLE not set (docs/snowflake.md)"
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    secret=st.text(min_size=8).filter(str.strip),
+    missing=st.sets(st.sampled_from(sorted(SNOWFLAKE)), min_size=1),
+)
+def test_no_secret_in_a_settings_error(secret: str, missing: set[str]) -> None:
+    env = {k: v for k, v in SNOWFLAKE.items() if k not in missing}
+    env |= {"SNOWFLAKE_PASSWORD": secret} if "SNOWFLAKE_PASSWORD" not in missing else {}
+    with pytest.raises(ReportError) as raised, snowflake_warehouse(env):
+        pass
+    message = str(raised.value)
+    assert "\n" not in message
+    assert secret not in message
