@@ -72,4 +72,4 @@ bench-dbt: install
 # warehouse and its logs, Meltano's plugin venvs and state, dbt's target.
 clean:
 	rm -rf $(VENV) output .meltano .cache transform/target transform/logs \
-		.pytest_cache .ruff_cache
+		.pytest_cache .ruff_cache .hypothesis
