@@ -126,6 +126,22 @@ class Window:
     tokens: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """Where one page sits: which window of which property, and how far in."""
+
+    subject: str
+    property_id: str
+    start: dt.date
+    end: dt.date
+    #: Rows already received (GA4's offset paging).
+    offset: int
+    #: UA's page token ("" for the first page).
+    token: str
+    #: Rows to ask for.
+    limit: int
+
+
 class ReportClient:
     """Pages of one API's report; retries, shape checks and message wording."""
 
@@ -154,17 +170,8 @@ class ReportClient:
         """How messages name one window of one property."""
         return f"{self.noun} {property_id} ({start}..{end})"
 
-    def _fetch(  # noqa: PLR0917 - one page's whole coordinates
-        self,
-        subject: str,
-        property_id: str,
-        start: dt.date,
-        end: dt.date,
-        offset: int,
-        token: str,
-        limit: int,
-    ) -> Answer:
-        """One page: ``offset`` rows already received, or UA's page ``token``."""
+    def _fetch(self, page: PageRequest) -> Answer:
+        """One page of the report (implemented per API)."""
         raise NotImplementedError
 
     @staticmethod
@@ -203,14 +210,12 @@ class ReportClient:
         offset: int = 0,
         token: str = "",
     ) -> Answer:
-        limit = self.page_limit()
+        page = PageRequest(
+            subject, property_id, start, end, offset, token, self.page_limit()
+        )
         while True:
             try:
-                answer = self._send(
-                    lambda: self._fetch(
-                        subject, property_id, start, end, offset, token, limit
-                    )
-                )
+                answer = self._send(lambda: self._fetch(page))
                 break
             except QuotaError as exc:
                 why = str(exc).removeprefix(f"{subject}: ")

@@ -42,6 +42,7 @@ from tap_ga_legacy.client import (
     OTHER_JSON,
     Answer,
     Cells,
+    PageRequest,
     ReportClient,
     RowShapeError,
     shape,
@@ -170,17 +171,11 @@ class Ga4RestClient(_Ga4Client):
             self.settings, self.credentials, self.principal, GA4_HOST
         )
 
-    def _fetch(  # noqa: PLR0917 - see ReportClient._fetch
-        self,
-        subject: str,
-        property_id: str,
-        start: dt.date,
-        end: dt.date,
-        offset: int,
-        token: str,
-        limit: int,
-    ) -> Answer:
-        request = ga4_request(self.fields, property_id, start, end, offset, limit)
+    def _fetch(self, page: PageRequest) -> Answer:
+        subject, property_id = page.subject, page.property_id
+        request = ga4_request(
+            self.fields, property_id, page.start, page.end, page.offset, page.limit
+        )
         fields = json_format.MessageToDict(RunReportRequest.pb(request))
         del fields["property"]  # it travels in the URL path, as the library does
         url = f"{self.http.base_url}/v1beta/properties/{property_id}:runReport"
@@ -267,17 +262,11 @@ class Ga4GrpcClient(_Ga4Client):
                 credentials=self.credentials, transport="grpc", client_options=options
             )
 
-    def _fetch(  # noqa: PLR0917 - see ReportClient._fetch
-        self,
-        subject: str,
-        property_id: str,
-        start: dt.date,
-        end: dt.date,
-        offset: int,
-        token: str,
-        limit: int,
-    ) -> Answer:
-        request = ga4_request(self.fields, property_id, start, end, offset, limit)
+    def _fetch(self, page: PageRequest) -> Answer:
+        subject, property_id = page.subject, page.property_id
+        request = ga4_request(
+            self.fields, property_id, page.start, page.end, page.offset, page.limit
+        )
         try:
             answer = self.client.run_report(
                 request=request, timeout=self.settings.request_timeout

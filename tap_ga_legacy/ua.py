@@ -10,6 +10,7 @@ from tap_ga_legacy.client import (
     OTHER_JSON,
     Answer,
     Cells,
+    PageRequest,
     ReportClient,
     RowShapeError,
     shape,
@@ -65,18 +66,10 @@ class UaClient(ReportClient):
             body["useResourceQuotas"] = True
         return msgspec.json.encode(body)
 
-    def _fetch(  # noqa: PLR0917 - see ReportClient._fetch
-        self,
-        subject: str,
-        property_id: str,
-        start: dt.date,
-        end: dt.date,
-        offset: int,
-        token: str,
-        limit: int,
-    ) -> Answer:
+    def _fetch(self, page: PageRequest) -> Answer:
+        subject, property_id = page.subject, page.property_id
         url = f"{self.http.base_url}/v4/reports:batchGet"
-        body = self._body(property_id, start, end, token, limit)
+        body = self._body(property_id, page.start, page.end, page.token, page.limit)
         raw = self.http.post(subject, url, body)
         response: UaResponse = decode(subject, self._decoder, raw)
         if len(response.reports) != 1:
