@@ -13,7 +13,7 @@ client as is.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import google.api_core.exceptions
 import google.auth.exceptions
@@ -53,8 +53,11 @@ from tap_ga_legacy.responses import Ga4Response, Ga4Row
 from tap_ga_legacy.transport import HttpTransport, decode
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from google.analytics.data_v1beta.types.data import Row as PbRow
 
+T = TypeVar("T")
 GA4_HOST = "https://analyticsdata.googleapis.com"
 _ROW = msgspec.json.Decoder(Ga4Row)
 
@@ -267,15 +270,7 @@ class Ga4GrpcClient(_Ga4Client):
         request = ga4_request(
             self.fields, property_id, page.start, page.end, page.offset, page.limit
         )
-        try:
-            answer = self.client.run_report(
-                request=request, timeout=self.settings.request_timeout
-            )
-        except (
-            google.api_core.exceptions.GoogleAPICallError,
-            google.auth.exceptions.RefreshError,
-        ) as exc:
-            raise self._failure(subject, exc) from None
+        answer = self._call(subject, self.client.run_report, request)
         # The raw protobuf message: proto-plus wrappers cost more than the data.
         response = RunReportResponse.pb(answer)
         meta, quota = response.metadata, response.property_quota
@@ -321,23 +316,17 @@ class Ga4GrpcClient(_Ga4Client):
 
     def _metadata(self, subject: str, property_id: str) -> Metadata:
         request = GetMetadataRequest(name=f"properties/{property_id}/metadata")
-        try:
-            return self.client.get_metadata(
-                request=request, timeout=self.settings.request_timeout
-            )
-        except (
-            google.api_core.exceptions.GoogleAPICallError,
-            google.auth.exceptions.RefreshError,
-        ) as exc:
-            raise self._failure(subject, exc) from None
+        return self._call(subject, self.client.get_metadata, request)
 
     def _compatibility(
         self, subject: str, property_id: str, request: CheckCompatibilityRequest
     ) -> CheckCompatibilityResponse:
+        return self._call(subject, self.client.check_compatibility, request)
+
+    def _call(self, subject: str, method: Callable[..., T], request: Any) -> T:
+        """One gRPC call; its failures become the tap's retry-or-stop errors."""
         try:
-            return self.client.check_compatibility(
-                request=request, timeout=self.settings.request_timeout
-            )
+            return method(request=request, timeout=self.settings.request_timeout)
         except (
             google.api_core.exceptions.GoogleAPICallError,
             google.auth.exceptions.RefreshError,
