@@ -1,11 +1,16 @@
-"""target-duckdb 0.8.0 whose COPY never takes the first CSV row for a header.
+"""target-duckdb 0.8.0 whose COPY never guesses anything from the data.
 
 ``DbSync.load_rows`` writes each batch to a header-less CSV file and loads it
-with ``COPY ... WITH (new_line ...)``. DuckDB's COPY FROM sniffs for a
-header when none is declared, and a first row that does not cast cleanly to the
-table's types (here: ``2026-01-01T00:00:00Z`` in a TIMESTAMP column) is taken
-for one, so one record per batch was lost. This adds ``header false``, as
-jwills/target-duckdb#58 does upstream.
+with ``COPY ... WITH (new_line ...)``, leaving everything else to DuckDB's
+sniffer, which guesses from the batch's content. A first row that does not
+cast cleanly to the table's types (here: ``2026-01-01T00:00:00Z`` in a
+TIMESTAMP column) was taken for a header, so one record per batch was lost
+(jwills/target-duckdb#58 adds ``header false`` upstream); and a batch whose
+commands held double quotes (``--job_id="<script>"``, written ``""``) was
+read with ``'`` as quote and escape, and failed to load. Here the COPY states
+every option the writer fixed: delimiter, quote, escape, header, null string,
+line end, and ``auto_detect false`` (the column types are the table's), so
+whether a batch loads never depends on what it holds.
 
 It also keeps empty strings: target-duckdb turns every falsy value but 0
 into None and writes None and ``""`` alike as an empty CSV field, which COPY
@@ -30,7 +35,25 @@ import target_duckdb
 from target_duckdb import db_sync
 
 COPY_OPTIONS = "WITH (new_line '\\r\\n')"
-FIXED_COPY_OPTIONS = "WITH (new_line '\\r\\n', header false, allow_quoted_nulls false)"
+
+
+def sql_string(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def copy_options(delimiter: str, quote: str) -> str:
+    """The batch COPY's options: exactly how QuoteAllButNull wrote the file.
+
+    A quote in a value is doubled (escape = quote); None is an unquoted empty
+    field (null string ''), an empty string a quoted one.
+    """
+    return (
+        f"WITH (format csv, delimiter {sql_string(delimiter)},"
+        f" quote {sql_string(quote)}, escape {sql_string(quote)},"
+        " header false, nullstr '', allow_quoted_nulls false,"
+        " new_line '\\r\\n', auto_detect false)"
+    )
 
 
 class QuoteAllButNull:
@@ -57,14 +80,14 @@ class QuoteAllButNull:
         )
 
 
-class HeaderlessCopy:
-    """A DuckDB connection whose CSV COPY statements declare no header."""
+class DeclaredCopy:
+    """A DuckDB connection whose batch COPY states every CSV option."""
 
-    def __init__(self, connection: Any) -> None:
-        self._connection = connection
+    def __init__(self, connection: Any, options: str) -> None:
+        self._connection, self._options = connection, options
 
     def execute(self, query: str, *args: Any, **kwargs: Any) -> Any:
-        """Run a query, adding ``header false`` to the batch COPY."""
+        """Run a query, the batch COPY with the writer's options."""
         if query.startswith("COPY "):
             if not query.endswith(COPY_OPTIONS):
                 msg = (
@@ -72,7 +95,7 @@ class HeaderlessCopy:
                     f" target-duckdb-patched is still needed: {query}"
                 )
                 raise RuntimeError(msg)
-            query = query.removesuffix(COPY_OPTIONS) + FIXED_COPY_OPTIONS
+            query = query.removesuffix(COPY_OPTIONS) + self._options
         return self._connection.execute(query, *args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
@@ -94,11 +117,11 @@ def _record_to_flattened_keeping_empty(
     ]
 
 
-def _load_rows_without_header(
+def _load_rows_declared(
     self: db_sync.DbSync, records: Any, count: int, temp_dir: str
 ) -> None:
     connection = self.conn
-    self.conn = HeaderlessCopy(connection)
+    self.conn = DeclaredCopy(connection, copy_options(self.delimiter, self.quotechar))
     try:
         _load_rows(self, records, count, temp_dir)
     finally:
@@ -119,9 +142,9 @@ def _make_database_directory(argv: list[str]) -> None:
 
 
 def main() -> None:
-    """Run target-duckdb with the fixed COPY and empty strings kept."""
+    """Run target-duckdb with a COPY that guesses nothing, empty strings kept."""
     _make_database_directory(sys.argv)
-    db_sync.DbSync.load_rows = _load_rows_without_header
+    db_sync.DbSync.load_rows = _load_rows_declared
     db_sync.DbSync.record_to_flattened = _record_to_flattened_keeping_empty
     db_sync.csv = SimpleNamespace(writer=QuoteAllButNull, QUOTE_MINIMAL=None)
     target_duckdb.main()
