@@ -4,14 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 
-.PHONY: install test test-fast lint lint-sql format demo report docs bench bench-dbt clean
+.PHONY: install test test-fast lint lint-sql format demo report docs schedules bench bench-dbt clean
 
 $(BIN)/uv:
+	@echo "install: creating $(VENV) with uv $(UV_VERSION) (once)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
 # The environment is rebuilt from uv.lock whenever the lock or pyproject change.
 $(VENV)/.synced: $(BIN)/uv uv.lock pyproject.toml
+	@echo "install: syncing $(VENV) with uv.lock (about 20 s when it changed)"
 	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --inexact --group dev --quiet
 	touch $@
 
@@ -59,6 +61,11 @@ docs: install
 	$(BIN)/meltano install --plugin-type utility dbt-duckdb
 	$(BIN)/meltano invoke dbt-duckdb docs generate --static
 	@echo "docs: open file://$(CURDIR)/transform/target/static_index.html"
+
+# The Meltano job schedules the Airflow DAGs are built from, written to
+# orchestrate/airflow/schedules.json: run it after changing a schedule or job.
+schedules: install
+	$(BIN)/python scripts/airflow_schedules.py
 
 bench: install
 	$(BIN)/python scripts/bench_tap.py

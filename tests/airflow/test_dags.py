@@ -14,6 +14,7 @@ import json
 from typing import TYPE_CHECKING
 
 from ga_emulator.dataset import DatasetConfig, rows_in_range
+from scripts.airflow_schedules import SCHEDULES_FILE
 from tests.airflow.conftest import parse_json
 from tests.e2e.meltano_project import DAILY_STATE_ID, PROPERTY_ID, VIEW_ID, has_dbt
 
@@ -100,6 +101,11 @@ def test_one_dag_per_schedule_one_task_per_step(airflow: AirflowWorkspace) -> No
     listed = airflow.workspace.meltano("schedule", "list", "--format=json").check()
     schedules = parse_json(listed.output)["schedules"]["job"]
 
+    # The DAGs are built from the committed file (`make schedules`): it must be
+    # what Meltano lists.
+    committed = json.loads(SCHEDULES_FILE.read_text())
+    assert committed["schedules"] == schedules, "stale: run `make schedules`"
+
     found = airflow.probe(DAGBAG_PROBE)
 
     assert found["errors"] == {}
@@ -120,6 +126,20 @@ def test_one_dag_per_schedule_one_task_per_step(airflow: AirflowWorkspace) -> No
         "tap-ga-legacy_target-duckdb",
         "dbt-duckdb_build-ga-legacy",
     ]
+
+
+def test_dags_load_without_starting_meltano(airflow: AirflowWorkspace) -> None:
+    """Parsing the DAG file never runs Meltano (it did, for 23 s when busy)."""
+    # A Meltano that cannot start: only the tasks would run it.
+    airflow.workspace.env["MELTANO_DAGS_EXECUTABLE"] = "/bin/false"
+
+    listed = airflow.airflow("dags", "list", "--output=json").check()
+
+    assert "Failed to load all files" not in listed.output
+    assert {dag["dag_id"] for dag in parse_json(listed.output)} == {
+        "ga-legacy-el",
+        "ga-legacy-el-snowflake",
+    }
 
 
 def test_scheduled_runs_are_incremental_other_runs_pull_their_interval(

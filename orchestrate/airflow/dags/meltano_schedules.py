@@ -1,8 +1,9 @@
 """Airflow DAGs generated from the Meltano schedules, with date-windowed runs.
 
-Every schedule that names a job (``meltano schedule list --format=json``)
-becomes a DAG with the schedule's name and cron interval, and one task per job
-step, each ``meltano run <step>`` in the project directory, one after another.
+Every schedule that names a job (``meltano schedule list --format=json``, as
+``make schedules`` wrote it to orchestrate/airflow/schedules.json) becomes a
+DAG with the schedule's name and cron interval, and one task per job step, each
+``meltano run <step>`` in the project directory, one after another.
 Settings come from the environment Meltano runs in (``MELTANO_ENVIRONMENT``,
 ``.env``, the worker's variables); this file holds no secret.
 
@@ -33,13 +34,11 @@ MELTANO_DAGS_MAX_ACTIVE_RUNS and MELTANO_DAGS_RETRIES.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import re
 import shlex
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -57,6 +56,8 @@ import backfills
 BACKFILLS = Path(backfills.__file__)
 
 PROJECT_ROOT = Path(os.environ.get("MELTANO_PROJECT_ROOT") or Path.cwd())
+#: The Meltano job schedules, as ``make schedules`` wrote them.
+SCHEDULES_FILE = Path(__file__).resolve().parents[1] / "schedules.json"
 #: Extractors whose steps take a date window: `<NAME>_START_DATE`/`_END_DATE`.
 WINDOWED_EXTRACTORS = frozenset(
     os.environ.get("MELTANO_DAGS_WINDOWED_EXTRACTORS", "tap-ga-legacy").split(",")
@@ -86,54 +87,21 @@ def meltano_executable() -> str:
     return shutil.which("meltano") or "meltano"
 
 
-def _project_files() -> list[Path]:
-    """meltano.yml and every *.meltano.yml it could include."""
-    files = [PROJECT_ROOT / "meltano.yml"]
-    for path in sorted(PROJECT_ROOT.rglob("*.meltano.yml")):
-        if ".meltano" not in path.relative_to(PROJECT_ROOT).parts:
-            files.append(path)
-    return files
+def meltano_schedules() -> list[dict[str, Any]]:
+    """The project's job schedules, from the committed SCHEDULES_FILE.
 
-
-def meltano_schedules(executable: str) -> list[dict[str, Any]]:
-    """The project's job schedules, from ``meltano schedule list --format=json``.
-
-    Airflow parses this file every 30 s and once more in each task process, so
-    the answer is cached next to the system database, keyed on the project
-    files' content: a changed schedule is picked up at the next parse.
+    Airflow parses this file every 30 s, and once more in each task process,
+    with a 30 s import timeout: starting Meltano here (``meltano schedule
+    list`` took 23 s on a busy scheduler) made the DAGs vanish. The file is
+    written from ``meltano schedule list --format=json`` by ``make schedules``
+    (scripts/airflow_schedules.py), and tests/airflow check it is current.
     """
-    digest = hashlib.sha256(executable.encode())
-    for path in _project_files():
-        digest.update(str(path).encode() + b"\0" + path.read_bytes())
-    cache = (
-        PROJECT_ROOT / ".meltano" / "run" / "airflow"
-        / f"schedules-{digest.hexdigest()[:16]}.json"
-    )  # fmt: skip
-    if cache.exists():
-        return json.loads(cache.read_text())
-    # A fixed argv, no shell: the executable is the deployment's own Meltano.
-    listed = subprocess.run(  # noqa: S603
-        [executable, "schedule", "list", "--format=json"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if listed.returncode != 0:
-        msg = f"`meltano schedule list` failed in {PROJECT_ROOT}:\n{listed.stderr}"
-        raise RuntimeError(msg)
-    schedules = json.loads(listed.stdout[listed.stdout.index("{") :])["schedules"]
-    jobs = schedules.get("job", [])
     try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        for stale in cache.parent.glob("schedules-*.json"):
-            stale.unlink(missing_ok=True)
-        partial = cache.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(jobs))
-        partial.replace(cache)
-    except OSError:  # a read-only project (an image): parse without the cache
-        pass
-    return jobs
+        document = json.loads(SCHEDULES_FILE.read_text())
+    except (OSError, ValueError) as error:
+        msg = f"cannot read {SCHEDULES_FILE} ({error}): run `make schedules`"
+        raise RuntimeError(msg) from None
+    return document["schedules"]
 
 
 def interval_days(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, dt.date]:
@@ -249,6 +217,6 @@ def build_dag(schedule: dict[str, Any]) -> DAG:
     return dag
 
 
-for _schedule in meltano_schedules(meltano_executable()):
+for _schedule in meltano_schedules():
     if _schedule.get("job"):
         globals()[_schedule["name"]] = build_dag(_schedule)
