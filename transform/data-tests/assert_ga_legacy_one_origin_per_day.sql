@@ -3,8 +3,10 @@
     property_id, event_date), the rows downstream models read
     (int_ga_legacy_events_prioritised) come from one origin, that origin is
     the first of api, archive_file, archive_table the staging models hold
-    for the day, and its rows and events are all there. Read from staging,
-    independently of the model's window function.
+    for the day, and its rows and events are all there, unless another GA
+    property or view that records the same hits was counted that day (see
+    assert_ga_mirrors_never_summed). Read from staging, independently of the
+    model's window function.
 #}
 
 with
@@ -43,10 +45,24 @@ available as (
 
 ),
 
+mirror_losers as (
+
+    select api, property_id, event_date
+    from {{ ref('int_ga_legacy_mirror_days') }}
+    where not is_mirror_winner
+
+),
+
 expected as (
 
     select * from available as candidate
     where not exists (
+            select 1 from mirror_losers
+            where mirror_losers.api = candidate.api
+                and mirror_losers.property_id = candidate.property_id
+                and mirror_losers.event_date = candidate.event_date
+        )
+        and not exists (
             select 1 from available as better
             where better.api = candidate.api
                 and better.property_id = candidate.property_id

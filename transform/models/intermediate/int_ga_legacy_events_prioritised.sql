@@ -10,8 +10,10 @@
     GA), archive_file (a GA interface export the tap read), archive_table
     (the old pipeline's warehouse table). The origins have different grains
     (the old report and most exports had no custom dimension 1), so adding
-    rows of two origins for a day would count its events twice. Every model
-    downstream of staging reads GA rows from here.
+    rows of two origins for a day would count its events twice. Likewise of
+    properties and views that record the same hits (var ga_mirrors) only the
+    day's winner is kept. Every model downstream of staging reads GA rows
+    from here.
 #}
 
 with
@@ -28,11 +30,7 @@ ranked as (
 
     select
         *,
-        case origin
-            when 'api' then 1
-            when 'archive_file' then 2
-            else 3
-        end as origin_rank
+        {{ ga_origin_rank('origin') }} as origin_rank
     from events
 
 ),
@@ -48,11 +46,27 @@ chosen as (
 
 ),
 
+-- Of GA properties and views that record the same hits (var ga_mirrors),
+-- one per day is counted: int_ga_legacy_mirror_days says which.
+mirror_losers as (
+
+    select api, property_id, event_date
+    from {{ ref('int_ga_legacy_mirror_days') }}
+    where not is_mirror_winner
+
+),
+
 final as (
 
     select * exclude (origin_rank, chosen_rank)
     from chosen
     where origin_rank = chosen_rank
+        and not exists (
+            select 1 from mirror_losers
+            where mirror_losers.api = chosen.api
+                and mirror_losers.property_id = chosen.property_id
+                and mirror_losers.event_date = chosen.event_date
+        )
 
 )
 

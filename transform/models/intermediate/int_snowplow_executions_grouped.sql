@@ -19,7 +19,10 @@ with
 events as (
 
     select * from {{ ref('stg_snowplow__events') }}
+    -- No project id, no execution of a project (fct_snowplow_daily_coverage
+    -- counts these events).
     where context_uuid is not null
+        and project_uuid is not null
     {% if is_incremental() %}
         and context_uuid in (
             select context_uuid from {{ ref('stg_snowplow__events') }}

@@ -3,7 +3,9 @@
     from (api, archive_file or archive_table: int_ga_legacy_events_prioritised
     keeps one) and how many rows and events carried a project_id. The rows
     without one are kept out of every other mart; this is where they are
-    counted.
+    counted. A property or view that records the same hits as another (var
+    ga_mirrors) has its days here too, is_mirror_winner saying which member
+    the other marts counted that day (int_ga_legacy_mirror_days).
 #}
 
 with
@@ -32,6 +34,49 @@ daily as (
     from ga_events
     group by api, property_id, origin, event_date
 
+),
+
+mirror_days as (
+
+    select * from {{ ref('int_ga_legacy_mirror_days') }}
+
+),
+
+counted as (
+
+    select
+        daily.*,
+        mirror_days.mirror_group,
+        mirror_days.is_mirror_winner
+    from daily
+    left join mirror_days
+        on daily.api = mirror_days.api
+            and daily.property_id = mirror_days.property_id
+            and daily.event_date = mirror_days.event_date
+
+),
+
+-- The mirrors' days no mart counted: their rows are not in ga_events.
+not_counted as (
+
+    select
+        {{ surrogate_key(['api', 'property_id', 'event_date']) }}
+            as coverage_key,
+        api,
+        property_id,
+        origin,
+        event_date,
+        ga_rows,
+        ga_events,
+        rows_without_project_id,
+        events_without_project_id,
+        mirror_group,
+        is_mirror_winner
+    from mirror_days
+    where not is_mirror_winner
+
 )
 
-select * from daily
+select * from counted
+union all
+select * from not_counted

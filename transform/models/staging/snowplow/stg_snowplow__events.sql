@@ -71,8 +71,11 @@ renamed as (
         -- ids
         event_id,
         coalesce(app_id, 'meltano') as app_id,
+        {#- A project_uuid that is not a UUID (markup, a URL fragment) is
+            null here, so it reaches no mart; has_invalid_project_uuid
+            counts it (fct_snowplow_daily_coverage). -#}
         coalesce(
-            lower({{ json_get_text('project_context', 'project_uuid') }}),
+            {{ as_uuid(json_get_text('project_context', 'project_uuid')) }},
             case
                 when contexts is null and event_name = 'event'
                     then {{ to_project_uuid('se_label') }}
@@ -141,6 +144,12 @@ renamed as (
 
         -- booleans
         contexts is not null as has_contexts,
+        coalesce(
+            {{ json_get_text('project_context', 'project_uuid') }} is not null
+            and {{ as_uuid(json_get_text('project_context', 'project_uuid')) }}
+            is null,
+            false
+        ) as has_invalid_project_uuid,
         event = 'struct' as is_struct_event,
         coalesce(
             cast(

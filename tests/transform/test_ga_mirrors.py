@@ -1,0 +1,119 @@
+"""A UA view and a GA4 property that record the same hits are never summed.
+
+Meltano's CLI sent each event to its UA view and, dual-tagged during the
+migration, to its GA4 property (dbt var ``ga_mirrors``). Per day one of them
+is counted, by the var's rule; fct_ga_legacy_daily_coverage says which. Known
+answers come from the raw table the real tap and target loaded, never from
+dbt's output. The days are before the Snowplow sample's first (2022-03-01),
+so every project day is GA's.
+"""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+
+import snowplow_sample as snowplow
+from ga_emulator.server import Emulator
+from scripts.tool_venvs import DBT_DUCKDB, DUCKDB_PROFILE, tool_venv
+from tests.conftest import PROPERTY_ID
+
+from .conftest import GA_DATASET, TARGET_DUCKDB, VIEW_ID, Warehouse
+
+DAYS = ("2022-02-01", "2022-02-14")
+MODELS = ("+fct_daily_project_commands", "+fct_ga_legacy_daily_coverage")
+#: Each (api, property_id)'s events with a project id per day, as loaded.
+RAW_DAILY = """
+    select api, property_id, cast(event_date as date), sum(event_count)
+    from tap_ga_legacy.events where project_id is not null group by 1, 2, 3
+"""
+#: What the marts counted per day.
+MART_DAILY = """
+    select activity_date, sum(command_count)
+    from analytics_marts.fct_daily_project_commands
+    where event_source = 'ga' group by 1
+"""
+
+
+@pytest.fixture(scope="module")
+def mirrored(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """Both the GA4 property and the UA view of the same days, loaded."""
+    workdir = tmp_path_factory.mktemp("mirrors")
+    (workdir / "profiles.yml").write_text(DUCKDB_PROFILE)
+    rows, plan = snowplow.generate()
+    house = Warehouse(
+        path=workdir / "warehouse.duckdb",
+        workdir=workdir,
+        dbt_bin=tool_venv("dbt", DBT_DUCKDB) / "bin" / "dbt",
+        target_bin=tool_venv("target-duckdb", TARGET_DUCKDB)
+        / "bin"
+        / "target-duckdb-patched",
+        plan=plan,
+    )
+    with Emulator(GA_DATASET) as emulator:
+        house.emulator_url = emulator.url
+        house.run_tap(*DAYS, property_ids=[PROPERTY_ID])
+    snowplow.load(house.path, rows)
+    return house
+
+
+def query(house: Warehouse, sql: str) -> list[tuple]:
+    with duckdb.connect(str(house.path), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def raw_daily(house: Warehouse) -> dict[tuple[str, object], int]:
+    return {(api, day): events for api, _, day, events in query(house, RAW_DAILY)}
+
+
+def test_ua_until_it_stops_then_ga4_is_the_default(mirrored: Warehouse) -> None:
+    mirrored.dbt("build", "--select", *MODELS)
+    raw = raw_daily(mirrored)
+    days = sorted({day for _, day in raw})
+    assert {api for api, _ in raw} == {"ua", "ga4"}  # both pulled, every day
+
+    # Every day UA's events only: not UA's plus GA4's.
+    assert dict(query(mirrored, MART_DAILY)) == {day: raw["ua", day] for day in days}
+    coverage = query(
+        mirrored,
+        "select api, property_id, mirror_group, is_mirror_winner, count(*)"
+        " from analytics_marts.fct_ga_legacy_daily_coverage group by 1, 2, 3, 4",
+    )
+    assert sorted(coverage) == [
+        ("ga4", PROPERTY_ID, "meltano-cli", False, len(days)),
+        ("ua", VIEW_ID, "meltano-cli", True, len(days)),
+    ]
+
+
+def test_most_events_per_day_counts_the_bigger_mirror(mirrored: Warehouse) -> None:
+    mirrors = [
+        {
+            "mirror_group": "cli",
+            "rule": "most_events_per_day",
+            "members": [f"ua:{VIEW_ID}", f"ga4:{PROPERTY_ID}"],
+        }
+    ]
+    setting = json.dumps({"ga_mirrors": mirrors})
+    mirrored.dbt("build", "--select", *MODELS, "--vars", setting)
+    raw = raw_daily(mirrored)
+    days = sorted({day for _, day in raw})
+    winners = {day: max(raw["ua", day], raw["ga4", day]) for day in days}
+    # The emulator's two properties differ, so each wins some days.
+    assert {raw["ua", d] > raw["ga4", d] for d in days} == {True, False}
+
+    assert dict(query(mirrored, MART_DAILY)) == winners
+
+
+def test_a_setting_the_models_cannot_read_is_one_line(mirrored: Warehouse) -> None:
+    mirrors = [{"mirror_group": "cli", "rule": "sum", "members": ["ua:1", "ga4:2"]}]
+    done = mirrored.dbt(
+        "compile", "--select", "int_ga_legacy_mirror_days",
+        "--vars", json.dumps({"ga_mirrors": mirrors}), check=False,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert (
+        "var ga_mirrors: each entry needs a mirror_group, a rule (priority or"
+        " most_events_per_day) and two or more members" in done.stdout
+    )
