@@ -69,7 +69,11 @@ def test_a_deleted_warehouse_is_rebuilt_in_full(clone: Path) -> None:
         " archive_file 2022-02-02..2022-02-28 (27 days);"
         " api 2022-03-01..2022-05-31 (89 days)"
     ) in first
+    assert "demo: seeding the old warehouse table" in first
     second = _demo(clone)
+    # The old table is seeded into a new warehouse only, and still read.
+    assert "seeding the old warehouse table" not in second
+    assert "archive_table 2022-01-01..2022-01-31 (31 days)" in second
     assert _figure(second, "rows loaded this run") == LOOKBACK
     assert _figure(second, "rows in the table") == FULL + EXPORT
     # The bookmark in .meltano/ survives; the warehouse it described does not.
@@ -93,6 +97,9 @@ def test_the_printed_query_works_when_pasted(clone: Path) -> None:
     )
     assert pasted.returncode == 0, pasted.stderr
     assert "activity_date" in pasted.stdout
-    assert "active_projects" in pasted.stdout
+    assert "ga_active_projects" in pasted.stdout
+    # The GA era, not the Snowplow sample's tail: its last API day first.
+    dates = re.findall(r"\b20\d\d-\d\d-\d\d\b", pasted.stdout)
+    assert dates == [f"2022-05-{day}" for day in (31, 30, 29, 28, 27)]
     # The summary printed the same table the pasted command prints.
     assert pasted.stdout.strip() in output

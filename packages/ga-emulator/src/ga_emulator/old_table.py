@@ -15,8 +15,11 @@ into a DuckDB file.
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
+import tempfile
 from collections import defaultdict
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ga_emulator.dataset import DatasetConfig, rows_in_range
@@ -88,11 +91,21 @@ def write_duckdb(
         last,
         dt.datetime(2022, 7, 1, 6, 0),
     )
-    with duckdb.connect(database) as con:
-        con.execute(f"create schema if not exists {schema}")
-        con.execute(f"create or replace table {schema}.events ({DDL})")
-        marks = ", ".join("?" * len(COLUMNS))
-        con.executemany(f"insert into {schema}.events values ({marks})", rows)  # noqa: S608 - the schema is the caller's own argument
+    # One COPY from a CSV file: executemany took 45-67 s for 3,318 rows. The
+    # CSV options are all stated (nothing sniffed); every field is quoted and
+    # None is written as "", which COPY reads as NULL (no value here is "").
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "events.csv"
+        with path.open("w", newline="", encoding="utf-8") as file:
+            csv.writer(file, quoting=csv.QUOTE_ALL).writerows(rows)
+        with duckdb.connect(database) as con:
+            con.execute(f"create schema if not exists {schema}")
+            con.execute(f"create or replace table {schema}.events ({DDL})")
+            con.execute(
+                f"copy {schema}.events from '{path}' (format csv, delimiter ',',"
+                " quote '\"', escape '\"', header false, nullstr '',"
+                " auto_detect false)"
+            )
     return len(rows)
 
 
