@@ -52,18 +52,21 @@ class TapGaLegacy(Tap):
 
         Replaces the SDK's check, whose messages quote the offending value,
         secrets included (see settings.schema_errors). The credentials are
-        looked into only once their settings have the right types.
+        looked into, and the settings parsed, only once every setting has the
+        right type and is within its bounds.
         """
         schema = self.config_jsonschema
         self.append_builtin_config(schema)
         # The SDK's own check validates (and fills defaults into) this dict.
         errors = schema_errors(self._config, schema)
-        credential_errors = [] if errors else check_credentials(dict(self.config))
-        try:
-            parse_settings(dict(self.config))
-        except SettingsError as exc:
-            errors.extend(exc.errors)
-        errors.extend(credential_errors)
+        if not errors:
+            # Only values of the right types and within bounds can be parsed.
+            credential_errors = check_credentials(dict(self.config))
+            try:
+                parse_settings(dict(self.config))
+            except SettingsError as exc:
+                errors.extend(exc.errors)
+            errors.extend(credential_errors)
         if errors and raise_errors:
             raise ConfigValidationError(
                 "Config validation failed", errors=errors, schema=CONFIG_SCHEMA
