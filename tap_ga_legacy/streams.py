@@ -29,6 +29,7 @@ from tap_ga_legacy.rekey import (
     event_key,
     resolve_project_id,
 )
+from tap_ga_legacy.responses import int64
 from tap_ga_legacy.settings import Settings, parse_settings
 from tap_ga_legacy.ua import UaClient
 
@@ -435,8 +436,9 @@ class EventsStream(FastRecordsMixin, Stream):
                 "events_sum": tally["events"],
                 "events_total": answer.total,
                 "sampled": bool(answer.sampled),
-                "samples_read": None if read is None else int(read),
-                "sampling_space": None if space is None else int(space),
+                # None too for a figure that is not an int64: see warn_quality.
+                "samples_read": None if read is None else int64(read),
+                "sampling_space": None if space is None else int64(space),
                 "data_loss_from_other_row": answer.other_row,
                 "other_rows": tally["other_rows"],
                 "subject_to_thresholding": answer.thresholded,
