@@ -33,7 +33,7 @@ import itertools
 import time
 import zoneinfo
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from tap_ga_legacy.errors import IncompleteReportError, QuotaError, ReportError
 from tap_ga_legacy.quality import log_quota
@@ -78,6 +78,12 @@ STOPPED = "The bookmark stays before this window."
 OTHER_JSON = b'"(other)"'
 HOURLY_QUOTAS = ("tokensPerHour", "tokensPerProjectPerHour")
 PACIFIC = zoneinfo.ZoneInfo("America/Los_Angeles")
+
+
+class ServerTime(Protocol):
+    """Whatever keeps the ``Date`` of Google's last answer."""
+
+    server_time: dt.datetime | None
 
 
 class RowShapeError(ValueError):
@@ -146,6 +152,9 @@ class ReportClient:
 
     api = ""
     noun = ""
+    #: Keeps Google's clock (``server_time``) from each answer: the HTTP
+    #: transport, or the gRPC channel's interceptor (ga4.ServerClock).
+    clock: ServerTime
 
     def __init__(
         self,
@@ -188,8 +197,7 @@ class ReportClient:
 
     def server_now(self) -> dt.datetime:
         """Google's clock as its last answer told it, else this machine's."""
-        http = getattr(self, "http", None)
-        return (http and http.server_time) or dt.datetime.now(dt.UTC)
+        return self.clock.server_time or dt.datetime.now(dt.UTC)
 
     def open(self, property_id: str, start: dt.date, end: dt.date) -> Window:
         """A window's first page, fetched and checked; its rows not yet read."""

@@ -15,7 +15,7 @@ from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.helpers._classproperty import classproperty
 
 from tap_ga_legacy.auth import JSON_CREDENTIALS, check_credentials
-from tap_ga_legacy.errors import ChecksFailedError
+from tap_ga_legacy.errors import ChecksFailedError, ReportError
 from tap_ga_legacy.settings import (
     CONFIG_SCHEMA,
     SettingsError,
@@ -23,6 +23,14 @@ from tap_ga_legacy.settings import (
     schema_errors,
 )
 from tap_ga_legacy.streams import EXPLAINED, EventsStream, ReportWindowsStream
+
+#: ``report_windows`` records are written by the ``events`` sync, per window.
+PROOF_ALONE = (
+    "report_windows is selected without events: its records are written by"
+    " the events sync, one per window of events pulled. Select events too"
+    " (e.g. `meltano select tap-ga-legacy events '*'`), or deselect"
+    " report_windows."
+)
 
 
 class TapGaLegacy(Tap):
@@ -84,11 +92,17 @@ class TapGaLegacy(Tap):
             for stream in self.streams.values():
                 if not isinstance(stream, EventsStream):
                     continue
+                if not stream.selected:
+                    if self.streams[ReportWindowsStream.name].selected:
+                        raise ReportError(PROOF_ALONE)
+                    continue
                 # Credentials and their token first: refused credentials stop
                 # the run here, before any stream starts or any request is sent;
-                # so does a malformed archive file.
+                # so does a malformed archive file. Then every property's
+                # checks and bookmark, before any report is requested.
                 stream.clients  # noqa: B018
                 stream.archive  # noqa: B018
+                stream.preflight()
             super().sync_all()
         except EXPLAINED as exc:
             problems = exc.problems if isinstance(exc, ChecksFailedError) else [exc]

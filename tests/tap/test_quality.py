@@ -237,6 +237,32 @@ def test_daily_quota_stops_and_the_next_run_finishes(config, emulator, tmp_path)
     assert second.bookmarks() == {f"ga4:{PROPERTY_ID}": str(END)}
 
 
+def test_every_property_is_checked_before_any_report(config, emulator, tmp_path):
+    """The second property's problem is found before the first one's reports,
+    and listed with the first one's: one line each, no runReport at all."""
+    second = "312647580"
+    emulator.state.dataset = replace(
+        DATASET,
+        unregistered=(
+            (PROPERTY_ID, "customEvent:event_label"),
+            (second, "customEvent:project_id"),
+        ),
+    )
+    run = run_tap({**config, "property_ids": [PROPERTY_ID, second]}, tmp_path)
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    lines = _error_lines(run)
+    assert [line.split("| ")[-1].split(":")[0] for line in lines] == [
+        f"GA4 property {PROPERTY_ID}",
+        f"GA4 property {second}",
+    ]
+    assert "dimension customEvent:event_label does not exist" in lines[0]
+    assert "dimension customEvent:project_id does not exist" in lines[1]
+    assert [r["api"] for r in emulator.state.requests] == ["ga4:getMetadata"] * 2
+    assert run.records == []
+    assert not run.states
+
+
 def test_missing_custom_dimension_fails_before_any_report(config, emulator, tmp_path):
     emulator.state.dataset = replace(
         DATASET, unregistered=((PROPERTY_ID, "customEvent:project_id"),)

@@ -363,6 +363,11 @@ def _grpc_handler(state: EmulatorState) -> grpc.GenericRpcHandler:
             property_id = name.removeprefix("properties/").removesuffix("/metadata")
             raw = json.dumps(body, sort_keys=True).encode() if body else b""
             path = f"grpc:/v1beta/properties/{property_id}{suffix}"
+            # Google's frontends send the HTTP Date header as gRPC metadata.
+            now = state.clock.now().timestamp()
+            context.send_initial_metadata(
+                (("date", email.utils.formatdate(now, usegmt=True)),)
+            )
             try:
                 answer = state.answer(api, property_id, path, raw)
             except ApiError as exc:
