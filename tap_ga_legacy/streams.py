@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from singer_sdk import Stream
+from singer_sdk import Stream, metrics
 from singer_sdk import typing as th
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
@@ -201,6 +201,28 @@ def doubt(answer: Answer) -> str:
     return ", ".join(reasons)
 
 
+class PartitionCounter(metrics.Counter):
+    """A record counter that says what each partition counted.
+
+    The SDK counts all of a stream's partitions with one counter and logs its
+    total once, tagged with the context it was last given: the API's rows
+    were credited to the archive_file partition. This one logs the count so
+    far whenever the context changes, so each point is one partition's.
+    """
+
+    def with_context(self, value: dict[str, Any] | None) -> None:
+        """Log what the previous partition counted, then count for ``value``."""
+        if self.context is not None and value != self.context:
+            self._pop()
+        super().with_context(value)
+
+
+def partition_counter(stream: Stream) -> PartitionCounter:
+    """The ``record_count`` counter of ``stream``, one point per partition."""
+    tags = metrics.record_counter(stream.name).tags
+    return PartitionCounter(metrics.Metric.RECORD_COUNT, tags)
+
+
 class EventsStream(FastRecordsMixin, Stream):
     """Legacy Meltano CLI events, one record per GA (day, category, action, label)."""
 
@@ -285,6 +307,10 @@ class EventsStream(FastRecordsMixin, Stream):
         if level >= logging.ERROR and isinstance(sys.exc_info()[1], EXPLAINED):
             return
         super().log(message, *args, level=level, **kwargs)
+
+    def get_record_counter(self, **_: Any) -> PartitionCounter:
+        """One ``record_count`` point per partition (PartitionCounter)."""
+        return partition_counter(self)
 
     @property
     def check_sorted(self) -> bool:
@@ -522,6 +548,8 @@ class EventsStream(FastRecordsMixin, Stream):
                 "extracted_at": dt.datetime.now(dt.UTC).isoformat(),
             }
         )
+        proof.counter.with_context(context)
+        proof.counter.increment()
 
     def _records(
         self,
@@ -757,6 +785,15 @@ class ReportWindowsStream(Stream):
             description="When the window was pulled (date-time, UTC).",
         ),
     ).to_dict()
+
+    @cached_property
+    def counter(self) -> PartitionCounter:
+        """Counts the records the ``events`` sync writes here, per partition.
+
+        The SDK's own counter of this stream sees none: they do not come
+        from ``get_records``. The tap logs it when the sync ends.
+        """
+        return partition_counter(self)
 
     def get_records(self, context: dict[str, Any] | None) -> Iterable[dict[str, Any]]:
         """Nothing of its own: the ``events`` sync writes each window's record."""

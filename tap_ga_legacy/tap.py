@@ -103,7 +103,12 @@ class TapGaLegacy(Tap):
                 stream.clients  # noqa: B018
                 stream.archive  # noqa: B018
                 stream.preflight()
-            super().sync_all()
+            try:
+                super().sync_all()
+            finally:
+                proof = self.streams[ReportWindowsStream.name]
+                if "counter" in vars(proof):  # a report_windows record was written
+                    proof.counter.exit()
         except EXPLAINED as exc:
             problems = exc.problems if isinstance(exc, ChecksFailedError) else [exc]
             for problem in problems:
