@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import time
 import zoneinfo
 from dataclasses import dataclass, field
+from time import sleep
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from tap_ga_legacy.errors import IncompleteReportError, QuotaError, ReportError
@@ -264,7 +264,7 @@ class ReportClient:
                     back.strftime("%H:%M"),
                     self.settings.max_quota_wait,
                 )
-                time.sleep(wait)
+                sleep(wait)
                 return
             when = (
                 f"{back:%Y-%m-%d %H:%M} UTC, in {wait:.0f} s, longer than"
