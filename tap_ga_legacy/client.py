@@ -32,7 +32,7 @@ import datetime as dt
 import itertools
 import zoneinfo
 from dataclasses import dataclass, field
-from time import sleep
+from time import sleep  # by name: a test on a fake clock replaces it
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from tap_ga_legacy.errors import IncompleteReportError, QuotaError, ReportError

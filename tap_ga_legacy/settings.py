@@ -134,8 +134,9 @@ CONFIG_SCHEMA = th.PropertiesList(
         th.ArrayType(th.StringType),
         title="GA4 property ids",
         examples=[["123456789"]],
-        description="GA4 property ids to pull through the Data API (digits only,"
-        " e.g. `312647579`).",
+        description="GA4 property ids to pull through the Data API (ASCII digits,"
+        " e.g. `312647579`; compared as numbers, so `0312647579` is the same"
+        " id).",
     ),
     th.Property(
         "view_ids",
@@ -143,7 +144,8 @@ CONFIG_SCHEMA = th.PropertiesList(
         title="UA view ids",
         examples=[["188392047"]],
         description="Universal Analytics view ids to pull through the Reporting API"
-        " v4 (Meltano's CLI view was `188392047`).",
+        " v4 (Meltano's CLI view was `188392047`; ASCII digits, compared as"
+        " numbers).",
     ),
     th.Property(
         "archive_files",
@@ -186,7 +188,8 @@ CONFIG_SCHEMA = th.PropertiesList(
         required=True,
         title="Start date",
         examples=["2019-06-01"],
-        description="First day to pull (YYYY-MM-DD) when a property has no state.",
+        description="First day to pull (YYYY-MM-DD) when a property has no state;"
+        " not a day in the future.",
     ),
     th.Property(
         "end_date",
@@ -195,7 +198,9 @@ CONFIG_SCHEMA = th.PropertiesList(
         examples=["2022-06-03"],
         description="Last day to pull, inclusive (YYYY-MM-DD). Default: yesterday"
         " in the property's own time zone (GA4 `metadata.timeZone`; UTC for UA"
-        " views), since GA's current day is incomplete.",
+        " views) by Google's clock, since GA's current day is incomplete. Not a"
+        " day in the future; a saved bookmark after it stops the run (clear the"
+        " state to pull again).",
     ),
     _bounded(
         "lookback_days",
