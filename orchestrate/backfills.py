@@ -190,7 +190,16 @@ def running_heartbeats(uri: str, job_name: str) -> dict[int, str]:
         import sqlalchemy  # noqa: PLC0415 - only for a non-SQLite system database
 
         try:
-            engine = sqlalchemy.create_engine(uri)
+            url = sqlalchemy.engine.make_url(uri)
+        except (ValueError, sqlalchemy.exc.ArgumentError):
+            # Its message could quote the URI, password and all.
+            msg = (
+                "MELTANO_DATABASE_URI is not a database URL"
+                " (dialect://user:password@host:port/database, the port a number)"
+            )
+            raise BackfillError(msg) from None
+        try:
+            engine = sqlalchemy.create_engine(url)
             try:
                 with engine.connect() as con:
                     found = con.execute(sqlalchemy.text(query), {"job": job_name}).all()
@@ -198,7 +207,7 @@ def running_heartbeats(uri: str, job_name: str) -> dict[int, str]:
                 engine.dispose()
         except Exception as exc:
             # The URI holds the password: name the host only.
-            host = sqlalchemy.engine.make_url(uri).host or "?"
+            host = url.host or "?"
             msg = (
                 f"cannot read Meltano's system database on {host}: {type(exc).__name__}"
             )

@@ -30,14 +30,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import time
 import zoneinfo
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from time import sleep  # by name: a test on a fake clock replaces it
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from tap_ga_legacy.errors import IncompleteReportError, QuotaError, ReportError
 from tap_ga_legacy.quality import log_quota
 from tap_ga_legacy.rekey import OTHER
+from tap_ga_legacy.responses import INT64_DIGITS, INT64_MAX, int64
 from tap_ga_legacy.transport import with_retries
 
 if TYPE_CHECKING:
@@ -53,8 +54,6 @@ Row = tuple[str, str, str, str, str, int]
 #: The six values of a row exactly as GA sent them.
 Cells = tuple[str, str, str, str, str, str]
 T = TypeVar("T")
-
-INT64_MAX = 2**63 - 1
 
 
 def parse_yyyymmdd(text: str) -> dt.date | None:
@@ -79,6 +78,12 @@ STOPPED = "The bookmark stays before this window."
 OTHER_JSON = b'"(other)"'
 HOURLY_QUOTAS = ("tokensPerHour", "tokensPerProjectPerHour")
 PACIFIC = zoneinfo.ZoneInfo("America/Los_Angeles")
+
+
+class ServerTime(Protocol):
+    """Whatever keeps the ``Date`` of Google's last answer."""
+
+    server_time: dt.datetime | None
 
 
 class RowShapeError(ValueError):
@@ -147,6 +152,9 @@ class ReportClient:
 
     api = ""
     noun = ""
+    #: Keeps Google's clock (``server_time``) from each answer: the HTTP
+    #: transport, or the gRPC channel's interceptor (ga4.ServerClock).
+    clock: ServerTime
 
     def __init__(
         self,
@@ -189,8 +197,7 @@ class ReportClient:
 
     def server_now(self) -> dt.datetime:
         """Google's clock as its last answer told it, else this machine's."""
-        http = getattr(self, "http", None)
-        return (http and http.server_time) or dt.datetime.now(dt.UTC)
+        return self.clock.server_time or dt.datetime.now(dt.UTC)
 
     def open(self, property_id: str, start: dt.date, end: dt.date) -> Window:
         """A window's first page, fetched and checked; its rows not yet read."""
@@ -257,7 +264,7 @@ class ReportClient:
                     back.strftime("%H:%M"),
                     self.settings.max_quota_wait,
                 )
-                time.sleep(wait)
+                sleep(wait)
                 return
             when = (
                 f"{back:%Y-%m-%d %H:%M} UTC, in {wait:.0f} s, longer than"
@@ -347,16 +354,17 @@ class ReportClient:
                 day = dates[raw_date] = self._day(
                     f"{where}, row {n}", raw_date, first, last
                 )
-            if not (count.isdigit() and count.isascii()) or (
-                len(count) > 18 and int(count) > INT64_MAX
-            ):
+            # Up to 18 digits always fit int64: only longer ones need a look.
+            if len(count) <= INT64_DIGITS - 1 and count.isdigit() and count.isascii():
+                value = int(count)
+            elif (value := int64(count)) is None:
                 raise deviation(
                     f"{where}, row {n}",
                     self.fields[-1],
                     f"an integer 0..{INT64_MAX} in ASCII digits",
-                    repr(count),
+                    _shown(count),
                 )
-            yield day, category, action, label, dimension, int(count)
+            yield day, category, action, label, dimension, value
 
     def _day(self, where: str, raw: str, first: dt.date, last: dt.date) -> str:
         """``YYYYMMDD`` from GA as ``YYYY-MM-DD``, checked to be inside the window."""
@@ -398,9 +406,25 @@ def shape(dimensions: int, metrics: int) -> RowShapeError:
     )
 
 
+def _shown(value: str, limit: int = 40) -> str:
+    """``value`` quoted for a message, cut short if long (a count of 5,000 digits)."""
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[:limit]!r}... ({len(value):,} characters)"
+
+
 def total_value(subject: str, value: str) -> int:
-    """GA's total of a window, which must be a count like any row's."""
-    if not (value.isdigit() and value.isascii()):
-        msg = f"{subject}: totals: expected an integer in ASCII digits, got {value!r}."
+    """GA's total of a window: ASCII digits like any count, past int64 too.
+
+    A sum of int64 counts has at most twice their digits (and more would
+    stop Python's int(), which refuses over 4,300 digits).
+    """
+    if not (value.isdigit() and value.isascii()) or (
+        len(value.lstrip("0")) > 2 * INT64_DIGITS
+    ):
+        msg = (
+            f"{subject}: totals: expected an integer in ASCII digits, got"
+            f" {_shown(value)}."
+        )
         raise ReportError(msg)
-    return int(value)
+    return int(value.lstrip("0") or "0")

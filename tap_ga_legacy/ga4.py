@@ -50,7 +50,7 @@ from tap_ga_legacy.client import (
 )
 from tap_ga_legacy.errors import ChecksFailedError, ReportError, classify
 from tap_ga_legacy.responses import Ga4Response, Ga4Row
-from tap_ga_legacy.transport import HttpTransport, decode
+from tap_ga_legacy.transport import HttpTransport, decode, server_time
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -170,7 +170,7 @@ class Ga4RestClient(_Ga4Client):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.http = HttpTransport(
+        self.http = self.clock = HttpTransport(
             self.settings, self.credentials, self.principal, GA4_HOST
         )
 
@@ -246,24 +246,53 @@ class Ga4RestClient(_Ga4Client):
         return d[0].value, d[1].value, d[2].value, d[3].value, d[4].value, m[0].value
 
 
+class ServerClock(grpc.UnaryUnaryClientInterceptor):
+    """Google's clock over gRPC: the ``date`` of each answer's initial metadata.
+
+    Google's frontends send the HTTP ``Date`` header on gRPC answers too, as
+    initial metadata; the library's methods return only the message, so it
+    is read here, on the channel, for answers and errors alike.
+    """
+
+    def __init__(self) -> None:
+        #: As ``HttpTransport.server_time``: None until an answer told it.
+        self.server_time: dt.datetime | None = None
+
+    def intercept_unary_unary(
+        self,
+        continuation: Callable[..., Any],
+        client_call_details: grpc.ClientCallDetails,
+        request: Any,
+    ) -> Any:
+        """Make the call; keep the ``date`` it came back with."""
+        call = continuation(client_call_details, request)
+        for key, value in call.initial_metadata() or ():
+            if key == "date":
+                self.server_time = server_time(value) or self.server_time
+        return call
+
+
 class Ga4GrpcClient(_Ga4Client):
     """GA4 Data API through the google-analytics-data gRPC client."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         endpoint = self.settings.api_endpoint
+        self.clock = ServerClock()
         if endpoint and endpoint.startswith("http://"):
             # A plain-text local endpoint (the emulator): no TLS, no call
             # credentials, as with AnonymousCredentials over REST.
             channel = grpc.insecure_channel(endpoint.removeprefix("http://"))
-            self.client = BetaAnalyticsDataClient(
-                transport=BetaAnalyticsDataGrpcTransport(channel=channel)
-            )
         else:
-            options = {"api_endpoint": endpoint.split("://")[-1]} if endpoint else None
-            self.client = BetaAnalyticsDataClient(
-                credentials=self.credentials, transport="grpc", client_options=options
+            host = endpoint.split("://")[-1] if endpoint else GA4_HOST.split("://")[1]
+            channel = BetaAnalyticsDataGrpcTransport.create_channel(
+                host if ":" in host else f"{host}:443", credentials=self.credentials
             )
+        self.client = BetaAnalyticsDataClient(
+            transport=BetaAnalyticsDataGrpcTransport(
+                channel=grpc.intercept_channel(channel, self.clock)
+            )
+        )
 
     def _fetch(self, page: PageRequest) -> Answer:
         subject, property_id = page.subject, page.property_id

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tap_ga_legacy.responses import int64
+
 if TYPE_CHECKING:
     import logging
 
@@ -29,8 +31,8 @@ def warn_quality(
     for read, space in sampled:
         # Only a share GA's int64 strings allow; a malformed one is no reason
         # to stop a run the rows of which passed every check.
-        numbers = read.isdigit() and space.isdigit() and int(space) > 0
-        share = int(read) / int(space) if numbers else 0
+        numbers = int64(read), int64(space)
+        share = numbers[0] / numbers[1] if None not in numbers and numbers[1] else 0
         logger.warning(
             "%s: SAMPLED data: %s of %s sessions read (%.1f%%). Lower"
             " window_days to avoid sampling.",

@@ -30,6 +30,14 @@ ON_SAMPLED = ("split", "fail")
 ARCHIVE_FORMATS = ("ua_interface_csv",)
 GA4_MAX_PAGE_SIZE = 250_000
 UA_MAX_PAGE_SIZE = 100_000
+#: Upper bounds of the numeric settings: beyond them a run cannot work (a
+#: date before year 1, a sleep or timeout the OS refuses, a float overflow in
+#: the backoff), and no sensible config comes near them.
+MAX_WINDOW_DAYS = 366
+MAX_LOOKBACK_DAYS = 3660
+MAX_FINALITY_HOURS = 8784
+MAX_WAIT_SECONDS = 86_400
+MAX_RETRIES = 100
 
 #: Field roles in request order; the count metric comes last.
 ROLES = (
@@ -76,6 +84,31 @@ def _or(items: list) -> str:
     return ", ".join(words[:-1]) + " or " + words[-1]
 
 
+def _bounded(
+    name: str,
+    kind: type[th.IntegerType | th.NumberType],
+    low: float,
+    high: float,
+    description: str,
+    *,
+    above: bool = False,
+    **kwargs: Any,
+) -> th.Property:
+    """A numeric setting whose bounds are in its schema and its description.
+
+    ``above``: ``low`` itself is refused. The description says the bounds so
+    that Meltano's and ``--about``'s tables show them too.
+    """
+    limit = {"exclusive_minimum": low} if above else {"minimum": low}
+    bounds = f"greater than {low:g}" if above else f"at least {low:g}"
+    return th.Property(
+        name,
+        kind(**limit, maximum=high),
+        description=f"{description} {bounds.capitalize()}, at most {high:g}.",
+        **kwargs,
+    )
+
+
 def _fields_schema(api: str, defaults: dict[str, str]) -> th.Property:
     return th.Property(
         api,
@@ -101,8 +134,9 @@ CONFIG_SCHEMA = th.PropertiesList(
         th.ArrayType(th.StringType),
         title="GA4 property ids",
         examples=[["123456789"]],
-        description="GA4 property ids to pull through the Data API (digits only,"
-        " e.g. `312647579`).",
+        description="GA4 property ids to pull through the Data API (ASCII digits,"
+        " e.g. `312647579`; compared as numbers, so `0312647579` is the same"
+        " id).",
     ),
     th.Property(
         "view_ids",
@@ -110,7 +144,8 @@ CONFIG_SCHEMA = th.PropertiesList(
         title="UA view ids",
         examples=[["188392047"]],
         description="Universal Analytics view ids to pull through the Reporting API"
-        " v4 (Meltano's CLI view was `188392047`).",
+        " v4 (Meltano's CLI view was `188392047`; ASCII digits, compared as"
+        " numbers).",
     ),
     th.Property(
         "archive_files",
@@ -153,7 +188,8 @@ CONFIG_SCHEMA = th.PropertiesList(
         required=True,
         title="Start date",
         examples=["2019-06-01"],
-        description="First day to pull (YYYY-MM-DD) when a property has no state.",
+        description="First day to pull (YYYY-MM-DD) when a property has no state;"
+        " not a day in the future.",
     ),
     th.Property(
         "end_date",
@@ -162,34 +198,42 @@ CONFIG_SCHEMA = th.PropertiesList(
         examples=["2022-06-03"],
         description="Last day to pull, inclusive (YYYY-MM-DD). Default: yesterday"
         " in the property's own time zone (GA4 `metadata.timeZone`; UTC for UA"
-        " views), since GA's current day is incomplete.",
+        " views) by Google's clock, since GA's current day is incomplete. Not a"
+        " day in the future; a saved bookmark after it stops the run (clear the"
+        " state to pull again).",
     ),
-    th.Property(
+    _bounded(
         "lookback_days",
-        th.IntegerType(minimum=0),
+        th.IntegerType,
+        0,
+        MAX_LOOKBACK_DAYS,
+        "On incremental runs, pull this many days up to and including"
+        " the bookmark again: GA data keeps changing for 24-48 h.",
         default=3,
         title="Lookback days",
-        description="On incremental runs, pull this many days up to and including"
-        " the bookmark again: GA data keeps changing for 24-48 h.",
     ),
-    th.Property(
+    _bounded(
         "window_days",
-        th.IntegerType(minimum=1, maximum=366),
-        default=7,
-        title="Window days",
-        description="Days of the first report window. State is saved after each"
+        th.IntegerType,
+        1,
+        MAX_WINDOW_DAYS,
+        "Days of the first report window. State is saved after each"
         " window, so a killed run resumes there. A window GA answers sampled or"
         " with `(other)` rows is split in halves down to single days; a window"
         " whose rows fill under a quarter of a page lets the next one double, up"
         " to `max_window_days`.",
+        default=7,
+        title="Window days",
     ),
-    th.Property(
+    _bounded(
         "max_window_days",
-        th.IntegerType(minimum=1, maximum=366),
+        th.IntegerType,
+        1,
+        MAX_WINDOW_DAYS,
+        "Largest window that growing windows reach (sparse history"
+        " then costs a few requests a year instead of one a week).",
         default=31,
         title="Max window days",
-        description="Largest window that growing windows reach (sparse history"
-        " then costs a few requests a year instead of one a week).",
     ),
     th.Property(
         "on_sampled",
@@ -201,26 +245,30 @@ CONFIG_SCHEMA = th.PropertiesList(
         " warn) or `fail` (stop without moving the bookmark, naming the property,"
         " the day and what GA reported).",
     ),
-    th.Property(
+    _bounded(
         "finality_hours",
-        th.IntegerType(minimum=0),
-        default=72,
-        title="Finality hours",
-        description="GA4: a day is final once this many hours have passed since"
+        th.IntegerType,
+        0,
+        MAX_FINALITY_HOURS,
+        "GA4: a day is final once this many hours have passed since"
         " its end in the property's time zone. Rows of days not final yet are"
         " emitted, but the bookmark never passes the last final day, so the next"
         " run pulls them again whatever `lookback_days` says (UA: until"
         " `isDataGolden`).",
+        default=72,
+        title="Finality hours",
     ),
-    th.Property(
+    _bounded(
         "max_quota_wait_seconds",
-        th.IntegerType(minimum=0),
-        default=3600,
-        title="Max quota wait (s)",
-        description="GA4: when an hourly token quota is used up, wait for the next"
+        th.IntegerType,
+        0,
+        MAX_WAIT_SECONDS,
+        "GA4: when an hourly token quota is used up, wait for the next"
         " hour (timed by the server's `Date` header) if that is at most this many"
         " seconds; otherwise, or with 0, stop with state saved. A daily quota"
         " always stops the run with state saved.",
+        default=3600,
+        title="Max quota wait (s)",
     ),
     th.Property(
         "credentials_json",
@@ -335,40 +383,50 @@ CONFIG_SCHEMA = th.PropertiesList(
         description="API field names of each column, per API: `ga4` and `ua` objects"
         " with keys " + ", ".join(f"`{r}`" for r in ROLES) + ".",
     ),
-    th.Property(
+    _bounded(
         "request_timeout_seconds",
         th.NumberType,
+        0,
+        MAX_WAIT_SECONDS,
+        "Seconds to wait for one API response before retrying it.",
+        above=True,
         default=120,
         title="Request timeout (s)",
-        description="Seconds to wait for one API response before retrying it.",
     ),
-    th.Property(
+    _bounded(
         "max_retries",
-        th.IntegerType(minimum=0),
-        default=8,
-        title="Max retries",
+        th.IntegerType,
+        0,
+        MAX_RETRIES,
         # Built from the sets the retry loop uses, so it names every code it retries.
-        description="Retries of a request failing with HTTP "
+        "Retries of a request failing with HTTP "
         + _or(sorted(RETRIABLE_STATUSES))
         + " (429 is RESOURCE_EXHAUSTED), an error whose reason is "
         + _or(sorted(RETRIABLE_REASONS))
         + " (UA reports rate limits as 403s with these), a timeout or a failed"
         " connection, with exponential backoff and jitter. A daily quota is never"
         " retried.",
+        default=8,
+        title="Max retries",
     ),
-    th.Property(
+    _bounded(
         "backoff_base_seconds",
         th.NumberType,
+        0,
+        MAX_WAIT_SECONDS,
+        "First backoff wait; it doubles with each retry.",
+        above=True,
         default=2,
         title="Backoff base (s)",
-        description="First backoff wait; it doubles with each retry.",
     ),
-    th.Property(
+    _bounded(
         "backoff_max_seconds",
         th.NumberType,
+        0,
+        MAX_WAIT_SECONDS,
+        "Longest single backoff wait.",
         default=600,
         title="Backoff max (s)",
-        description="Longest single backoff wait.",
     ),
     th.Property(
         "ua_use_resource_quotas",
@@ -383,6 +441,11 @@ CONFIG_SCHEMA = th.PropertiesList(
 
 #: Validators whose message names properties, never quotes a value.
 _NAME_ONLY_VALIDATORS = frozenset({"required", "additionalProperties"})
+_BOUNDS = {
+    "minimum": "less than the minimum,",
+    "exclusiveMinimum": "not greater than",
+    "maximum": "more than the maximum,",
+}
 _JSON_TYPE_NAMES = {
     dict: "an object",
     list: "an array",
@@ -426,6 +489,12 @@ def _message(error: ValidationError, secret: frozenset[str]) -> str:
     path = list(error.absolute_path)
     where = ".".join(str(part) for part in path)
     if path and path[0] not in secret:
+        if error.validator in _BOUNDS:
+            # jsonschema would quote the number as the Decimal it was read as.
+            return (
+                f"{where}: {float(error.instance):g} is {_BOUNDS[error.validator]}"
+                f" {error.validator_value:g}."
+            )
         return f"{where}: {error.message}"
     if not path and error.validator in _NAME_ONLY_VALIDATORS:
         return error.message
@@ -509,17 +578,49 @@ def _parse_date(name: str, value: Any, errors: list[str]) -> dt.date | None:
         return None
 
 
+#: The longest GA id there can be: GA's ids are int64 numbers.
+_MAX_ID_DIGITS = 18
+
+
+def canonical_id(text: str) -> str | None:
+    """A GA id as the number it is (no leading zeros), or None if it is none.
+
+    ASCII digits only: ``str.isdigit`` also takes ``١٨٨`` and ``¹²³``, which
+    GA would refuse or read as another id.
+    """
+    digits = text.lstrip("0")
+    if not (text.isascii() and text.isdigit()) or not digits:
+        return None
+    return digits if len(digits) <= _MAX_ID_DIGITS else None
+
+
 def _ids(name: str, value: Any, errors: list[str]) -> tuple[str, ...]:
-    ids = tuple(str(v).strip() for v in value or ())
-    ids = tuple(i.removeprefix("properties/").removeprefix("ga:") for i in ids)
+    """The ids of one id setting, each as its number; every problem in ``errors``.
+
+    Ids that name the same number (``188392047`` and ``0188392047``) are
+    one id: listed twice, each row would be loaded twice.
+    """
+    written = [str(v).strip() for v in value or ()]
+    written = [i.removeprefix("properties/").removeprefix("ga:") for i in written]
+    ids, spellings = [], {}
+    for raw in written:
+        number = canonical_id(raw)
+        if number is None:
+            errors.append(
+                f"{name}: {raw!r} is not a GA id; expected ASCII digits only"
+                f" (at most {_MAX_ID_DIGITS}, not all zeros), e.g. '188392047'."
+            )
+            ids.append(raw)
+            continue
+        spellings.setdefault(number, []).append(raw)
+        ids.append(number)
     errors.extend(
-        f"{name}: {i!r} is not a GA id; expected digits only, e.g. '188392047'."
-        for i in ids
-        if not i.isdigit()
+        f"{name}: lists id {number} {len(raws)} times"
+        f" ({', '.join(map(repr, raws))}): list it once."
+        for number, raws in spellings.items()
+        if len(raws) > 1
     )
-    if len(set(ids)) != len(ids):
-        errors.append(f"{name}: lists the same id twice.")
-    return ids
+    return tuple(ids)
 
 
 def _archive_sources(value: Any, errors: list[str]) -> tuple[ArchiveSource, ...]:
@@ -536,7 +637,13 @@ def _archive_sources(value: Any, errors: list[str]) -> tuple[ArchiveSource, ...]
                 f"{name}.format: {file_format!r} is not a format this tap reads;"
                 f" use {' or '.join(map(repr, ARCHIVE_FORMATS))}."
             )
-        sources.append(ArchiveSource(str(entry["path"]), view_id, file_format))
+        source = ArchiveSource(str(entry["path"]), view_id, file_format)
+        if source in sources:
+            errors.append(
+                f"{name}: repeats archive_files[{sources.index(source)}] (path"
+                f" {source.path!r}, view {view_id}): list it once."
+            )
+        sources.append(source)
     return tuple(sources)
 
 
@@ -572,6 +679,14 @@ def parse_settings(config: dict[str, Any], today: dt.date | None = None) -> Sett
     # Before the property's time zone is known: no time zone's yesterday is later.
     if start and (end or today) < start:
         errors.append(f"end_date {end or today} is before start_date {start}.")
+    # No day after tomorrow (UTC) has begun anywhere: GA has nothing for it.
+    for name, day in (("start_date", start), ("end_date", end)):
+        if day and day > today + dt.timedelta(days=1):
+            hint = " Leave it unset to pull through yesterday." * (name == "end_date")
+            errors.append(
+                f"{name}: {day} is in the future (today is {today} UTC): GA has"
+                f" no data for it.{hint}"
+            )
     on_sampled = config.get("on_sampled") or DEFAULTS["on_sampled"]
     if on_sampled not in ON_SAMPLED:
         errors.append(
@@ -586,10 +701,6 @@ def parse_settings(config: dict[str, Any], today: dt.date | None = None) -> Sett
     if page_size is not None and (not isinstance(page_size, int) or page_size < 1):
         errors.append(f"page_size: {page_size!r} must be a positive integer.")
         page_size = None
-    for name in ("request_timeout_seconds", "backoff_base_seconds"):
-        value = config.get(name)
-        if value is not None and value <= 0:
-            errors.append(f"{name}: {value!r} must be greater than 0.")
     if errors:
         raise SettingsError(errors)
     assert start is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import sys
 import zoneinfo
 from collections import Counter
@@ -11,14 +12,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from singer_sdk import Stream
+from singer_sdk import Stream, metrics
 from singer_sdk import typing as th
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_ga_legacy.archive_files import read_archive
 from tap_ga_legacy.auth import CredentialsError, build_credentials, describe
 from tap_ga_legacy.client import STOPPED
-from tap_ga_legacy.errors import ReportError
+from tap_ga_legacy.errors import ChecksFailedError, ReportError
 from tap_ga_legacy.fast_path import FastRecordsMixin
 from tap_ga_legacy.ga4 import Ga4GrpcClient, Ga4RestClient
 from tap_ga_legacy.quality import warn_quality
@@ -29,6 +30,7 @@ from tap_ga_legacy.rekey import (
     event_key,
     resolve_project_id,
 )
+from tap_ga_legacy.responses import int64
 from tap_ga_legacy.settings import Settings, parse_settings
 from tap_ga_legacy.ua import UaClient
 
@@ -39,6 +41,13 @@ if TYPE_CHECKING:
     from tap_ga_legacy.client import Answer, ReportClient, Row, Window
     from tap_ga_legacy.settings import ArchiveSource
 
+#: A bookmark as the tap writes it.
+BOOKMARK = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: How to drop a bookmark the tap cannot resume from.
+RESET = (
+    "Reset it: `meltano state clear <state id>` (`meltano state list` shows"
+    " the ids), or run with a --state file without it."
+)
 #: Failures whose message says what and why: they end the run with that line.
 EXPLAINED = (ReportError, CredentialsError)
 #: ``origin`` of the rows the APIs served, and of those read from GA
@@ -49,25 +58,54 @@ ARCHIVE_FILE = "archive_file"
 
 
 def plan_range(
-    settings: Settings, bookmark: str | None, today: dt.date | None = None
+    settings: Settings, bookmark: dt.date | None, api: str, now: dt.datetime
 ) -> tuple[dt.date, dt.date] | None:
     """First and last day to pull for one property, or None if nothing is due.
 
     Without state: start_date to end_date. With a bookmark (the last final day
     fully pulled), the ``lookback_days`` days up to and including it are pulled
     again; never before start_date. Without end_date the range ends at
-    ``today`` (UTC) until the property's time zone says where its yesterday is.
+    yesterday by ``now`` (Google's clock as far as it is known): in UTC for UA;
+    for GA4 at today UTC until the property's time zone says where its
+    yesterday is (``past_yesterday``).
     """
-    end = settings.end_date or today or dt.datetime.now(dt.UTC).date()
+    today = now.astimezone(dt.UTC).date()
+    yesterday = today - dt.timedelta(days=1)
+    end = settings.end_date or (yesterday if api == "ua" else today)
     start = settings.start_date
     if bookmark:
-        resume = dt.date.fromisoformat(bookmark) + dt.timedelta(
-            days=1 - settings.lookback_days
-        )
+        resume = bookmark + dt.timedelta(days=1 - settings.lookback_days)
         start = max(start, resume)
     if start > end:
         return None
     return start, end
+
+
+def bookmark_problem(
+    value: object, end_date: dt.date | None, now: dt.datetime
+) -> tuple[dt.date | None, str]:
+    """A saved bookmark as a day, or why it cannot be one (``""``: it can).
+
+    The tap writes ``YYYY-MM-DD`` only, the last final day pulled: before
+    today in every time zone, never after end_date.
+    """
+    if value is None:
+        return None, ""
+    text = value if isinstance(value, str) else None
+    day = None
+    if text is not None and BOOKMARK.fullmatch(text):
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            day = None
+    if day is None:
+        return None, f"{value!r} is not a day as the tap writes it (YYYY-MM-DD)"
+    today = now.astimezone(dt.UTC).date()
+    if day > today:
+        return day, f"{day} is after today ({today} UTC): no day after it is final"
+    if end_date and day > end_date:
+        return day, f"{day} is after end_date {end_date}: nothing would be pulled"
+    return day, ""
 
 
 @dataclass
@@ -128,15 +166,16 @@ def final_through(
 
 
 def past_yesterday(planner: Planner, client: ReportClient, window: Window) -> bool:
-    """End the range at yesterday in the property's time zone, now it is known.
+    """End the range at yesterday in the property's time zone, by Google's clock.
 
     True if the window reaches past it: it is pulled again, shorter.
     """
-    if not window.answer.time_zone:
-        return False
-    zone = zoneinfo.ZoneInfo(window.answer.time_zone)
+    # UA answers carry no time zone: a UA view's days are taken as UTC.
+    zone = zoneinfo.ZoneInfo(window.answer.time_zone or "UTC")
     today = client.server_now().astimezone(zone).date()
-    planner.end = min(planner.end, today - dt.timedelta(days=1))
+    # The plan's end was this machine's guess until Google's clock was known:
+    # Google's yesterday replaces it, earlier or later.
+    planner.end = today - dt.timedelta(days=1)
     return window.last > planner.end
 
 
@@ -160,6 +199,28 @@ def doubt(answer: Answer) -> str:
     if answer.other_row:
         reasons.append("rows rolled into '(other)' (dataLossFromOtherRow)")
     return ", ".join(reasons)
+
+
+class PartitionCounter(metrics.Counter):
+    """A record counter that says what each partition counted.
+
+    The SDK counts all of a stream's partitions with one counter and logs its
+    total once, tagged with the context it was last given: the API's rows
+    were credited to the archive_file partition. This one logs the count so
+    far whenever the context changes, so each point is one partition's.
+    """
+
+    def with_context(self, value: dict[str, Any] | None) -> None:
+        """Log what the previous partition counted, then count for ``value``."""
+        if self.context is not None and value != self.context:
+            self._pop()
+        super().with_context(value)
+
+
+def partition_counter(stream: Stream) -> PartitionCounter:
+    """The ``record_count`` counter of ``stream``, one point per partition."""
+    tags = metrics.record_counter(stream.name).tags
+    return PartitionCounter(metrics.Metric.RECORD_COUNT, tags)
 
 
 class EventsStream(FastRecordsMixin, Stream):
@@ -247,6 +308,10 @@ class EventsStream(FastRecordsMixin, Stream):
             return
         super().log(message, *args, level=level, **kwargs)
 
+    def get_record_counter(self, **_: Any) -> PartitionCounter:
+        """One ``record_count`` point per partition (PartitionCounter)."""
+        return partition_counter(self)
+
     @property
     def check_sorted(self) -> bool:
         """Off: a lookback window starts before the saved bookmark on purpose."""
@@ -299,6 +364,38 @@ class EventsStream(FastRecordsMixin, Stream):
             ]
         )
 
+    def preflight(self) -> None:
+        """Every check of every property, before the run's first report.
+
+        GA4's ``getMetadata`` and ``checkCompatibility`` for each property,
+        then each saved bookmark (against Google's clock where a check has
+        told it). Every problem found is raised at once, one line each.
+        """
+        problems: list[str] = []
+        ga4 = self.clients.get("ga4")
+        for property_id in self.settings.property_ids if ga4 else ():
+            try:
+                ga4.check(property_id)
+            except ChecksFailedError as exc:
+                problems += exc.problems
+            except ReportError as exc:
+                problems.append(str(exc))
+        for context in self.partitions:
+            if context.get("origin") == ARCHIVE_FILE:
+                continue
+            client = self.clients[context["api"]]
+            bookmark = self.get_context_state(context).get("replication_key_value")
+            _, problem = bookmark_problem(
+                bookmark, self.settings.end_date, client.server_now()
+            )
+            if problem:
+                problems.append(
+                    f"{client.noun} {context['property_id']}: the state's bookmark"
+                    f" {problem}. {RESET}"
+                )
+        if problems:
+            raise ChecksFailedError(problems)
+
     def get_records(self, context: dict[str, Any] | None) -> Iterable[dict[str, Any]]:
         """Pull each window of one property, then save its bookmark."""
         assert context is not None
@@ -309,7 +406,9 @@ class EventsStream(FastRecordsMixin, Stream):
         property_id = context["property_id"]
         state = self.get_context_state(context)
         bookmark = state.get("replication_key_value")
-        span = plan_range(self.settings, bookmark)
+        # Checked before the run's first request (preflight).
+        day, _ = bookmark_problem(bookmark, None, client.server_now())
+        span = plan_range(self.settings, day, context["api"], client.server_now())
         label = f"{client.noun} {property_id}"
         if span is None:
             self.logger.info(
@@ -328,7 +427,6 @@ class EventsStream(FastRecordsMixin, Stream):
         totals: Counter[str] = Counter()
         # The bookmark moves only while every day so far is final.
         final_so_far = True
-        client.check(property_id)
         while (piece := planner.next()) is not None:
             first, last, depth = piece
             window = client.open(property_id, first, last)
@@ -435,8 +533,9 @@ class EventsStream(FastRecordsMixin, Stream):
                 "events_sum": tally["events"],
                 "events_total": answer.total,
                 "sampled": bool(answer.sampled),
-                "samples_read": None if read is None else int(read),
-                "sampling_space": None if space is None else int(space),
+                # None too for a figure that is not an int64: see warn_quality.
+                "samples_read": None if read is None else int64(read),
+                "sampling_space": None if space is None else int64(space),
                 "data_loss_from_other_row": answer.other_row,
                 "other_rows": tally["other_rows"],
                 "subject_to_thresholding": answer.thresholded,
@@ -449,6 +548,8 @@ class EventsStream(FastRecordsMixin, Stream):
                 "extracted_at": dt.datetime.now(dt.UTC).isoformat(),
             }
         )
+        proof.counter.with_context(context)
+        proof.counter.increment()
 
     def _records(
         self,
@@ -684,6 +785,15 @@ class ReportWindowsStream(Stream):
             description="When the window was pulled (date-time, UTC).",
         ),
     ).to_dict()
+
+    @cached_property
+    def counter(self) -> PartitionCounter:
+        """Counts the records the ``events`` sync writes here, per partition.
+
+        The SDK's own counter of this stream sees none: they do not come
+        from ``get_records``. The tap logs it when the sync ends.
+        """
+        return partition_counter(self)
 
     def get_records(self, context: dict[str, Any] | None) -> Iterable[dict[str, Any]]:
         """Nothing of its own: the ``events`` sync writes each window's record."""

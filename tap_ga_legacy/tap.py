@@ -15,7 +15,7 @@ from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.helpers._classproperty import classproperty
 
 from tap_ga_legacy.auth import JSON_CREDENTIALS, check_credentials
-from tap_ga_legacy.errors import ChecksFailedError
+from tap_ga_legacy.errors import ChecksFailedError, ReportError
 from tap_ga_legacy.settings import (
     CONFIG_SCHEMA,
     SettingsError,
@@ -23,6 +23,14 @@ from tap_ga_legacy.settings import (
     schema_errors,
 )
 from tap_ga_legacy.streams import EXPLAINED, EventsStream, ReportWindowsStream
+
+#: ``report_windows`` records are written by the ``events`` sync, per window.
+PROOF_ALONE = (
+    "report_windows is selected without events: its records are written by"
+    " the events sync, one per window of events pulled. Select events too"
+    " (e.g. `meltano select tap-ga-legacy events '*'`), or deselect"
+    " report_windows."
+)
 
 
 class TapGaLegacy(Tap):
@@ -52,18 +60,21 @@ class TapGaLegacy(Tap):
 
         Replaces the SDK's check, whose messages quote the offending value,
         secrets included (see settings.schema_errors). The credentials are
-        looked into only once their settings have the right types.
+        looked into, and the settings parsed, only once every setting has the
+        right type and is within its bounds.
         """
         schema = self.config_jsonschema
         self.append_builtin_config(schema)
         # The SDK's own check validates (and fills defaults into) this dict.
         errors = schema_errors(self._config, schema)
-        credential_errors = [] if errors else check_credentials(dict(self.config))
-        try:
-            parse_settings(dict(self.config))
-        except SettingsError as exc:
-            errors.extend(exc.errors)
-        errors.extend(credential_errors)
+        if not errors:
+            # Only values of the right types and within bounds can be parsed.
+            credential_errors = check_credentials(dict(self.config))
+            try:
+                parse_settings(dict(self.config))
+            except SettingsError as exc:
+                errors.extend(exc.errors)
+            errors.extend(credential_errors)
         if errors and raise_errors:
             raise ConfigValidationError(
                 "Config validation failed", errors=errors, schema=CONFIG_SCHEMA
@@ -81,12 +92,23 @@ class TapGaLegacy(Tap):
             for stream in self.streams.values():
                 if not isinstance(stream, EventsStream):
                     continue
+                if not stream.selected:
+                    if self.streams[ReportWindowsStream.name].selected:
+                        raise ReportError(PROOF_ALONE)
+                    continue
                 # Credentials and their token first: refused credentials stop
                 # the run here, before any stream starts or any request is sent;
-                # so does a malformed archive file.
+                # so does a malformed archive file. Then every property's
+                # checks and bookmark, before any report is requested.
                 stream.clients  # noqa: B018
                 stream.archive  # noqa: B018
-            super().sync_all()
+                stream.preflight()
+            try:
+                super().sync_all()
+            finally:
+                proof = self.streams[ReportWindowsStream.name]
+                if "counter" in vars(proof):  # a report_windows record was written
+                    proof.counter.exit()
         except EXPLAINED as exc:
             problems = exc.problems if isinstance(exc, ChecksFailedError) else [exc]
             for problem in problems:

@@ -36,7 +36,7 @@ class UaClient(ReportClient):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.http = HttpTransport(
+        self.http = self.clock = HttpTransport(
             self.settings, self.credentials, self.principal, UA_HOST
         )
 

@@ -134,6 +134,21 @@ def test_lenient_counts_stop(config, emulator, tmp_path, route, value):
     )
 
 
+def test_count_of_5000_digits_stops_with_one_line(config, emulator, tmp_path):
+    """Python's int() refuses over 4,300 digits: the tap's own check comes first."""
+    api, run_config = _setup(config, emulator, "ua")
+    value = "9" * 5000
+    emulator.add_fault(kind="count_value", api=api, after=1, value=value)
+    run = run_tap(run_config, tmp_path)
+    _assert_stopped(
+        run,
+        api,
+        f"{_where(api)}: {_fields(api)[-1]}: expected an integer"
+        f" 0..9223372036854775807 in ASCII digits, got {value[:40]!r}..."
+        f" (5,000 characters). {BOOKMARK_KEPT}",
+    )
+
+
 def test_largest_int64_count_is_kept(config, emulator, tmp_path):
     """Parsed and written exactly; then GA's own total, which it is not part
     of, stops the run: the sum past int64 is compared exactly too."""

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tap_ga_legacy.settings import CONFIG_SCHEMA
 from tests.conftest import run_tap
 
 SERVICE_ACCOUNT_LIKE_OAUTH_CLIENT = json.dumps(
@@ -63,6 +64,57 @@ SERVICE_ACCOUNT_LIKE_OAUTH_CLIENT = json.dumps(
             id="oauth-without-refresh-token",
         ),
         pytest.param(
+            {"view_ids": ["188392047", "0188392047"]},
+            "view_ids: lists id 188392047 2 times ('188392047', '0188392047'):"
+            " list it once.",
+            id="same-id-written-twice",
+        ),
+        pytest.param(
+            {"property_ids": ["١٨٨٣٩٢٠٤٧"]},
+            "property_ids: '١٨٨٣٩٢٠٤٧' is not a GA id; expected ASCII digits only",
+            id="arabic-indic-digits",
+        ),
+        pytest.param(
+            {"view_ids": ["¹²³"]},
+            "view_ids: '¹²³' is not a GA id; expected ASCII digits only",
+            id="superscript-digits",
+        ),
+        pytest.param(
+            {"archive_files": [{"path": "a.csv", "view_id": "٣"}]},
+            "archive_files[0].view_id: '٣' is not a GA id",
+            id="archive-view-id-digits",
+        ),
+        pytest.param(
+            {"backoff_max_seconds": -1},
+            "backoff_max_seconds: -1 is less than the minimum, 0.",
+            id="negative-backoff",
+        ),
+        pytest.param(
+            {"request_timeout_seconds": 1e300},
+            "request_timeout_seconds: 1e+300 is more than the maximum, 86400.",
+            id="endless-timeout",
+        ),
+        pytest.param(
+            {"lookback_days": 800000},
+            "lookback_days: 800000 is more than the maximum, 3660.",
+            id="lookback-before-year-1",
+        ),
+        pytest.param(
+            {"finality_hours": 100000000},
+            "finality_hours: 1e+08 is more than the maximum, 8784.",
+            id="finality-before-year-1",
+        ),
+        pytest.param(
+            {"start_date": "9999-12-31", "end_date": "9999-12-31"},
+            "start_date: 9999-12-31 is in the future (today is ",
+            id="start-in-year-9999",
+        ),
+        pytest.param(
+            {"lookback_days": "abc"},
+            "lookback_days: 'abc' is not of type 'integer', 'null'",
+            id="wrong-type-is-not-parsed",
+        ),
+        pytest.param(
             {"transport": "http2"},
             "transport: 'http2' is not a transport",
             id="unknown-transport",
@@ -75,6 +127,7 @@ def test_bad_config_fails_before_any_request(
     run = run_tap({**config, **change}, tmp_path)
     assert run.returncode != 0
     assert message in run.stderr
+    assert "Traceback" not in run.stderr
     assert not run.stdout, "nothing may be written to stdout, least of all state"
     assert emulator.state.requests == []
 
@@ -115,3 +168,18 @@ def test_no_credentials_and_no_endpoint_is_one_clear_line(config, tmp_path):
     assert "or set api_endpoint to use the GA emulator" in run.stderr
     assert "Traceback" not in run.stderr
     assert not run.states
+
+
+def test_every_numeric_setting_is_bounded_in_the_schema() -> None:
+    """--about and Meltano show the bounds the check applies."""
+    numeric = {
+        name: schema
+        for name, schema in CONFIG_SCHEMA["properties"].items()
+        if {"integer", "number"} & set(schema["type"])
+    }
+    unbounded = [name for name, schema in numeric.items() if "maximum" not in schema]
+    assert unbounded == ["page_size"], "page_size alone is capped, not refused"
+    assert (
+        "Greater than 0, at most 86400."
+        in (numeric["request_timeout_seconds"]["description"])
+    )

@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
+from tap_ga_legacy.tap import TapGaLegacy
 from tests.conftest import (
     DATASET,
     END,
     PROPERTY_ID,
     START,
     VIEW_ID,
+    TapRun,
     expected_rows,
     run_tap,
 )
@@ -28,7 +30,6 @@ from tests.conftest import (
 if TYPE_CHECKING:
     from ga_emulator.dataset import Row
     from ga_emulator.server import Emulator
-    from tests.conftest import TapRun
 
 MARCH = (dt.date(2021, 3, 1), dt.date(2021, 3, 31))
 BOOKMARK_KEPT = "The bookmark stays before this window."
@@ -187,27 +188,68 @@ def test_non_final_days_are_pulled_again_without_lookback(config, emulator, tmp_
     }
 
 
-def test_hourly_quota_is_waited_out(config, emulator, tmp_path):
-    """The hourly quota runs out: the tap waits for the hour (seconds away on the
-    emulator's clock) instead of failing, and every row comes once."""
+def test_hourly_quota_is_waited_out(config, emulator, monkeypatch, capsys, caplog):
+    """The hourly quota runs out: the tap waits for the hour instead of
+    failing, and every row comes once.
+
+    The emulator's clock is frozen and moves only when the tap sleeps (the
+    tap runs in this process, its sleep replaced by the clock's advance): the
+    hour turns when the tap has waited for it, however slow the machine.
+    """
     # Two tokens an hour, three requests (windows 03-04..06, 07..09, 10): the
-    # second leaves none, so the tap waits for 10:00 once. A wait that went
-    # wrong fails within a minute instead of hanging.
-    _set_clock(emulator, "2021-03-20T09:59:50Z")
+    # second leaves none, so the tap waits for 10:00 once.
+    clock = emulator.state.clock
+    clock.set(dt.datetime(2021, 3, 20, 9, 59, 50, tzinfo=dt.UTC), frozen=True)
     _set_quota(emulator, tokensPerHour=2)
-    run = run_tap({**config, "view_ids": [], "max_quota_wait_seconds": 60}, tmp_path)
-    assert run.returncode == 0, run.stderr
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        clock.advance(seconds)
+
+    monkeypatch.setattr("tap_ga_legacy.client.sleep", sleep)
+    tap = TapGaLegacy(
+        config={**config, "view_ids": [], "max_quota_wait_seconds": 60},
+        parse_env_config=False,
+    )
+    # The SDK's logger writes to the stderr of its first Tap in this process.
+    tap.logger.addHandler(caplog.handler)
+    tap.sync_all()
+    run = TapRun(0, capsys.readouterr().out, "")
     assert (
         f"GA4 property {PROPERTY_ID} (2021-03-07..2021-03-09): tokensPerHour has"
-        " 0 tokens left, less than the last request cost (1); waiting"
-    ) in run.stderr
-    assert "for it to come back at 10:00 UTC (max_quota_wait_seconds 60)" in (
-        run.stderr
-    )
+        " 0 tokens left, less than the last request cost (1); waiting 11 s for it"
+        " to come back at 10:00 UTC (max_quota_wait_seconds 60)"
+    ) in caplog.text
+    # 10 s to the hour by the server's Date, and one for its whole seconds.
+    assert waits == [11.0]
     written = _written(run, "ga4")
     assert written == _exact(PROPERTY_ID, START, END)
     assert len(written) == len(set(written)), "every row once"
     assert run.bookmarks() == {f"ga4:{PROPERTY_ID}": str(END)}
+    assert [r["api"] for r in emulator.state.requests].count("ga4") == 3
+
+
+def test_hourly_quota_beyond_the_wait_allowed_stops(config, emulator, tmp_path):
+    """Through the CLI: a quota back in 11 s with 0 s allowed stops the run
+    with one line saying when it comes back."""
+    # Frozen: the hour is 10 s away whenever the tap asks.
+    emulator.state.clock.set(
+        dt.datetime(2021, 3, 20, 9, 59, 50, tzinfo=dt.UTC), frozen=True
+    )
+    _set_quota(emulator, tokensPerHour=1)
+    run = run_tap({**config, "view_ids": [], "max_quota_wait_seconds": 0}, tmp_path)
+    assert run.returncode == 1
+    (line,) = _error_lines(run)
+    assert (
+        f"| GA4 property {PROPERTY_ID} ({START}..2021-03-06): quota tokensPerHour"
+        " used up (tokensPerHour has 0 tokens left, less than the last request"
+        " cost (1)); it resets at 2021-03-20 10:00 UTC, in "
+    ) in line
+    assert line.endswith(
+        "in 11 s, longer than max_quota_wait_seconds (0). State is saved"
+        " through the last finished window: run again then."
+    )
 
 
 def test_daily_quota_stops_and_the_next_run_finishes(config, emulator, tmp_path):
@@ -235,6 +277,32 @@ def test_daily_quota_stops_and_the_next_run_finishes(config, emulator, tmp_path)
     both = sorted(_written(first, "ga4") + _written(second, "ga4"))
     assert both == _exact(PROPERTY_ID, START, END)
     assert second.bookmarks() == {f"ga4:{PROPERTY_ID}": str(END)}
+
+
+def test_every_property_is_checked_before_any_report(config, emulator, tmp_path):
+    """The second property's problem is found before the first one's reports,
+    and listed with the first one's: one line each, no runReport at all."""
+    second = "312647580"
+    emulator.state.dataset = replace(
+        DATASET,
+        unregistered=(
+            (PROPERTY_ID, "customEvent:event_label"),
+            (second, "customEvent:project_id"),
+        ),
+    )
+    run = run_tap({**config, "property_ids": [PROPERTY_ID, second]}, tmp_path)
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    lines = _error_lines(run)
+    assert [line.split("| ")[-1].split(":")[0] for line in lines] == [
+        f"GA4 property {PROPERTY_ID}",
+        f"GA4 property {second}",
+    ]
+    assert "dimension customEvent:event_label does not exist" in lines[0]
+    assert "dimension customEvent:project_id does not exist" in lines[1]
+    assert [r["api"] for r in emulator.state.requests] == ["ga4:getMetadata"] * 2
+    assert run.records == []
+    assert not run.states
 
 
 def test_missing_custom_dimension_fails_before_any_report(config, emulator, tmp_path):

@@ -7,6 +7,7 @@ ever reaches a message.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -121,3 +122,69 @@ def test_no_secret_in_a_settings_error(secret: str, missing: set[str]) -> None:
     message = str(raised.value)
     assert "\n" not in message
     assert secret not in message
+
+
+def _cli_error(env: dict[str, str], monkeypatch, capsys, tmp_path: Path) -> str:
+    """What ``ga-report --warehouse snowflake`` prints, as the one line it is."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    code = main(["--warehouse", "snowflake", "--out", str(tmp_path / "report")])
+    err = capsys.readouterr().err
+    assert code == 1
+    (line,) = err.splitlines()
+    return line
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END",
+        "MIIEvQIBADANBgkqhkiG9w0BAQEF",  # base64, but of no PEM
+        "not base64 at all: s3cret!",  # neither
+        "bGlmZSBpcyBzaG9ydA",  # base64 without its padding
+    ],
+)
+def test_damaged_private_key_is_one_line(key, monkeypatch, capsys, tmp_path) -> None:
+    env = {**SNOWFLAKE, "SNOWFLAKE_PRIVATE_KEY": key}
+    line = _cli_error(env, monkeypatch, capsys, tmp_path)
+    assert line.startswith(
+        "ga-report: SNOWFLAKE_PRIVATE_KEY cannot be read: it is neither an"
+        " unencrypted PEM private key nor the base64 of one, or"
+        " SNOWFLAKE_PRIVATE_KEY_PASSPHRASE does not open it ("
+    ), line
+    assert key.splitlines()[1 if "\n" in key else 0] not in line
+
+
+def test_port_that_is_no_number_is_one_line(monkeypatch, capsys, tmp_path) -> None:
+    env = {**SNOWFLAKE, "SNOWFLAKE_PORT": "443x"}
+    line = _cli_error(env, monkeypatch, capsys, tmp_path)
+    assert line == "ga-report: SNOWFLAKE_PORT is not a TCP port (a number 1..65535)"
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    key=st.text(min_size=8).filter(str.strip),
+    port=st.text(min_size=1).filter(lambda p: not (p.isascii() and p.isdigit())),
+)
+def test_no_secret_in_a_key_or_port_error(key: str, port: str) -> None:
+    """Whatever SNOWFLAKE_PRIVATE_KEY and SNOWFLAKE_PORT hold: a ReportError
+    of one line that never quotes the key."""
+    # Each message is the tap's own words (and an exception's class name):
+    # nothing of what the variable held.
+    key_message = re.compile(
+        r"SNOWFLAKE_PRIVATE_KEY cannot be read: it is neither an unencrypted PEM"
+        r" private key nor the base64 of one, or SNOWFLAKE_PRIVATE_KEY_PASSPHRASE"
+        r" does not open it \([A-Za-z]+\)"
+    )
+    with (
+        pytest.raises(ReportError) as raised,
+        snowflake_warehouse({**SNOWFLAKE, "SNOWFLAKE_PRIVATE_KEY": key}),
+    ):
+        pass
+    assert key_message.fullmatch(str(raised.value))
+    with (
+        pytest.raises(ReportError) as raised,
+        snowflake_warehouse({**SNOWFLAKE, "SNOWFLAKE_PORT": port}),
+    ):
+        pass
+    assert str(raised.value) == "SNOWFLAKE_PORT is not a TCP port (a number 1..65535)"

@@ -29,17 +29,41 @@ PROCESSING = dt.timedelta(hours=48)
 
 @dataclass
 class Clock:
-    """Real time shifted by an offset that a test can set."""
+    """Real time shifted by an offset that a test can set, or a fake clock.
+
+    A frozen clock reads the same moment until ``advance`` moves it: a test
+    whose client sleeps by this clock (the fake sleep advances it) sees the
+    hour turn exactly when it should, however slow the machine is.
+    """
 
     offset: float = 0.0
+    #: The moment a frozen clock reads (a POSIX timestamp); None: it runs.
+    frozen_at: float | None = None
 
     def now(self) -> dt.datetime:
         """The emulator's current time, in UTC."""
+        if self.frozen_at is not None:
+            return dt.datetime.fromtimestamp(self.frozen_at, dt.UTC)
         return dt.datetime.fromtimestamp(time.time() + self.offset, dt.UTC)
 
-    def set(self, moment: dt.datetime) -> None:
-        """From now on the clock reads ``moment`` and runs on from there."""
+    def set(self, moment: dt.datetime, *, frozen: bool = False) -> None:
+        """From now on the clock reads ``moment`` and runs on from there.
+
+        ``frozen``: it stays at ``moment`` until ``advance`` moves it.
+        """
+        self.frozen_at = moment.timestamp() if frozen else None
         self.offset = moment.timestamp() - time.time()
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock on by ``seconds`` (a frozen one stays frozen there)."""
+        if self.frozen_at is not None:
+            self.frozen_at += seconds
+        else:
+            self.offset += seconds
+
+    def reset(self) -> None:
+        """Back on real time."""
+        self.offset, self.frozen_at = 0.0, None
 
 
 def is_final(day: dt.date, time_zone: str, now: dt.datetime) -> bool:

@@ -18,8 +18,9 @@ Control (for tests and demos; not part of Google's APIs):
 * ``GET /__emulator/requests``: every API request received (path + body).
 * ``DELETE /__emulator/requests``: forget them.
 * ``POST /__emulator/clock`` with ``{"now": "2021-03-11T07:59:57Z"}``: set the
-  clock (it runs on from there), which every ``Date`` header, GA's processing
-  lag and the token quotas follow; ``GET`` reads it.
+  clock (it runs on from there; with ``"frozen": true`` it stays there), which
+  every ``Date`` header (gRPC: the ``date`` metadata), GA's processing lag and
+  the token quotas follow; ``GET`` reads it.
 * ``POST /__emulator/quota`` with GA4 quota sizes, e.g. ``{"tokensPerHour":
   5}``: new limits (unnamed ones: Google's), usage forgotten.
 
@@ -279,7 +280,11 @@ class _Handler(BaseHTTPRequestHandler):
                 if moment.tzinfo is None:
                     msg = "'now' needs a UTC offset, e.g. 2021-03-11T07:59:57Z"
                     raise ValueError(msg)  # noqa: TRY301 - answered below
-                state.clock.set(moment)
+                frozen = spec.get("frozen", False)
+                if not isinstance(frozen, bool):
+                    msg = "'frozen' is true or false"
+                    raise ValueError(msg)  # noqa: TRY301 - answered below
+                state.clock.set(moment, frozen=frozen)
             else:
                 unknown = set(spec) - set(QUOTA_LIMITS)
                 if unknown or not all(isinstance(v, int) for v in spec.values()):
@@ -363,6 +368,11 @@ def _grpc_handler(state: EmulatorState) -> grpc.GenericRpcHandler:
             property_id = name.removeprefix("properties/").removesuffix("/metadata")
             raw = json.dumps(body, sort_keys=True).encode() if body else b""
             path = f"grpc:/v1beta/properties/{property_id}{suffix}"
+            # Google's frontends send the HTTP Date header as gRPC metadata.
+            now = state.clock.now().timestamp()
+            context.send_initial_metadata(
+                (("date", email.utils.formatdate(now, usegmt=True)),)
+            )
             try:
                 answer = state.answer(api, property_id, path, raw)
             except ApiError as exc:

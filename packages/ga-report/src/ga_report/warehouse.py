@@ -107,18 +107,29 @@ def _private_key(env: Mapping[str, str]) -> bytes | None:
     if not text:
         return None
     # The connector's own dependency: installed with ga-report[snowflake].
+    from cryptography.exceptions import UnsupportedAlgorithm  # noqa: PLC0415
     from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
 
-    pem = text.encode() if text.startswith("-----") else base64.b64decode(text)
     passphrase = env.get("SNOWFLAKE_PRIVATE_KEY_PASSPHRASE") or None
     try:
+        pem = (
+            text.encode()
+            if text.startswith("-----")
+            else base64.b64decode(text, validate=True)
+        )
         key = serialization.load_pem_private_key(
             pem, password=passphrase.encode() if passphrase else None
         )
-    except (ValueError, TypeError) as exc:
-        # The library's message never quotes the key.
-        msg = f"SNOWFLAKE_PRIVATE_KEY cannot be read: {first_line(exc)}"
-        raise ReportError(msg) from exc
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        # Said in the tap's words: a library's message could quote the input.
+        # binascii.Error (bad base64) is a ValueError; so is a non-ASCII key.
+        msg = (
+            "SNOWFLAKE_PRIVATE_KEY cannot be read: it is neither an unencrypted"
+            " PEM private key nor the base64 of one, or"
+            " SNOWFLAKE_PRIVATE_KEY_PASSPHRASE does not open it"
+            f" ({type(exc).__name__})"
+        )
+        raise ReportError(msg) from None
     return key.private_bytes(
         serialization.Encoding.DER,
         serialization.PrivateFormat.PKCS8,
@@ -154,10 +165,20 @@ def snowflake_connect_args(env: Mapping[str, str], schema: str) -> dict[str, Any
     else:
         msg = "neither SNOWFLAKE_PRIVATE_KEY nor SNOWFLAKE_PASSWORD is set"
         raise ReportError(msg)
-    for name, cast in (("host", str), ("port", int), ("protocol", str)):
+    for name in ("host", "protocol"):
         if value := env.get(f"SNOWFLAKE_{name.upper()}"):
-            args[name] = cast(value)
+            args[name] = value
+    if port := env.get("SNOWFLAKE_PORT"):
+        args["port"] = tcp_port("SNOWFLAKE_PORT", port)
     return args
+
+
+def tcp_port(name: str, value: str) -> int:
+    """A TCP port number from a variable; ReportError naming it if it is none."""
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) < 2**16:
+        msg = f"{name} is not a TCP port (a number 1..65535)"
+        raise ReportError(msg)
+    return int(value)
 
 
 @contextmanager
