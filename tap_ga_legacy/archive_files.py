@@ -329,15 +329,7 @@ def read_export(path: Path, names: Mapping[str, str] = BUILT_IN) -> Export:
     sha256 = _sha256(path)
     parser = _Parser(path, names, None)
     with _Seen() as seen, _open(path) as handle:
-        rows = 0
-        for _, key in parser.read(handle, tables=2):
-            line = seen.add(key, parser.number)
-            if line is not None:
-                raise parser.fail(
-                    f"one row per day and dimension values (line {line} has the"
-                    " same ones)"
-                )
-            rows += 1
+        rows = sum(1 for _ in parser.read(handle, seen))
     return Export(
         path,
         sha256,
@@ -361,8 +353,7 @@ def iter_rows(export: Export) -> Iterator[Row]:
     """
     parser = _Parser(export.path, export.names, export.date_order)
     with _open(export.path) as handle:
-        for row, _ in parser.read(handle, tables=1):
-            yield row
+        yield from parser.read(handle, None)
     if _sha256(export.path) != export.sha256:
         msg = (
             f"{export.path}: changed while the tap read it; its rows were not"
@@ -391,33 +382,42 @@ def _open(path: Path) -> IO[str]:
 class _Seen:
     """The keys of the rows read so far, on disk: memory stays flat.
 
-    A private temporary SQLite database (deleted when closed) holds a 16-byte
-    BLAKE2 digest per row and the row's line; its page cache is bounded.
+    A private temporary SQLite database (deleted when closed) takes a 16-byte
+    BLAKE2 digest of each row's key and the row's line, appended by batches;
+    at the end of the table one GROUP BY (SQLite's external sort, its memory
+    bounded by the page cache) finds a repeated key.
     """
+
+    BATCH = 4096
 
     def __enter__(self) -> _Seen:
         self.db = sqlite3.connect("")
-        self.db.execute("PRAGMA cache_size = -8192")  # 8 MiB
-        self.db.execute(
-            "CREATE TABLE seen (key BLOB PRIMARY KEY, line INTEGER) WITHOUT ROWID"
-        )
+        self.db.execute("PRAGMA cache_size = -8192")  # KiB
+        self.db.execute("CREATE TABLE seen (key BLOB, line INTEGER)")
+        self.batch: list[tuple[bytes, int]] = []
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.db.close()
 
-    def add(self, key: tuple[str, ...], line: int) -> int | None:
-        """Record a row's key; the line of an earlier row with it, if any."""
+    def add(self, key: tuple[str, ...], line: int) -> None:
+        """Record a row's key."""
         digest = hashlib.blake2b(repr(key).encode(), digest_size=16).digest()
-        cursor = self.db.execute(
-            "INSERT OR IGNORE INTO seen VALUES (?, ?)", (digest, line)
-        )
-        if cursor.rowcount:
-            return None
-        (earlier,) = self.db.execute(
-            "SELECT line FROM seen WHERE key = ?", (digest,)
+        self.batch.append((digest, line))
+        if len(self.batch) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.db.executemany("INSERT INTO seen VALUES (?, ?)", self.batch)
+        self.batch = []
+
+    def repeated(self) -> tuple[int, int] | None:
+        """The line of a row whose key an earlier row has, and that row's line."""
+        self._flush()
+        return self.db.execute(
+            "SELECT MAX(line), MIN(line) FROM seen GROUP BY key"
+            " HAVING COUNT(*) > 1 ORDER BY 1 LIMIT 1"
         ).fetchone()
-        return earlier
 
 
 class _Dates:
@@ -453,6 +453,10 @@ class _Dates:
                 self.splits.setdefault((a, b), (line, cell, days[a], days[b]))  # type: ignore[arg-type]
         return days[fits[0]]
 
+    def settled(self, cell: str) -> bool:
+        """Whether the cell reads the same whatever dates follow it."""
+        return len(self.orders) == 1 or (len(cell) == 8 and cell.isdigit())
+
     def ambiguous(self) -> tuple[int, str] | None:
         """The first line and problem of a date the remaining orders disagree on."""
         for (a, b), (line, cell, one, other) in sorted(
@@ -478,6 +482,14 @@ def _local_date(fields: tuple[str, str, str], order: str) -> dt.date | None:
         return dt.date(int(y) + (2000 if len(y) == 2 else 0), int(m), int(d))
     except ValueError:
         return None
+
+
+def _line_text(path: Path, number: int) -> str:
+    """Line ``number`` of a file, without its line break (for a message)."""
+    with _open(path) as handle:
+        for _ in range(number):
+            line = handle.readline(MAX_LINE)
+    return line.rstrip("\r\n")
 
 
 class _Parser:
@@ -529,17 +541,19 @@ class _Parser:
                 raise self.fail(f"a line of at most {MAX_LINE:,} characters")
             yield line
 
-    def read(
-        self, handle: IO[str], tables: int
-    ) -> Iterator[tuple[Row, tuple[str, ...]]]:
-        """Each data row and its key; ``tables=2`` checks the Day Index too."""
+    def read(self, handle: IO[str], seen: _Seen | None) -> Iterator[Row]:
+        """Each data row.
+
+        With ``seen``, a check of the whole file: repeated rows are refused,
+        and the Day Index table is read too.
+        """
         lines = self._lines(handle)
         line = self._comments(lines)
         reader = csv.reader(itertools.chain([line], lines), strict=True)
         try:
             header = self._header(reader)
-            yield from self._rows(reader, header)
-            if tables == 2:
+            yield from self._rows(reader, header, seen)
+            if seen:
                 self._day_index(reader)
         except csv.Error:
             raise self.fail("well-formed CSV (an unclosed quote?)") from None
@@ -631,11 +645,16 @@ class _Parser:
         return roles
 
     def _rows(
-        self, reader: Iterator[list[str]], roles: list[str | None]
-    ) -> Iterator[tuple[Row, tuple[str, ...]]]:
+        self, reader: Iterator[list[str]], roles: list[str | None], seen: _Seen | None
+    ) -> Iterator[Row]:
+        # Total Events is the last column (_header): the others are dimensions.
         at = {role: i for i, role in enumerate(roles) if role}
-        date, custom, count_at = at.get(DATE), self.custom, at[TOTAL_EVENTS]
+        date, custom = at.get(DATE), self.custom
         category, action, label = at[CATEGORY], at[ACTION], at[LABEL]
+        width, first_day = len(roles), self.first.isoformat()
+        #: Each date cell read so far, as its ISO day: at most a few spellings
+        #: of each day of the range.
+        days: dict[str, str] = {}
         total_line, total_text = 0, ""
         ended = False  # by the blank line after the table
         for cells in reader:
@@ -644,26 +663,35 @@ class _Parser:
                 break
             if self.total is not None:
                 raise self.fail("no row after the totals row")
-            if len(cells) != len(roles):
-                raise self.fail(f"{len(roles)} cells like the column names")
-            count = self._count(cells[count_at])
-            if not any(c for i, c in enumerate(cells) if i != count_at):
+            if len(cells) != width:
+                raise self.fail(f"{width} cells like the column names")
+            count = self._count(cells[-1])
+            if not any(cells[:-1]):
                 self.total, total_line, total_text = count, self.number, self.text
                 continue
-            day = self.first
+            day = first_day
             if date is not None:
-                read = self.dates.read(cells[date], self.number)
-                if read is None:
-                    raise self.fail(f"a date YYYYMMDD within {self.first}..{self.last}")
-                day = read
+                day = days.get(cells[date]) or self._day(cells[date], days)
             dimension = cells[custom] if custom is not None else ""
             self.counted += count
-            yield (
-                (day.isoformat(), cells[category], cells[action], cells[label],
-                 dimension, count),
-                (cells[date] if date is not None else "", cells[category],
-                 cells[action], cells[label], dimension),
-            )  # fmt: skip
+            if seen:
+                # GA writes one row per combination of the exported
+                # dimensions: a repeat would overwrite the first (same
+                # event_key) and lose its count. Keyed on the cells as
+                # written: the locale's order may not be known yet.
+                key = (cells[date] if date is not None else "", cells[category],
+                       cells[action], cells[label], dimension)  # fmt: skip
+                seen.add(key, self.number)
+            yield (day, cells[category], cells[action], cells[label], dimension, count)
+        repeated = seen.repeated() if seen else None
+        if repeated:
+            line, first = repeated
+            raise self.fail(
+                f"one row per day and dimension values (line {first} has the"
+                " same ones)",
+                line,
+                _line_text(self.path, line),
+            )
         if not ended and self.total is None:
             # A complete export ends its first table with the totals row and
             # a blank line; without them the file was cut short.
@@ -678,6 +706,15 @@ class _Parser:
                 total_line,
                 total_text,
             )
+
+    def _day(self, cell: str, days: dict[str, str]) -> str:
+        """A Date cell's ISO day; remembered once the locale's order is known."""
+        read = self.dates.read(cell, self.number)
+        if read is None:
+            raise self.fail(f"a date YYYYMMDD within {self.first}..{self.last}")
+        if self.dates.settled(cell):
+            days[cell] = read.isoformat()
+        return read.isoformat()
 
     def _day_index(self, reader: Iterator[list[str]]) -> None:
         header = next(reader, None)
@@ -704,6 +741,8 @@ class _Parser:
                 )
 
     def _count(self, cell: str) -> int:
+        if len(cell) < 19 and cell.isascii() and cell.isdigit():
+            return int(cell)  # the common case: within 64 bits
         text = cell.strip()
         if not _COUNT.match(text) and not _PLAIN_COUNT.match(text):
             raise self.fail("a whole number of events, e.g. 1234, 1,234 or 1.234")
