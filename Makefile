@@ -62,6 +62,7 @@ docs: install
 
 bench: install
 	$(BIN)/python scripts/bench_tap.py
+	$(BIN)/python scripts/bench_archive.py
 	$(BIN)/python scripts/bench_windows.py
 	$(BIN)/python scripts/bench_pipeline.py
 

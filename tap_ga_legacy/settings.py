@@ -155,7 +155,9 @@ CONFIG_SCHEMA = th.PropertiesList(
         description="GA interface CSV exports to read into the `events` stream"
         " (`origin` `archive_file`) for days GA can no longer serve. A file is"
         " read again only when its content changed (state keeps each file's"
-        " path and SHA-256); a malformed file stops the tap.",
+        " path and SHA-256); a malformed file, or a path that matches no file,"
+        " stops the tap. Column names as the interface writes them in en, de,"
+        " nl, fr or es, or mapped by `columns` (docs/archive-files.md).",
     ),
     th.Property(
         "start_date",
