@@ -122,7 +122,8 @@ CONFIG_SCHEMA = th.PropertiesList(
                     th.StringType,
                     required=True,
                     description="Glob of the files, e.g. `exports/*.csv` (relative"
-                    " to the directory the tap runs in; `**` matches subfolders).",
+                    " to the directory the tap runs in; `**` matches subfolders), or"
+                    " one file's name, taken as is when that file exists.",
                 ),
                 th.Property(
                     "view_id",
