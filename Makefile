@@ -69,6 +69,7 @@ schedules: install
 
 bench: install
 	$(BIN)/python scripts/bench_tap.py
+	$(BIN)/python scripts/bench_archive.py
 	$(BIN)/python scripts/bench_windows.py
 	$(BIN)/python scripts/bench_pipeline.py
 

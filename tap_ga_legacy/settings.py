@@ -22,6 +22,7 @@ from singer_sdk.typing import (
 if TYPE_CHECKING:
     from jsonschema import ValidationError
 
+from tap_ga_legacy.archive_files import ROLES as COLUMN_ROLES
 from tap_ga_legacy.errors import RETRIABLE_REASONS, RETRIABLE_STATUSES
 
 TRANSPORTS = ("rest", "grpc")
@@ -156,7 +157,8 @@ CONFIG_SCHEMA = th.PropertiesList(
                     th.StringType,
                     required=True,
                     description="Glob of the files, e.g. `exports/*.csv` (relative"
-                    " to the directory the tap runs in; `**` matches subfolders).",
+                    " to the directory the tap runs in; `**` matches subfolders), or"
+                    " one file's name, taken as is when that file exists.",
                 ),
                 th.Property(
                     "view_id",
@@ -172,6 +174,15 @@ CONFIG_SCHEMA = th.PropertiesList(
                     description="`ua_interface_csv`: CSV saved from the UA interface"
                     " (Export > CSV).",
                 ),
+                th.Property(
+                    "columns",
+                    th.ObjectType(additional_properties=th.StringType),
+                    description="For an export in an interface language the tap"
+                    " does not know (it knows en, de, nl, fr, es): each column name"
+                    " of the files mapped to GA's English one, e.g. `{\"Kategorie"
+                    ' události": "Event Category"}` (`Date`, `Event Category`,'
+                    " `Event Action`, `Event Label`, `Total Events`, `Day Index`).",
+                ),
                 additional_properties=False,
             )
         ),
@@ -180,7 +191,9 @@ CONFIG_SCHEMA = th.PropertiesList(
         description="GA interface CSV exports to read into the `events` stream"
         " (`origin` `archive_file`) for days GA can no longer serve. A file is"
         " read again only when its content changed (state keeps each file's"
-        " path and SHA-256); a malformed file stops the tap.",
+        " path and SHA-256); a malformed file, or a path that matches no file,"
+        " stops the tap. Column names as the interface writes them in en, de,"
+        " nl, fr or es, or mapped by `columns` (docs/archive-files.md).",
     ),
     th.Property(
         "start_date",
@@ -529,6 +542,8 @@ class ArchiveSource:
     path: str
     view_id: str
     format: str
+    #: ``columns``: a file's column name -> GA's English name (its role).
+    columns: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -637,7 +652,8 @@ def _archive_sources(value: Any, errors: list[str]) -> tuple[ArchiveSource, ...]
                 f"{name}.format: {file_format!r} is not a format this tap reads;"
                 f" use {' or '.join(map(repr, ARCHIVE_FORMATS))}."
             )
-        source = ArchiveSource(str(entry["path"]), view_id, file_format)
+        columns = _archive_columns(f"{name}.columns", entry.get("columns"), errors)
+        source = ArchiveSource(str(entry["path"]), view_id, file_format, columns)
         if source in sources:
             errors.append(
                 f"{name}: repeats archive_files[{sources.index(source)}] (path"
@@ -645,6 +661,23 @@ def _archive_sources(value: Any, errors: list[str]) -> tuple[ArchiveSource, ...]
             )
         sources.append(source)
     return tuple(sources)
+
+
+def _archive_columns(
+    name: str, value: Any, errors: list[str]
+) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        errors.append(f"{name}: expected an object of column name to GA's name.")
+        return ()
+    wrong = [f"{k!r}: {v!r}" for k, v in value.items() if v not in COLUMN_ROLES]
+    if wrong:
+        errors.append(
+            f"{name}: {', '.join(wrong)}: map each column name to one of"
+            f" {', '.join(map(repr, COLUMN_ROLES))}."
+        )
+    return tuple((str(k).strip(), v) for k, v in value.items() if v in COLUMN_ROLES)
 
 
 def _fields(api: str, config: dict[str, Any], defaults: dict[str, str]) -> tuple:

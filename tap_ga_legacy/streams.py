@@ -16,7 +16,7 @@ from singer_sdk import Stream, metrics
 from singer_sdk import typing as th
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
-from tap_ga_legacy.archive_files import read_archive
+from tap_ga_legacy.archive_files import iter_rows, read_archive
 from tap_ga_legacy.auth import CredentialsError, build_credentials, describe
 from tap_ga_legacy.client import STOPPED
 from tap_ga_legacy.errors import ChecksFailedError, ReportError
@@ -340,8 +340,33 @@ class EventsStream(FastRecordsMixin, Stream):
 
     @cached_property
     def archive(self) -> dict[ArchiveSource, list[Export]]:
-        """Every archive file, parsed before any is emitted (read_archive)."""
+        """Every archive file checked, before any is emitted (read_archive).
+
+        The saved state of each archive partition is checked first: a run
+        that cannot record which files it read must not read them.
+        """
+        for context in self.partitions:
+            if context.get("origin") == ARCHIVE_FILE:
+                self._files_read(context)
         return read_archive(self.settings.archive_files)
+
+    def _files_read(self, context: dict[str, Any]) -> dict[str, str]:
+        """The partition's ``files`` state (path -> SHA-256), checked."""
+        state = self.get_context_state(context)
+        done = state.setdefault("files", {})
+        if not isinstance(done, dict) or not all(
+            isinstance(v, str) for v in done.values()
+        ):
+            msg = (
+                f"state: the archive_files partition of {context['path']!r} (view"
+                f" {context['property_id']}) holds 'files' as a"
+                f" {type(done).__name__}, not a mapping of path to SHA-256;"
+                " remove that partition from the state (`meltano state edit"
+                " <state_id>`, or run without --state) and its files are read"
+                " again."
+            )
+            raise ReportError(msg)
+        return done
 
     @property
     def partitions(self) -> list[dict[str, Any]]:
@@ -602,14 +627,8 @@ class EventsStream(FastRecordsMixin, Stream):
             if (s.path, s.view_id) == (context["path"], context["property_id"])
         )
         state = self.get_context_state(context)
-        done: dict[str, str] = state.setdefault("files", {})
+        done = self._files_read(context)
         exports = self.archive[source]
-        if not exports:
-            self.logger.warning(
-                "archive_files: %s matches no file (view %s)",
-                source.path,
-                source.view_id,
-            )
         for export in exports:
             name = str(export.path)
             if done.get(name) == export.sha256:
@@ -617,7 +636,7 @@ class EventsStream(FastRecordsMixin, Stream):
                 continue
             self.set_time_extracted(dt.datetime.now(dt.UTC))
             tally: Counter[str] = Counter()
-            yield from self._records(context, iter(export.rows), tally)
+            yield from self._records(context, iter_rows(export), tally)
             done[name] = export.sha256
             self.finalize_state_progress_markers(state)
             self.logger.info(

@@ -155,3 +155,92 @@ def test_api_and_archive_rows_in_one_run(config: dict, tmp_path: Path) -> None:
     origins = Counter((r["api"], r["origin"]) for r in run.records)
     assert origins[("ua", "archive_file")] == len(_aggregated(*WEEK))
     assert origins[("ua", "api")] == len(expected_rows(VIEW_ID))
+
+
+def _one_error(run) -> str:
+    """The run's one ERROR line, checked to be the only one, without traceback."""
+    errors = [line for line in run.stderr.splitlines() if "ERROR" in line]
+    assert len(errors) == 1, run.stderr[-2000:]
+    assert "Traceback" not in run.stderr
+    return errors[0]
+
+
+def test_pattern_matching_no_file_stops_the_run(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    run = run_tap(_config(folder), tmp_path)
+    assert run.returncode == 1
+    assert _one_error(run).endswith(
+        f"archive_files[0]: '{folder}/*.csv' matches no file (view {VIEW_ID});"
+        " fix the path or remove the entry."
+    )
+    assert (run.records, run.states) == ([], [])
+
+
+def test_literal_path_with_brackets_is_read(tmp_path: Path) -> None:
+    path = _export(tmp_path, "[2021] week 9.csv", *WEEK)
+    config = {**_config(tmp_path), "archive_files": [{"path": str(path),
+                                                      "view_id": VIEW_ID}]}  # fmt: skip
+    run = run_tap(config, tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert len(run.records) == len(_aggregated(*WEEK))
+
+
+def test_range_past_the_calendar_stops_with_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    path = _export(folder, "a.csv", *WEEK)
+    path.write_text(
+        path.read_text().replace("# 20210301-20210307", "# 99991231-99991231")
+    )
+    run = run_tap(_config(folder), tmp_path)
+    assert run.returncode == 1
+    assert f"{path}, line 4: expected a date range within 2005-01-01.." in (
+        _one_error(run)
+    )
+    assert (run.records, run.states) == ([], [])
+
+
+def test_archive_state_of_the_wrong_shape_says_how_to_reset_it(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    _export(folder, "a.csv", *WEEK)
+    context = {"api": "ua", "property_id": VIEW_ID, "origin": "archive_file",
+               "path": f"{folder}/*.csv"}  # fmt: skip
+    state = {"bookmarks": {"events": {"partitions": [
+        {"context": context, "files": [str(folder / "a.csv")]}]}}}  # fmt: skip
+    run = run_tap(_config(folder), tmp_path, state=state)
+    assert run.returncode == 1
+    assert _one_error(run).endswith(
+        f"state: the archive_files partition of '{folder}/*.csv' (view"
+        f" {VIEW_ID}) holds 'files' as a list, not a mapping of path to SHA-256;"
+        " remove that partition from the state (`meltano state edit"
+        " <state_id>`, or run without --state) and its files are read again."
+    )
+    assert (run.records, run.states) == ([], [])
+
+
+def test_columns_setting_reads_a_language_not_built_in(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    path = _export(folder, "a.csv", *WEEK)
+    path.write_text(
+        path.read_text()
+        .replace("Event Category,", "Kategorie události,")
+        .replace("Total Events", "Celkem událostí")
+        .replace("Day Index,", "Denní index,")
+    )
+    config = _config(folder)
+    refused = run_tap(config, tmp_path)
+    assert refused.returncode == 1
+    assert "with archive_files[].columns" in _one_error(refused)
+    config["archive_files"][0]["columns"] = {
+        "Kategorie události": "Event Category",
+        "Celkem událostí": "Total Events",
+        "Denní index": "Day Index",
+    }
+    run = run_tap(config, tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert len(run.records) == len(_aggregated(*WEEK))

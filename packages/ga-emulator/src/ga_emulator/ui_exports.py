@@ -14,9 +14,10 @@ import argparse
 import csv
 import datetime as dt
 import io
+import uuid
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from ga_emulator.dataset import DatasetConfig, rows_in_range
 
@@ -27,6 +28,30 @@ if TYPE_CHECKING:
 
 #: Thousands separator per exporter locale.
 SEPARATORS = {"en": ",", "de": ".", "fr": "\u202f", "ch": "'"}
+#: What the interface writes in the user's language: Date, Event Category,
+#: Event Action, Event Label, Total Events, Day Index, and the Day Index
+#: table's date format. German and Dutch as real exports have them
+#: ("Datum,Ereigniskategorie,...,Ereignisse insgesamt", "Tagesindex" with
+#: 19.07.22; "Dagindex" with 17-09-14).
+LANGUAGES = {
+    "en": (
+        ("Date", "Event Category", "Event Action", "Event Label", "Total Events"),
+        "Day Index",
+        "{month}/{day}/{yy}",
+    ),
+    "de": (
+        ("Datum", "Ereigniskategorie", "Ereignisaktion", "Ereignislabel",
+         "Ereignisse insgesamt"),
+        "Tagesindex",
+        "{day:02}.{month:02}.{yy}",
+    ),
+    "nl": (
+        ("Datum", "Gebeurteniscategorie", "Gebeurtenisactie", "Gebeurtenislabel",
+         "Totaal aantal gebeurtenissen"),
+        "Dagindex",
+        "{day:02}-{month:02}-{yy}",
+    ),
+}  # fmt: skip
 
 
 def export_csv(
@@ -39,6 +64,7 @@ def export_csv(
     with_date: bool = True,
     custom_dimension: str | None = None,
     day_index: bool = True,
+    language: str = "en",
 ) -> str:
     """The text of one export of ``rows`` (which must lie within first..last).
 
@@ -51,8 +77,11 @@ def export_csv(
         with_date: a Date column; without one, first must equal last.
         custom_dimension: the column title of custom dimension 1, if exported.
         day_index: the second table the interface appends.
+        language: the interface language of the column names, a key of
+            LANGUAGES.
     """
     separator = SEPARATORS[locale]
+    names, day_index_name, date_format = LANGUAGES[language]
     totals: defaultdict[tuple[str, ...], int] = defaultdict(int)
     per_day: defaultdict[str, int] = defaultdict(int)
     for row in rows:
@@ -63,12 +92,12 @@ def export_csv(
             key = (*key, row.dimension1)
         totals[key] += row.count
         per_day[row.date] += row.count
-    header = ["Event Category", "Event Action", "Event Label"]
+    header = list(names[1:4])
     if with_date:
-        header.insert(0, "Date")
+        header.insert(0, names[0])
     if custom_dimension:
         header.append(custom_dimension)
-    header.append("Total Events")
+    header.append(names[4])
 
     def number(value: int) -> str:
         return f"{value:,}".replace(",", separator)
@@ -81,20 +110,75 @@ def export_csv(
         f"# {first:%Y%m%d}-{last:%Y%m%d}\n"
         "# ----------------------------------------\n\n"
     )
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
+    minimal = csv.writer(out, lineterminator="\n")
+    # Minimal quoting looks for the line terminator's characters only: a
+    # cell holding a lone CR is quoted, as it must be to stay one cell.
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def write(cells: list[str]) -> None:
+        (quoted if any("\r" in c for c in cells) else minimal).writerow(cells)
+
+    write(header)
     for key in sorted(totals):
-        writer.writerow([*key, number(totals[key])])
-    writer.writerow([""] * (len(header) - 1) + [number(sum(totals.values()))])
+        write([*key, number(totals[key])])
+    write([""] * (len(header) - 1) + [number(sum(totals.values()))])
     if day_index:
         out.write("\n")
-        writer.writerow(["Day Index", "Total Events"])
+        write([day_index_name, names[4]])
         for day in sorted(per_day):
-            writer.writerow(
-                [f"{int(day[4:6])}/{int(day[6:8])}/{day[2:4]}", number(per_day[day])]
+            date = date_format.format(
+                day=int(day[6:8]), month=int(day[4:6]), yy=day[2:4]
             )
-        writer.writerow(["", number(sum(per_day.values()))])
+            write([date, number(per_day[day])])
+        write(["", number(sum(per_day.values()))])
     return out.getvalue()
+
+
+def write_large_export(
+    handle: TextIO, *, rows: int, first: dt.date, last: dt.date
+) -> int:
+    """Write an export of ``rows`` distinct rows, one at a time; its events.
+
+    For memory measurements (scripts/bench_archive.py) and the tap's
+    streaming test: the rows are made up, not the emulator's, so that a file
+    of any size is written without holding its rows. About 110 bytes a row.
+    """
+    days = (last - first).days + 1
+    writer = csv.writer(handle, lineterminator="\n")
+    handle.write(
+        "# ----------------------------------------\n"
+        "# All Web Site Data\n"
+        "# Top Events\n"
+        f"# {first:%Y%m%d}-{last:%Y%m%d}\n"
+        "# ----------------------------------------\n\n"
+    )
+    writer.writerow(LANGUAGES["en"][0])
+    per_day = [0] * days
+    for index in range(rows):
+        day = index % days
+        count = 1 + index % 97
+        per_day[day] += count
+        # A project-id-like label, distinct per row (an odd multiplier is a
+        # bijection modulo 2**128).
+        label = uuid.UUID(int=index * 0x9E3779B97F4A7C15F39CC0605CEDC835 % (1 << 128))
+        writer.writerow(
+            [
+                f"{first + dt.timedelta(days=day):%Y%m%d}",
+                "meltano elt",
+                f"meltano elt tap-{index % 13} target-{index % 7} --job_id={index}",
+                str(label),
+                f"{count:,}",
+            ]
+        )
+    total = sum(per_day)
+    writer.writerow(["", "", "", "", f"{total:,}"])
+    handle.write("\n")
+    writer.writerow(["Day Index", "Total Events"])
+    for day, count in enumerate(per_day):
+        date = first + dt.timedelta(days=day)
+        writer.writerow([f"{date.month}/{date.day}/{date:%y}", f"{count:,}"])
+    writer.writerow(["", f"{total:,}"])
+    return total
 
 
 def main() -> None:
@@ -105,6 +189,7 @@ def main() -> None:
     parser.add_argument("last", type=dt.date.fromisoformat)
     parser.add_argument("--view-id", default="188392047")
     parser.add_argument("--locale", choices=sorted(SEPARATORS), default="en")
+    parser.add_argument("--language", choices=sorted(LANGUAGES), default="en")
     args = parser.parse_args()
     rows = rows_in_range(DatasetConfig(), args.view_id, args.first, args.last)
     args.path.parent.mkdir(parents=True, exist_ok=True)
@@ -115,6 +200,7 @@ def main() -> None:
             first=args.first,
             last=args.last,
             locale=args.locale,
+            language=args.language,
         ),
         encoding="utf-8",
     )
