@@ -124,6 +124,37 @@
 {%- endmacro %}
 
 
+{# ---- splitting ---------------------------------------------------------- #}
+
+{#
+    The rows of CTE or relation `relation`, one per piece of `text_column`
+    split on every match of `separator` (a regular expression), the piece
+    as column `word`; every other column of `relation` kept.
+#}
+{% macro split_to_rows(relation, text_column, separator) %}
+    {{- return(adapter.dispatch('split_to_rows', 'meltano_telemetry')(relation, text_column, separator)) -}}
+{% endmacro %}
+
+{% macro default__split_to_rows(relation, text_column, separator) -%}
+    select
+        *,
+        unnest(string_split_regex({{ text_column }}, '{{ separator }}')) as word
+    from {{ relation }}
+{%- endmacro %}
+
+{% macro snowflake__split_to_rows(relation, text_column, separator) -%}
+    select
+        splitted.*,
+        pieces.value::varchar as word
+    from {{ relation }} as splitted,
+        lateral flatten(
+            input => split(
+                regexp_replace({{ text_column }}, '{{ separator }}', ' '), ' '
+            )
+        ) as pieces
+{%- endmacro %}
+
+
 {# ---- hashing ------------------------------------------------------------ #}
 
 {# Lowercase hex SHA-256 of a text. #}
