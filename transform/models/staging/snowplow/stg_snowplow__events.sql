@@ -149,6 +149,12 @@ renamed as (
             ),
             false
         ) as is_ci_environment,
+        -- `meltano config <plugin> set --interactive`: cli_context's options.
+        coalesce(
+            {{ json_get_text('cli_context', 'options.set.interactive') }}
+            = 'true',
+            false
+        ) as is_interactive_config,
 
         -- dates
         cast(cast(derived_tstamp as timestamp) as date) as event_created_date,
