@@ -619,7 +619,8 @@ def plugin_usage(
     plugins, mapping names). Every plugin a row's action names counts once
     for that row, however often the line names it (elt's and schedule's
     ``--transform run|only`` name ``dbt``; ``meltano run`` names each block;
-    invoke, add and test name one plugin; select names its extractor). Only rows that carry a project id count.
+    invoke, add and test name one plugin; select names its extractor). Only
+    rows that carry a project id count.
     ``until`` maps a project id, as GA sent it, to the first day that no
     longer counts for GA (its Snowplow activation date): the GA era.
     """
