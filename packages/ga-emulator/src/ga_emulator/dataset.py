@@ -34,7 +34,7 @@ from ga_emulator.seeds import seeded_rng, sha256_hex
 
 if TYPE_CHECKING:
     import random
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
 NOT_SET = "(not set)"
 
@@ -582,7 +582,7 @@ class PluginUsage:
     """One plugin's planted GA usage (see ``plugin_usage``)."""
 
     plugin_types: set[str] = field(default_factory=set)
-    projects: set[str] = field(default_factory=set)  # project ids as GA sent them
+    projects: set[str] = field(default_factory=set)  # project keys (see resolve)
     events: int = 0  # sum of GA event counts of the rows naming it
     executions: int = 0  # the same, for execution commands only
     #: Event counts per ``cli_command`` (elt, run, add...).
@@ -610,6 +610,7 @@ def plugin_usage(
     start: dt.date,
     end: dt.date,
     *,
+    resolve: Callable[[str, str], str | None] | None = None,
     until: Mapping[str, dt.date] | None = None,
 ) -> dict[str, PluginUsage]:
     """The planted answer: per plugin, as the marts name it, its GA usage.
@@ -621,28 +622,30 @@ def plugin_usage(
     ``--transform run|only`` name ``dbt``; ``meltano run`` names each block;
     invoke, add and test name one plugin; select names its extractor). Only
     rows that carry a project id count.
-    ``until`` maps a project id, as GA sent it, to the first day that no
-    longer counts for GA (its Snowplow activation date): the GA era.
+
+    ``resolve(label, dimension1)`` gives a row's project key (the tap's
+    ``rekey.resolve_project_id`` for the warehouse's); by default the
+    project id as GA sent it, when label or dimension 1 is one whole.
+    ``until`` maps a project key to the first day that no longer counts for
+    GA (its Snowplow activation date): the GA era.
     """
     usage: dict[str, PluginUsage] = {}
     for day in iter_days(start, end):
         rows, commands = _day(config, property_id, day)
         for row in rows:
-            project = row_project(config, row)
-            if project is None:
-                continue
-            if (
-                until
-                and project.project_id in until
-                and day >= until[project.project_id]
-            ):
+            if resolve is None:
+                project = row_project(config, row)
+                key = project.project_id if project else None
+            else:
+                key = resolve(row.label, row.dimension1)
+            if key is None or (until and key in until and day >= until[key]):
                 continue
             command = commands[row.action]
             named = {m.mart_name: m for m in reversed(command.mentions)}
             for mart_name, mention in named.items():
                 found = usage.setdefault(mart_name, PluginUsage())
                 found.plugin_types.add(mention.plugin.plugin_type)
-                found.projects.add(project.project_id)
+                found.projects.add(key)
                 found.events += row.count
                 found.executions += row.count if command.is_execution else 0
                 found.commands[command.cli_command] += row.count

@@ -167,6 +167,12 @@ class ProjectPlugin:
 
 
 _HUB = {(p.plugin_type, p.name): p for p in HUB_PLUGINS}
+_HUB_NAMES = frozenset(p.name for p in HUB_PLUGINS)
+
+
+def is_hub_name(name: str) -> bool:
+    """Whether a name is one of the curated Hub plugins' (of any type)."""
+    return name in _HUB_NAMES
 
 
 def hub_plugin(plugin_type: str, name: str) -> HubPlugin:

@@ -40,7 +40,7 @@ from ga_emulator import dataset
 from ga_emulator import plugins as hub
 from ga_emulator.dataset import seeded_rng, sha256_hex
 from snowplow_sample.enriched import COLUMNS
-from tap_ga_legacy.rekey import meltano_project_uuid
+from tap_ga_legacy.rekey import meltano_project_uuid, resolve_project_id
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -129,6 +129,14 @@ class Plan:
     #: it, with its worst status (failed > aborted > success). Read it with
     #: ``plugin_usage``.
     plugin_executions: dict[str, int] = field(default_factory=dict)
+    #: The same for 1.97-1.105 struct events (no contexts; the GA command
+    #: line in se_action): ``"<plugin> <plugin_type> <project_uuid> <day>
+    #: <cli_command>"`` -> events naming it (each counts once per event).
+    struct_plugin_events: dict[str, int] = field(default_factory=dict)
+    #: ``"<project_uuid> <monday>"`` -> Snowplow executions that week, as
+    #: dbt's activation rule counts them (struct events without contexts
+    #: and context_uuids, by the day they started).
+    executions_per_week: dict[str, int] = field(default_factory=dict)
     #: SHA-256 hex -> clear value of every plugin name and parent name the
     #: sample hashed that is not a Hub plugin's name (custom, inherited).
     hashed_names: dict[str, str] = field(default_factory=dict)
@@ -406,6 +414,7 @@ class _Writer:
         ]
         plan.executions += 1
         plan.ci_executions += source.ci
+        self._count_week(source, moment)
         roll = rng.randrange(1000)
         aborted = roll < self.config.aborted_per_mille
         failed = not aborted and roll < (
@@ -512,6 +521,13 @@ class _Writer:
         )
         self._record(source, moment, command, outcome)
 
+    def _count_week(self, source: _Source, moment: dt.datetime) -> None:
+        day = moment.date()
+        key = f"{source.project_uuid} {day - dt.timedelta(days=day.weekday())}"
+        self.plan.executions_per_week[key] = (
+            self.plan.executions_per_week.get(key, 0) + 1
+        )
+
     def _inflight(
         self, own: random.Random, source: _Source, moment: dt.datetime, ctx: list[dict]
     ) -> dict[str, str | None]:
@@ -594,9 +610,8 @@ class _Writer:
             )
         for plugin, _ in outcome.plugin_statuses():
             for value in (plugin.name, plugin.parent_name):
-                if value == plugin.name and plugin.is_hub:
-                    continue
-                self.plan.hashed_names[sha256_hex(value)] = value
+                if not hub.is_hub_name(value):
+                    self.plan.hashed_names[sha256_hex(value)] = value
 
     def struct(
         self, rng: random.Random, source: _Source, moment: dt.datetime
@@ -609,6 +624,21 @@ class _Writer:
         own = seeded_rng("struct", self.config.seed, source.project_uuid, moment)
         assert source.project is not None
         line = dataset.command_line(own, source.project, moment.date(), category)
+        self._count_week(source, moment)
+        day = moment.date().isoformat()
+        for name, mention in {m.mart_name: m for m in line.mentions}.items():
+            key = " ".join(
+                (
+                    name,
+                    mention.plugin.plugin_type,
+                    source.project_uuid,
+                    day,
+                    line.cli_command,
+                )
+            )
+            self.plan.struct_plugin_events[key] = (
+                self.plan.struct_plugin_events.get(key, 0) + 1
+            )
         action = line.action
         if source.project.environments and own.random() < 0.6:
             action += (
@@ -839,7 +869,9 @@ class PluginUsage:
     success: int = 0
     failed: int = 0
     aborted: int = 0
-    #: Executions per cli_command (run, elt, invoke...).
+    #: 1.97-1.105 struct events naming it (successes, as GA's).
+    struct_events: int = 0
+    #: Executions and struct events per cli_command (run, elt, invoke...).
     commands: Counter[str] = field(default_factory=Counter)
 
 
@@ -859,8 +891,14 @@ def plugin_usage(
     which is the Snowplow era.
     """
     usage: dict[str, PluginUsage] = {}
-    for key, count in plan.plugin_executions.items():
-        name, plugin_type, project, day_text, command, status = key.split(" ")
+    counted = [
+        *((key.split(" "), count) for key, count in plan.plugin_executions.items()),
+        *(
+            ([*key.split(" "), ""], count)
+            for key, count in plan.struct_plugin_events.items()
+        ),
+    ]
+    for (name, plugin_type, project, day_text, command, status), count in counted:
         day = dt.date.fromisoformat(day_text)
         if (start and day < start) or (end and day > end):
             continue
@@ -869,10 +907,70 @@ def plugin_usage(
         found = usage.setdefault(name, PluginUsage())
         found.plugin_types.add(plugin_type)
         found.projects.add(project)
-        found.executions += count
-        setattr(found, status, getattr(found, status) + count)
+        if status:
+            found.executions += count
+            setattr(found, status, getattr(found, status) + count)
+        else:
+            found.struct_events += count
         found.commands[command] += count
     return usage
+
+
+def activation_dates(
+    plan: Plan,
+    ga_config: dataset.DatasetConfig,
+    property_id: str,
+    start: dt.date,
+    end: dt.date,
+) -> dict[str, dt.date]:
+    """project_uuid -> Snowplow activation date, dbt's rule in Python.
+
+    ``int_projects_activated``: the first Monday whose week has Snowplow
+    executions and at least as many as GA's event count, GA being the rows
+    of ``property_id`` from ``start`` to ``end`` (what the warehouse
+    loaded) that carry a project id by the tap's rules.
+    """
+    weekly: dict[tuple[str, dt.date], list[int]] = {}
+    for row in dataset.rows_in_range(ga_config, property_id, start, end):
+        project, _ = resolve_project_id(row.label, row.dimension1)
+        if project:
+            day = dt.date(int(row.date[:4]), int(row.date[4:6]), int(row.date[6:]))
+            week = day - dt.timedelta(days=day.weekday())
+            weekly.setdefault((project, week), [0, 0])[0] += row.count
+    for key, count in plan.executions_per_week.items():
+        project, week_text = key.split(" ")
+        weekly.setdefault((project, dt.date.fromisoformat(week_text)), [0, 0])[1] += (
+            count
+        )
+    activation: dict[str, dt.date] = {}
+    for (project, week), (ga, snowplow) in sorted(weekly.items()):
+        if snowplow and snowplow >= ga and project not in activation:
+            activation[project] = week
+    return activation
+
+
+def era_usage(
+    plan: Plan,
+    ga_config: dataset.DatasetConfig,
+    property_id: str,
+    start: dt.date,
+    end: dt.date,
+) -> tuple[dict[str, dataset.PluginUsage], dict[str, PluginUsage]]:
+    """Per plugin, its usage in each era: (GA era, Snowplow era).
+
+    The era rule of ``int_project_commands_aggregated_to_days``: GA rows of
+    ``property_id`` from ``start`` to ``end`` before the project's Snowplow
+    activation date (``activation_dates``), Snowplow from it. GA projects
+    are keyed by the tap's project id, Snowplow's by project_uuid: the same
+    values.
+    """
+    activation = activation_dates(plan, ga_config, property_id, start, end)
+    ga = dataset.plugin_usage(
+        ga_config, property_id, start, end,
+        resolve=lambda label, dimension: resolve_project_id(label, dimension)[0],
+        until=activation,
+    )  # fmt: skip
+    return ga, plugin_usage(plan, since=activation)
 
 
 def iter_events(
