@@ -77,6 +77,47 @@
 {%- endmacro %}
 
 
+{# A parsed JSON value as JSON text (to store it in a plain text column). #}
+{% macro json_to_text(json) %}
+    {{- return(adapter.dispatch('json_to_text', 'meltano_telemetry')(json)) -}}
+{% endmacro %}
+
+{% macro default__json_to_text(json) -%}
+    cast({{ json }} as varchar)
+{%- endmacro %}
+
+{% macro snowflake__json_to_text(json) -%}
+    to_varchar({{ json }})
+{%- endmacro %}
+
+
+{#
+    A FROM-clause item, to follow a relation (it starts with the comma): one
+    row per element of the JSON array at the dotted `path` of `json`, exposed
+    as `<alias>.value` (JSON) and `<alias>.index` (0-based, the array order).
+    A row whose array is null or empty gives no row (an inner lateral join).
+    DuckDB unnests a JSON list; Snowflake uses lateral flatten, whose output
+    columns these names are.
+#}
+{% macro json_array_elements(json, path, alias) %}
+    {{- return(adapter.dispatch('json_array_elements', 'meltano_telemetry')(json, path, alias)) -}}
+{% endmacro %}
+
+{% macro default__json_array_elements(json, path, alias) -%}
+    , lateral (
+        select
+            unnest(cast(json_extract({{ json }}, '$.{{ path }}') as json [])) as value,
+            generate_subscripts(
+                cast(json_extract({{ json }}, '$.{{ path }}') as json []), 1
+            ) - 1 as index
+    ) as {{ alias }}
+{%- endmacro %}
+
+{% macro snowflake__json_array_elements(json, path, alias) -%}
+    , lateral flatten(input => get_path({{ json }}, '{{ path }}')) as {{ alias }}
+{%- endmacro %}
+
+
 {# ---- regular expressions ------------------------------------------------ #}
 
 {# The first capture group of `pattern` in `text`, or null. #}

@@ -60,7 +60,10 @@ contexts as (
         ) }} as cli_context,
         {{ json_find_context(
             'contexts_json', 'iglu:com.meltano/exception_context/'
-        ) }} as exception_context
+        ) }} as exception_context,
+        {{ json_find_context(
+            'contexts_json', 'iglu:com.meltano/plugins_context/'
+        ) }} as plugins_context
     from parsed
 
 ),
@@ -100,6 +103,14 @@ renamed as (
             when event_name = 'cli_event'
                 then {{ json_get_text('unstruct_json', 'data.data.event') }}
         end as cli_event,
+        case
+            when event_name = 'block_event'
+                then {{ json_get_text('unstruct_json', 'data.data.type') }}
+        end as block_type,
+        case
+            when event_name = 'block_event'
+                then {{ json_get_text('unstruct_json', 'data.data.event') }}
+        end as block_event,
         coalesce(
             {{ json_get_text('project_context', 'project_uuid_source') }},
             {#- structured events without contexts carry the raw project id
@@ -126,6 +137,12 @@ renamed as (
             as system_name,
         {{ json_get_text('exception_context', 'exception.type') }}
             as exception_type,
+        {{ json_get_text('exception_context', 'exception.str_hash') }}
+            as exception_str_hash,
+        {{ json_get_text('exception_context', 'exception.cause.str_hash') }}
+            as exception_cause_str_hash,
+        -- as text: stg_snowplow__plugin_contexts parses and unnests it
+        {{ json_to_text('plugins_context') }} as plugins_context,
         geo_country,
 
         -- numerics
