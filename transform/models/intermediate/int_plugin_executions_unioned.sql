@@ -9,8 +9,9 @@
     commands are int_cli_commands_counted's, so the era rule holds (GA before
     the project's Snowplow activation date, Snowplow from it): nothing is
     counted twice. A plugin a command names twice (`meltano run tap-x
-    target-y tap-x target-z`) is one row, its first mention's command and
-    role kept. What fct_plugin_executions, fct_daily_plugin_usage,
+    target-y tap-x target-z`) is one row: the mention with the worst status
+    (failed, unknown, aborted, success; a run's blocks each have one), then
+    the first, with its command and role. What fct_plugin_executions, fct_daily_plugin_usage,
     fct_feature_usage, dim_plugins and fct_hub_variant_metrics read: no mart
     reads a mart. A table: they all read it.
 #}
@@ -100,7 +101,7 @@ from_executions as (
         snowplow_plugins.completion_status,
         commands.execution_count,
         commands.is_execution,
-        cast(null as integer) as plugin_position
+        snowplow_plugins.plugin_position
     from commands
     inner join snowplow_plugins
         on commands.execution_id = snowplow_plugins.execution_id
@@ -113,7 +114,13 @@ unioned as (
     select
         *,
         {{ surrogate_key(['plugin_type', 'plugin_name', 'plugin_variant']) }}
-            as plugin_key
+            as plugin_key,
+        case completion_status
+            when 'failed' then 1
+            when 'unknown' then 2
+            when 'aborted' then 3
+            else 4
+        end as status_rank
     from (
         select * from from_command_lines
         union all
@@ -127,7 +134,7 @@ first_mentions as (
     {{ dedupe_latest(
         'unioned',
         'command_execution_key, plugin_key',
-        'plugin_position, plugin_role, plugin_command'
+        'status_rank, plugin_position, plugin_role, plugin_command'
     ) }}
 
 ),
