@@ -1,7 +1,7 @@
 {#
     Every SQL construct that differs between DuckDB (dev, CI) and Snowflake
     (prod) lives here, behind adapter.dispatch: JSON access, regular
-    expressions and SHA-256. MD5, date truncation and date arithmetic use dbt's
+    expressions, SHA-256 and list unnesting. MD5, date truncation and date arithmetic use dbt's
     own cross-database macros (dbt.hash, dbt.date_trunc, dbt.dateadd,
     dbt.datediff) directly.
 #}
@@ -209,4 +209,48 @@
 
 {% macro snowflake__sha256(text) -%}
     sha2({{ text }}, 256)
+{%- endmacro %}
+
+
+{# ---- lists --------------------------------------------------------------- #}
+
+{# Every match of `pattern` in `text`, in order, as a list (DuckDB) or array. #}
+{% macro regex_extract_all(text, pattern) %}
+    {{- return(adapter.dispatch('regex_extract_all', 'meltano_telemetry')(text, pattern)) -}}
+{% endmacro %}
+
+{% macro default__regex_extract_all(text, pattern) -%}
+    regexp_extract_all({{ text }}, '{{ pattern }}')
+{%- endmacro %}
+
+{% macro snowflake__regex_extract_all(text, pattern) -%}
+    regexp_substr_all({{ text }}, '{{ pattern }}')
+{%- endmacro %}
+
+
+{#
+    A select of `columns` from `relation` with one row per element of the
+    list (or array) `list`: the element as `element` (text) and its 1-based
+    place as `element_position`. An empty list gives no row.
+#}
+{% macro unnest_list(relation, columns, list) %}
+    {{- return(adapter.dispatch('unnest_list', 'meltano_telemetry')(relation, columns, list)) -}}
+{% endmacro %}
+
+{% macro default__unnest_list(relation, columns, list) -%}
+    select
+        {{ columns }},
+        unnested.element,
+        unnested.element_position
+    from {{ relation }},
+        unnest({{ list }}) with ordinality as unnested (element, element_position)
+{%- endmacro %}
+
+{% macro snowflake__unnest_list(relation, columns, list) -%}
+    select
+        {{ columns }},
+        unnested.value::varchar as element,
+        unnested.index + 1 as element_position
+    from {{ relation }},
+        lateral flatten(input => {{ list }}) as unnested
 {%- endmacro %}

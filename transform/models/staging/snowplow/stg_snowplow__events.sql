@@ -97,6 +97,11 @@ renamed as (
         se_category,
         se_action,
         se_label,
+        {#- the legacy struct event's action, hashed: what models downstream
+            of the command line parser join on instead of se_action -#}
+        case
+            when se_action is not null then {{ sha256('se_action') }}
+        end as command_line_hash,
         {{ json_get_text('unstruct_json', 'data.schema') }}
             as unstruct_event_schema,
         case
