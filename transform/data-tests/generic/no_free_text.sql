@@ -14,8 +14,9 @@
         an ISO date or timestamp, a number or a version (2.3.0);
       - or matches its column's pattern in `column_patterns`;
     or else when each of its words (split on spaces, `=` and `:`) passes,
-    a `<word>` placeholder counting when the word does: command shapes such
-    as `meltano select <extractor> <hashed>`.
+    a `<word>` placeholder counting when the word does or is one of the
+    parser's placeholders (hashed, cron): command shapes such as
+    `meltano select <extractor> <hashed>`.
     The test also fails when a mart has no no_free_text test at all, so a
     new mart cannot slip past it. Failing values are never printed: the
     message names the mart, the column, how many values, and the SHA-256 of
@@ -30,7 +31,10 @@
         'pip_url', 'repo', 'maintenance_status', 'quality'
     ]),
     (ref('environment_names'), ['environment_name']),
+    (ref('meltano_cli_vocabulary'), ['token']),
 ] -%}
+{#- What the parser's command shapes put in place of typed text. -#}
+{%- set placeholders = ['hashed', 'cron'] -%}
 
 {%- if not execute or flags.WHICH not in ('build', 'test', 'retry') -%}
     {#- Parsing, compiling, docs: nothing to read yet. -#}
@@ -172,6 +176,9 @@ failing as (
     left join allowed
         on bare_words.word = allowed.word
     where allowed.word is null
+        and bare_words.word not in (
+            '{{ placeholders | join("', '") }}'
+        )
         {%- for pattern in patterns %}
         and not {{ regex_matches('bare_words.word', pattern) }}
         {%- endfor %}
