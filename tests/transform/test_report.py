@@ -21,7 +21,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Page, Route, sync_playwright
 
-from ga_emulator.dataset import hashed_names, projects
+from ga_emulator import dataset
 from ga_report import PAGES
 
 from .conftest import GA_DATASET
@@ -282,11 +282,10 @@ def test_data_quality_page(site: Path, warehouse: Warehouse, browser: Browser) -
 def _typed_text(house: Warehouse) -> set[str]:
     """Everything users typed that the sample planted: custom plugin names and
     their hashes, and what projects typed after ``meltano init``."""
-    typed = set()
-    for digest, name in {**hashed_names(GA_DATASET), **house.plan.hashed_names}.items():
-        typed |= {digest, name}
-    typed |= {p.typed_name for p in projects(GA_DATASET.seed, GA_DATASET.projects)}
-    return typed
+    hashed = {**dataset.hashed_names(GA_DATASET), **house.plan.hashed_names}
+    typed = set(hashed) | set(hashed.values())
+    planted = dataset.projects(GA_DATASET.seed, GA_DATASET.projects)
+    return typed | {p.typed_name for p in planted}
 
 
 def test_plugin_usage_page(site: Path, warehouse: Warehouse, browser: Browser) -> None:
