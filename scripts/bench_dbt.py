@@ -62,7 +62,7 @@ def load_ga(
             event_key varchar primary key, property_id varchar, api varchar,
             event_date varchar, event_category varchar, event_action varchar,
             event_label varchar, project_dimension varchar, event_count hugeint,
-            project_id varchar, project_id_source varchar,
+            project_id varchar, project_id_source varchar, origin varchar,
             _sdc_extracted_at timestamp, _sdc_batched_at timestamp,
             _sdc_deleted_at varchar
         )
@@ -104,7 +104,8 @@ def load_ga(
         )
         select
             md5(
-                length(property_id) || ':' || property_id || ','
+                length(api) || ':' || api || ','
+                || length(property_id) || ':' || property_id || ','
                 || length(event_date) || ':' || event_date || ','
                 || length(event_category) || ':' || event_category || ','
                 || length(event_action) || ':' || event_action || ','
@@ -113,11 +114,45 @@ def load_ga(
             ),
             property_id, api, event_date, event_category, event_action,
             event_label, project_dimension, event_count, project_id,
-            project_id_source,
+            project_id_source, 'api',
             timestamp '{batch}', timestamp '{batch}', null
         from shaped
         """,
         [categories],
+    )
+    # One report window per day the batch touched, as the tap's
+    # report_windows stream records them: its rows and events, GA's total
+    # equal to them, final. A day loaded again gets a later window.
+    con.execute(
+        """
+        create table if not exists tap_ga_legacy.report_windows (
+            property_id varchar, api varchar, first_day varchar,
+            last_day varchar, "rows" hugeint, events_sum hugeint,
+            events_total hugeint, sampled boolean, samples_read hugeint,
+            sampling_space hugeint, data_loss_from_other_row boolean,
+            other_rows hugeint, subject_to_thresholding boolean,
+            is_data_golden boolean, time_zone varchar, final_through varchar,
+            split_depth hugeint, requests hugeint, quota_tokens_consumed hugeint,
+            extracted_at timestamp, _sdc_extracted_at timestamp,
+            _sdc_batched_at timestamp, _sdc_deleted_at varchar
+        )
+        """
+    )
+    con.execute(
+        f"""
+        insert into tap_ga_legacy.report_windows
+        select
+            property_id, api, event_date, event_date, count(*),
+            sum(event_count), sum(event_count), false, null, null, null, 0,
+            null, true, 'America/Los_Angeles', event_date, 0, 1, null,
+            timestamp '{batch}', timestamp '{batch}', timestamp '{batch}', null
+        from tap_ga_legacy.events
+        where event_date in (
+            select event_date from tap_ga_legacy.events
+            where _sdc_batched_at = timestamp '{batch}'
+        )
+        group by property_id, api, event_date
+        """
     )
 
 

@@ -111,24 +111,36 @@ class Warehouse:
 
     def dbt(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run a dbt command on the project; fails the test when dbt fails."""
-        env = {
-            **os.environ,
-            "DBT_PROFILES_DIR": str(self.workdir),
-            "DBT_DUCKDB_PATH": str(self.path),
-            "DBT_TARGET_PATH": str(self.workdir / "target"),
-            "DBT_LOG_PATH": str(self.workdir / "logs"),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        }
-        result = subprocess.run(
-            [self.dbt_bin, "--no-use-colors", *args,
-             "--project-dir", str(TRANSFORM), "--target", "dev"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )  # fmt: skip
+        return run_dbt(self.dbt_bin, self.path, self.workdir, *args)
+
+
+def run_dbt(
+    dbt_bin: Path, path: Path, workdir: Path, *args: str, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run dbt on the project against the DuckDB file ``path``.
+
+    The profile, target and logs live in ``workdir``. With ``check``, a
+    failing dbt fails the test (with dbt's output).
+    """
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(workdir),
+        "DBT_DUCKDB_PATH": str(path),
+        "DBT_TARGET_PATH": str(workdir / "target"),
+        "DBT_LOG_PATH": str(workdir / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    result = subprocess.run(
+        [dbt_bin, "--no-use-colors", *args,
+         "--project-dir", str(TRANSFORM), "--target", "dev"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    if check:
         assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-        return result
+    return result
 
 
 @pytest.fixture(scope="module")

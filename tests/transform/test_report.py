@@ -21,7 +21,10 @@ import duckdb
 import pytest
 from playwright.sync_api import Page, Route, sync_playwright
 
+from ga_emulator import dataset
 from ga_report import PAGES
+
+from .conftest import GA_DATASET
 
 if TYPE_CHECKING:
     from .conftest import Warehouse
@@ -66,7 +69,7 @@ def site(warehouse: Warehouse) -> Path:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert result.stdout.startswith("ga-report: 5 pages, ")
+    assert result.stdout.startswith(f"ga-report: {len(PAGES) + 1} pages, ")
     assert result.stdout.rstrip().endswith(f"open {(out / 'index.html').as_uri()}")
     return out
 
@@ -274,6 +277,96 @@ def test_data_quality_page(site: Path, warehouse: Warehouse, browser: Browser) -
     assert len(_bars(page, "#chart-window-days")) == 3 * len(covered)
     _clean(browser)
     _screenshot(page, "data-quality")
+
+
+def _typed_text(house: Warehouse) -> set[str]:
+    """Everything users typed that the sample planted: custom plugin names and
+    their hashes, and what projects typed after ``meltano init``."""
+    hashed = {**dataset.hashed_names(GA_DATASET), **house.plan.hashed_names}
+    typed = set(hashed) | set(hashed.values())
+    planted = dataset.projects(GA_DATASET.seed, GA_DATASET.projects)
+    return typed | {p.typed_name for p in planted}
+
+
+def test_plugin_usage_page(site: Path, warehouse: Warehouse, browser: Browser) -> None:
+    page = browser.page
+    _open(page, site / "plugin-usage.html")
+    # The ten Hub plugins with the most projects, in that order.
+    top = _query(
+        warehouse,
+        "select d.plugin_name, count(distinct f.project_id) as n"
+        " from analytics_marts.fct_plugin_executions as f"
+        " join analytics_marts.dim_plugins as d using (plugin_key)"
+        " where d.is_hub_plugin group by 1 order by n desc, 1 limit 10",
+    )
+    sections = page.locator("section.plugin").evaluate_all(
+        "els => els.map(e => e.dataset.plugin)"
+    )
+    assert sections == [name for name, _ in top]
+    for rank, (name, projects) in enumerate(top, start=1):
+        chart = f"#chart-plugin-usage-{rank}"
+        expected = _query(
+            warehouse,
+            "select strftime(date_trunc('month', f.activity_date), '%Y-%m-%d'),"
+            " f.event_source, count(distinct f.project_id)"
+            " from analytics_marts.fct_plugin_executions as f"
+            " join analytics_marts.dim_plugins as d using (plugin_key)"
+            f" where d.plugin_name = '{name}' group by all",
+        )
+        assert sorted(_bars(page, chart)) == sorted(
+            f"month: {m}; projects: {n}; counted by: {s}; plugin: {name};"
+            f" month: {m}; source: {s}; projects: {n}"
+            for m, s, n in expected
+        )
+        title = page.locator(f"{chart} [aria-roledescription='title']").text_content()
+        assert title == f"{name} ({projects} projects)"
+    # Both eras are there, and nothing a user typed.
+    assert _legend(page, "#chart-plugin-usage-1") == ["ga", "snowplow"]
+    content = page.content()
+    leaked = sorted(t for t in _typed_text(warehouse) if t in content)
+    assert leaked == []
+    _clean(browser)
+    _screenshot(page, "plugin-usage")
+
+
+def test_feature_adoption_page(
+    site: Path, warehouse: Warehouse, browser: Browser
+) -> None:
+    page = browser.page
+    _open(page, site / "feature-adoption.html")
+    # Monthly active projects and, of them, those that used each feature.
+    expected = _query(
+        warehouse,
+        "with active as (select project_id, activity_month as month"
+        " from analytics_marts.fct_active_projects where is_monthly_active)"
+        " select strftime(a.month, '%Y-%m-%d'), u.feature,"
+        " count(distinct u.project_id),"
+        " (select count(*) from active as b where b.month = a.month)"
+        " from active as a join analytics_marts.fct_feature_usage as u"
+        " on a.project_id = u.project_id"
+        " and a.month = date_trunc('month', u.activity_date)"
+        " group by all",
+    )
+    assert expected
+    rows = page.locator("#feature-adoption tr[data-feature]")
+    assert rows.count() == len(expected)
+    for month, feature, projects, active in expected:
+        row = page.locator(
+            f"#feature-adoption tr[data-month='{month}'][data-feature='{feature}']"
+        )
+        assert row.locator("td.projects").text_content() == str(projects)
+        assert row.locator("td.active").text_content() == str(active)
+        assert row.locator("td.share").text_content() == f"{projects / active:.1%}"
+    points = page.locator("#chart-feature-adoption [aria-roledescription='point']")
+    assert points.count() == len(expected)
+    assert sorted(_legend(page, "#chart-feature-adoption")) == sorted(
+        {f for _, f, _, _ in expected}
+    )
+    assert {"environments", "run", "mappers"} <= {f for _, f, _, _ in expected}
+    leaked = sorted(t for t in _typed_text(warehouse) if t in page.content())
+    assert leaked == []
+    _clean(browser)
+    _screenshot(page, "feature-adoption")
 
 
 def test_index_links_every_page(site: Path, browser: Browser) -> None:

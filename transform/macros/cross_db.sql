@@ -1,7 +1,7 @@
 {#
     Every SQL construct that differs between DuckDB (dev, CI) and Snowflake
     (prod) lives here, behind adapter.dispatch: JSON access, regular
-    expressions and SHA-256. MD5, date truncation and date arithmetic use dbt's
+    expressions, SHA-256 and list unnesting. MD5, date truncation and date arithmetic use dbt's
     own cross-database macros (dbt.hash, dbt.date_trunc, dbt.dateadd,
     dbt.datediff) directly.
 #}
@@ -77,6 +77,47 @@
 {%- endmacro %}
 
 
+{# A parsed JSON value as JSON text (to store it in a plain text column). #}
+{% macro json_to_text(json) %}
+    {{- return(adapter.dispatch('json_to_text', 'meltano_telemetry')(json)) -}}
+{% endmacro %}
+
+{% macro default__json_to_text(json) -%}
+    cast({{ json }} as varchar)
+{%- endmacro %}
+
+{% macro snowflake__json_to_text(json) -%}
+    to_varchar({{ json }})
+{%- endmacro %}
+
+
+{#
+    A FROM-clause item, to follow a relation (it starts with the comma): one
+    row per element of the JSON array at the dotted `path` of `json`, exposed
+    as `<alias>.value` (JSON) and `<alias>.index` (0-based, the array order).
+    A row whose array is null or empty gives no row (an inner lateral join).
+    DuckDB unnests a JSON list; Snowflake uses lateral flatten, whose output
+    columns these names are.
+#}
+{% macro json_array_elements(json, path, alias) %}
+    {{- return(adapter.dispatch('json_array_elements', 'meltano_telemetry')(json, path, alias)) -}}
+{% endmacro %}
+
+{% macro default__json_array_elements(json, path, alias) -%}
+    , lateral (
+        select
+            unnest(cast(json_extract({{ json }}, '$.{{ path }}') as json [])) as value,
+            generate_subscripts(
+                cast(json_extract({{ json }}, '$.{{ path }}') as json []), 1
+            ) - 1 as index
+    ) as {{ alias }}
+{%- endmacro %}
+
+{% macro snowflake__json_array_elements(json, path, alias) -%}
+    , lateral flatten(input => get_path({{ json }}, '{{ path }}')) as {{ alias }}
+{%- endmacro %}
+
+
 {# ---- regular expressions ------------------------------------------------ #}
 
 {# The first capture group of `pattern` in `text`, or null. #}
@@ -124,6 +165,37 @@
 {%- endmacro %}
 
 
+{# ---- splitting ---------------------------------------------------------- #}
+
+{#
+    The rows of CTE or relation `relation`, one per piece of `text_column`
+    split on every match of `separator` (a regular expression), the piece
+    as column `word`; every other column of `relation` kept.
+#}
+{% macro split_to_rows(relation, text_column, separator) %}
+    {{- return(adapter.dispatch('split_to_rows', 'meltano_telemetry')(relation, text_column, separator)) -}}
+{% endmacro %}
+
+{% macro default__split_to_rows(relation, text_column, separator) -%}
+    select
+        *,
+        unnest(string_split_regex({{ text_column }}, '{{ separator }}')) as word
+    from {{ relation }}
+{%- endmacro %}
+
+{% macro snowflake__split_to_rows(relation, text_column, separator) -%}
+    select
+        splitted.*,
+        pieces.value::varchar as word
+    from {{ relation }} as splitted,
+        lateral flatten(
+            input => split(
+                regexp_replace({{ text_column }}, '{{ separator }}', ' '), ' '
+            )
+        ) as pieces
+{%- endmacro %}
+
+
 {# ---- hashing ------------------------------------------------------------ #}
 
 {# Lowercase hex SHA-256 of a text. #}
@@ -137,4 +209,48 @@
 
 {% macro snowflake__sha256(text) -%}
     sha2({{ text }}, 256)
+{%- endmacro %}
+
+
+{# ---- lists --------------------------------------------------------------- #}
+
+{# Every match of `pattern` in `text`, in order, as a list (DuckDB) or array. #}
+{% macro regex_extract_all(text, pattern) %}
+    {{- return(adapter.dispatch('regex_extract_all', 'meltano_telemetry')(text, pattern)) -}}
+{% endmacro %}
+
+{% macro default__regex_extract_all(text, pattern) -%}
+    regexp_extract_all({{ text }}, '{{ pattern }}')
+{%- endmacro %}
+
+{% macro snowflake__regex_extract_all(text, pattern) -%}
+    regexp_substr_all({{ text }}, '{{ pattern }}')
+{%- endmacro %}
+
+
+{#
+    A select of `columns` from `relation` with one row per element of the
+    list (or array) `list`: the element as `element` (text) and its 1-based
+    place as `element_position`. An empty list gives no row.
+#}
+{% macro unnest_list(relation, columns, list) %}
+    {{- return(adapter.dispatch('unnest_list', 'meltano_telemetry')(relation, columns, list)) -}}
+{% endmacro %}
+
+{% macro default__unnest_list(relation, columns, list) -%}
+    select
+        {{ columns }},
+        unnested.element,
+        unnested.element_position
+    from {{ relation }},
+        unnest({{ list }}) with ordinality as unnested (element, element_position)
+{%- endmacro %}
+
+{% macro snowflake__unnest_list(relation, columns, list) -%}
+    select
+        {{ columns }},
+        unnested.value::varchar as element,
+        unnested.index + 1 as element_position
+    from {{ relation }},
+        lateral flatten(input => {{ list }}) as unnested
 {%- endmacro %}

@@ -50,7 +50,11 @@ chosen as (
 
 final as (
 
-    select * exclude (origin_rank, chosen_rank)
+    select
+        * exclude (origin_rank, chosen_rank),
+        -- what every model downstream of the command line parser joins on
+        -- instead of the raw action
+        {{ sha256('event_action') }} as command_line_hash
     from chosen
     where origin_rank = chosen_rank
 

@@ -1,33 +1,187 @@
+{{ config(materialized='table') }}
+
 {#
-    PLACEHOLDER (branch hub-metrics only): the columns of
-    int_plugin_executions_unioned as /work/plan/CONTRACT.md fixes them, and no
-    rows, so that fct_hub_variant_metrics compiles and its unit tests can give
-    rows for this ref. The plugins-marts branch builds the real model; drop
-    this commit when merging it.
+    One row per plugin per counted command, across both eras: GA, plugin x
+    project x day x command line (execution_grain ga_daily_command,
+    execution_count GA's event count); Snowplow struct events of Meltano
+    1.97-1.105, plugin x event (snowplow_structured_event); Snowplow 2.x,
+    plugin x execution (snowplow_execution, from its plugins context). The
+    commands are int_cli_commands_counted's, so the era rule holds (GA before
+    the project's Snowplow activation date, Snowplow from it): nothing is
+    counted twice. A plugin a command names twice (`meltano run tap-x
+    target-y tap-x target-z`) is one row: the mention with the worst status
+    (failed, unknown, aborted, success; a run's blocks each have one), then
+    the first, with its command and role. What fct_plugin_executions, fct_daily_plugin_usage,
+    fct_feature_usage, dim_plugins and fct_hub_variant_metrics read: no mart
+    reads a mart. A table: they all read it.
 #}
 
-select
-    cast(null as varchar) as plugin_execution_key,
-    cast(null as varchar) as execution_grain,
-    cast(null as varchar) as event_source,
-    cast(null as varchar) as event_type,
-    cast(null as varchar) as execution_id,
-    cast(null as varchar) as project_id,
-    cast(null as date) as activity_date,
-    cast(null as timestamp) as started_at,
-    cast(null as varchar) as cli_command,
-    cast(null as varchar) as command_line_hash,
-    cast(null as varchar) as plugin_name,
-    cast(null as boolean) as is_hub_plugin,
-    cast(null as varchar) as plugin_type,
-    cast(null as varchar) as plugin_category,
-    cast(null as varchar) as plugin_variant,
-    cast(null as varchar) as plugin_pip_url,
-    cast(null as varchar) as parent_name,
-    cast(null as boolean) as is_inherited,
-    cast(null as varchar) as plugin_command,
-    cast(null as varchar) as plugin_role,
-    cast(null as varchar) as completion_status,
-    cast(null as bigint) as execution_count,
-    cast(null as boolean) as is_execution
-where 1 = 0
+with
+
+commands as (
+
+    select * from {{ ref('int_cli_commands_counted') }}
+
+),
+
+line_plugins as (
+
+    select * from {{ ref('int_command_line_plugins') }}
+
+),
+
+snowplow_plugins as (
+
+    select * from {{ ref('int_snowplow_plugin_executions') }}
+
+),
+
+from_command_lines as (
+
+    select
+        commands.command_execution_key,
+        commands.execution_grain,
+        commands.event_source,
+        commands.event_type,
+        commands.execution_id,
+        commands.project_id,
+        commands.activity_date,
+        commands.started_at,
+        commands.cli_command,
+        commands.command_line_hash,
+        line_plugins.plugin_name,
+        line_plugins.is_hub_plugin,
+        line_plugins.plugin_type,
+        line_plugins.plugin_category,
+        -- GA's command lines name plugins only: variant, pip_url and
+        -- inheritance are invisible in the GA era.
+        cast(null as {{ dbt.type_string() }}) as plugin_variant,
+        cast(null as {{ dbt.type_string() }}) as plugin_pip_url,
+        cast(null as {{ dbt.type_string() }}) as parent_name,
+        false as is_inherited,
+        line_plugins.plugin_command,
+        line_plugins.plugin_role,
+        commands.completion_status,
+        commands.execution_count,
+        commands.is_execution,
+        line_plugins.plugin_position
+    from commands
+    inner join line_plugins
+        on commands.command_line_hash = line_plugins.command_line_hash
+    where commands.execution_grain in (
+        'ga_daily_command', 'snowplow_structured_event'
+    )
+
+),
+
+from_executions as (
+
+    select
+        commands.command_execution_key,
+        commands.execution_grain,
+        commands.event_source,
+        commands.event_type,
+        commands.execution_id,
+        commands.project_id,
+        commands.activity_date,
+        commands.started_at,
+        commands.cli_command,
+        commands.command_line_hash,
+        snowplow_plugins.plugin_name,
+        snowplow_plugins.is_hub_plugin,
+        snowplow_plugins.plugin_type,
+        snowplow_plugins.plugin_category,
+        snowplow_plugins.plugin_variant,
+        snowplow_plugins.plugin_pip_url,
+        snowplow_plugins.parent_name,
+        coalesce(snowplow_plugins.is_inherited, false) as is_inherited,
+        snowplow_plugins.plugin_command,
+        snowplow_plugins.plugin_role,
+        -- The plugin's own status within the execution (block events).
+        snowplow_plugins.completion_status,
+        commands.execution_count,
+        commands.is_execution,
+        snowplow_plugins.plugin_position
+    from commands
+    inner join snowplow_plugins
+        on commands.execution_id = snowplow_plugins.execution_id
+    where commands.execution_grain = 'snowplow_execution'
+
+),
+
+unioned as (
+
+    select
+        *,
+        {{ surrogate_key(['plugin_type', 'plugin_name', 'plugin_variant']) }}
+            as plugin_key,
+        case completion_status
+            when 'failed' then 1
+            when 'unknown' then 2
+            when 'aborted' then 3
+            else 4
+        end as status_rank
+    from (
+        select * from from_command_lines
+        union all
+        select * from from_executions
+    ) as mentions
+
+),
+
+first_mentions as (
+
+    {{ dedupe_latest(
+        'unioned',
+        'command_execution_key, plugin_key',
+        'status_rank, plugin_position, plugin_role, plugin_command'
+    ) }}
+
+),
+
+final as (
+
+    select
+        -- ids
+        {{ surrogate_key(['command_execution_key', 'plugin_key']) }}
+            as plugin_execution_key,
+        command_execution_key,
+        plugin_key,
+        execution_id,
+        project_id,
+        command_line_hash,
+
+        -- strings
+        execution_grain,
+        event_source,
+        event_type,
+        cli_command,
+        plugin_name,
+        plugin_type,
+        plugin_category,
+        plugin_variant,
+        plugin_pip_url,
+        parent_name,
+        plugin_command,
+        plugin_role,
+        completion_status,
+
+        -- numerics
+        execution_count,
+
+        -- booleans
+        is_hub_plugin,
+        is_inherited,
+        is_execution,
+
+        -- dates
+        activity_date,
+
+        -- timestamps
+        started_at
+
+    from first_mentions
+
+)
+
+select * from final

@@ -18,6 +18,12 @@ snowplow_events as (
 
 ),
 
+command_lines as (
+
+    select * from {{ ref('int_command_lines_parsed') }}
+
+),
+
 executions as (
 
     select * from {{ ref('int_snowplow_executions_grouped') }}
@@ -29,41 +35,42 @@ structured as (
 
     select
         -- ids
-        event_id as execution_id,
-        project_uuid as project_id,
+        snowplow_events.event_id as execution_id,
+        snowplow_events.project_uuid as project_id,
+        snowplow_events.command_line_hash,
 
         -- strings
         'structured' as event_type,
         -- Struct events were sent with the GA event: after success only.
         'success' as status,
-        project_uuid_source,
-        se_category as command_category,
-        {{ dbt.split_part('se_category', "' '", 2) }} as cli_command,
-        trim(
-            regexp_replace(se_action, '--environment=[0-9a-fA-F]{64}', '')
-        ) as command,
-        {{ regex_extract(
-            'se_action', '--environment=([0-9a-fA-F]{64})'
-        ) }} as environment_name_hash,
+        snowplow_events.project_uuid_source,
+        snowplow_events.se_category as command_category,
+        {{ dbt.split_part('snowplow_events.se_category', "' '", 2) }}
+            as cli_command,
+        -- the parsed shape, never the raw action (user-typed text)
+        command_lines.command_shape,
+        command_lines.environment_name_hash,
         cast(null as {{ dbt.type_string() }}) as meltano_version,
         cast(null as {{ dbt.type_string() }}) as exception_type,
-        ip_address_hash,
+        snowplow_events.ip_address_hash,
 
         -- numerics
         cast(null as integer) as exit_code,
 
         -- booleans
-        is_ci_environment,
+        snowplow_events.is_ci_environment,
 
         -- dates
-        event_created_date as executed_date,
+        snowplow_events.event_created_date as executed_date,
 
         -- timestamps
-        event_created_at as executed_at,
+        snowplow_events.event_created_at as executed_at,
         cast(null as timestamp) as started_at,
         cast(null as timestamp) as finished_at
 
     from snowplow_events
+    left join command_lines
+        on snowplow_events.command_line_hash = command_lines.command_line_hash
 
 ),
 
@@ -73,6 +80,7 @@ unstructured as (
         -- ids
         execution_id,
         project_id,
+        cast(null as {{ dbt.type_string() }}) as command_line_hash,
 
         -- strings
         'unstructured' as event_type,
@@ -80,7 +88,7 @@ unstructured as (
         project_uuid_source,
         'meltano ' || cli_command as command_category,
         cli_command,
-        'meltano ' || cli_command as command,
+        'meltano ' || cli_command as command_shape,
         environment_name_hash,
         meltano_version,
         exception_type,

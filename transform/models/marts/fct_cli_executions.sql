@@ -28,6 +28,7 @@ final as (
         -- ids
         executions.execution_id,
         executions.project_id,
+        executions.command_line_hash,
 
         -- strings
         executions.event_type,
@@ -35,7 +36,7 @@ final as (
         executions.project_uuid_source,
         executions.command_category,
         executions.cli_command,
-        executions.command,
+        executions.command_shape,
         executions.environment_name_hash,
         executions.meltano_version,
         executions.exception_type,

@@ -354,6 +354,167 @@ def data_quality(query: Query) -> str:
     )
 
 
+#: How many plugins the plugin-usage page shows, by projects over all time.
+TOP_PLUGINS = 10
+
+
+def _months(first: str, last: str) -> list[str]:
+    """Every first-of-month from the month of ``first`` to that of ``last``."""
+    year, month = int(first[:4]), int(first[5:7])
+    months = []
+    while f"{year:04d}-{month:02d}" <= last[:7]:
+        months.append(f"{year:04d}-{month:02d}-01")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def plugin_usage(query: Query) -> str:
+    """The top MeltanoHub plugins by projects per month, stacked by era.
+
+    Only Hub plugins are named: a custom or inherited plugin is a SHA-256
+    in the marts and stays out of the page.
+    """
+    rows = query(
+        f"""
+        with plugins as (
+            select f.project_id, f.activity_date, f.event_source,
+                   d.plugin_name
+            from fct_plugin_executions as f
+            inner join dim_plugins as d on f.plugin_key = d.plugin_key
+            where d.is_hub_plugin
+        ),
+        top_plugins as (
+            select plugin_name, count(distinct project_id) as total_projects
+            from plugins
+            group by plugin_name
+            order by total_projects desc, plugin_name
+            limit {TOP_PLUGINS}
+        )
+        select date_trunc('month', p.activity_date)::date as month,
+               p.plugin_name as plugin, p.event_source as source,
+               t.total_projects,
+               count(distinct p.project_id) as projects
+        from plugins as p
+        inner join top_plugins as t on p.plugin_name = t.plugin_name
+        group by all
+        order by t.total_projects desc, plugin, month, source
+        """  # noqa: S608 - TOP_PLUGINS is a constant
+    )
+    intro = _sentence(
+        f"Which MeltanoHub plugins most projects use: the {TOP_PLUGINS} plugins"
+        " named by the most projects' commands over the whole history, each"
+        " with its projects per month, red while GA counted the project,"
+        " blue once Snowplow did. A project that moved mid-month is in both"
+        " parts of that month. Custom and inherited plugins are known only by"
+        " their SHA-256 and are left out.",
+        "<code>fct_plugin_executions</code> joined to <code>dim_plugins</code>"
+        " (<code>is_hub_plugin</code>): distinct <code>project_id</code> per"
+        " <code>plugin_name</code>, month of <code>activity_date</code> and"
+        " <code>event_source</code>.",
+    )
+    if not rows:
+        return intro + _chart({}, [], "chart-plugin-usage")
+    months = _months(min(r["month"] for r in rows), max(r["month"] for r in rows))
+    by_plugin: dict[str, Rows] = {}
+    for row in rows:
+        by_plugin.setdefault(row["plugin"], []).append(row)
+    charts = []
+    for rank, (plugin, plugin_rows) in enumerate(by_plugin.items(), start=1):
+        spec = {
+            "height": 90,
+            "title": f"{plugin} ({plugin_rows[0]['total_projects']} projects)",
+            "mark": "bar",
+            "encoding": {
+                "x": {"field": "month", "type": "ordinal", "title": "month",
+                      "scale": {"domain": months}, "axis": {"labelAngle": -45}},
+                "y": {"field": "projects", "type": "quantitative",
+                      "title": "projects", "stack": "zero"},
+                "color": _source_color(),
+                "tooltip": [{"field": "plugin"}, {"field": "month"},
+                            {"field": "source"}, {"field": "projects"}],
+            },
+        }  # fmt: skip
+        charts.append(
+            f'<section class="plugin" data-plugin="{html.escape(plugin)}">'
+            + _chart(spec, plugin_rows, f"chart-plugin-usage-{rank}")
+            + "</section>"
+        )
+    return intro + "".join(charts)
+
+
+def feature_adoption(query: Query) -> str:
+    """The share of monthly active projects that used each feature."""
+    rows = query(
+        """
+        with active as (
+            select project_id, activity_month as month
+            from fct_active_projects
+            where is_monthly_active
+        ),
+        active_counts as (
+            select month, count(*) as active_projects from active group by month
+        ),
+        used as (
+            select distinct project_id, feature,
+                   date_trunc('month', activity_date)::date as month
+            from fct_feature_usage
+        )
+        select a.month, u.feature, c.active_projects,
+               count(distinct u.project_id) as projects
+        from active as a
+        inner join used as u
+            on a.project_id = u.project_id and a.month = u.month
+        inner join active_counts as c on a.month = c.month
+        group by all
+        order by a.month, u.feature
+        """
+    )
+    for row in rows:
+        row["share"] = row["projects"] / row["active_projects"]
+    spec = {
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "month", "type": "ordinal", "title": "month",
+                  "axis": {"labelAngle": -45}},
+            "y": {"field": "share", "type": "quantitative",
+                  "title": "share of monthly active projects",
+                  "axis": {"format": "%"}},
+            "color": {"field": "feature", "type": "nominal", "title": "feature",
+                      "scale": {"scheme": "tableau10"}},
+            "tooltip": [{"field": "month"}, {"field": "feature"},
+                        {"field": "projects"}, {"field": "active_projects"},
+                        {"field": "share", "format": ".1%"}],
+        },
+    }  # fmt: skip
+    table = "".join(
+        f"<tr data-month='{html.escape(str(r['month']))}'"
+        f" data-feature='{html.escape(r['feature'])}'>"
+        f"<td>{html.escape(str(r['month']))}</td><td>{html.escape(r['feature'])}</td>"
+        f"<td class='projects'>{r['projects']}</td>"
+        f"<td class='active'>{r['active_projects']}</td>"
+        f"<td class='share'>{r['share']:.1%}</td></tr>"
+        for r in rows
+    )
+    return (
+        _sentence(
+            "How widely each feature is used: of the projects active in a"
+            " month (the handbook's monthly active projects: an execution in"
+            " the month and active at its end, both eras), the share that used"
+            " the feature that month. GA-era months cannot show plugin"
+            " inheritance or interactive config (GA never said).",
+            "<code>fct_feature_usage</code> (projects per <code>feature</code>"
+            " and month of <code>activity_date</code>) over"
+            " <code>fct_active_projects</code> (<code>is_monthly_active</code>"
+            " per <code>activity_month</code>).",
+        )
+        + _chart(spec, rows, "chart-feature-adoption")
+        + "<table id='feature-adoption'><tr><th>month</th><th>feature</th>"
+        "<th>projects</th><th>active projects</th><th>share</th></tr>"
+        + table
+        + "</table>"
+    )
+
+
 #: The proof per day (tap-ga-legacy's report_windows, issue 11).
 WINDOW_DAYS_MART = "fct_ga_legacy_report_window_days"
 
@@ -454,6 +615,8 @@ PAGES = (
     Page("project-timeline", "One project's timeline", project_timeline),
     Page("command-mix", "Command mix over time", command_mix),
     Page("data-quality", "Data quality", data_quality),
+    Page("plugin-usage", "Plugin usage per month", plugin_usage),
+    Page("feature-adoption", "Feature adoption", feature_adoption),
 )
 
 
@@ -491,7 +654,7 @@ def build_report(warehouse: Warehouse, out_dir: Path) -> list[Path]:
     index.write_text(
         _html(
             "Meltano telemetry, both eras",
-            "<p>Four pages, each answering one question from the dbt marts"
+            f"<p>{len(PAGES)} pages, each answering one question from the dbt marts"
             f" in {html.escape(warehouse.where)}.</p><ul>{links}</ul>",
         ),
         encoding="utf-8",

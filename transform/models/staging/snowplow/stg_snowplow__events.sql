@@ -60,7 +60,10 @@ contexts as (
         ) }} as cli_context,
         {{ json_find_context(
             'contexts_json', 'iglu:com.meltano/exception_context/'
-        ) }} as exception_context
+        ) }} as exception_context,
+        {{ json_find_context(
+            'contexts_json', 'iglu:com.meltano/plugins_context/'
+        ) }} as plugins_context
     from parsed
 
 ),
@@ -94,12 +97,25 @@ renamed as (
         se_category,
         se_action,
         se_label,
+        {#- the legacy struct event's action, hashed: what models downstream
+            of the command line parser join on instead of se_action -#}
+        case
+            when se_action is not null then {{ sha256('se_action') }}
+        end as command_line_hash,
         {{ json_get_text('unstruct_json', 'data.schema') }}
             as unstruct_event_schema,
         case
             when event_name = 'cli_event'
                 then {{ json_get_text('unstruct_json', 'data.data.event') }}
         end as cli_event,
+        case
+            when event_name = 'block_event'
+                then {{ json_get_text('unstruct_json', 'data.data.type') }}
+        end as block_type,
+        case
+            when event_name = 'block_event'
+                then {{ json_get_text('unstruct_json', 'data.data.event') }}
+        end as block_event,
         coalesce(
             {{ json_get_text('project_context', 'project_uuid_source') }},
             {#- structured events without contexts carry the raw project id
@@ -126,6 +142,12 @@ renamed as (
             as system_name,
         {{ json_get_text('exception_context', 'exception.type') }}
             as exception_type,
+        {{ json_get_text('exception_context', 'exception.str_hash') }}
+            as exception_str_hash,
+        {{ json_get_text('exception_context', 'exception.cause.str_hash') }}
+            as exception_cause_str_hash,
+        -- as text: stg_snowplow__plugin_contexts parses and unnests it
+        {{ json_to_text('plugins_context') }} as plugins_context,
         geo_country,
 
         -- numerics
@@ -159,6 +181,12 @@ renamed as (
             = 'false',
             false
         ) as is_opt_out_event,
+        -- `meltano config <plugin> set --interactive`: cli_context's options.
+        coalesce(
+            {{ json_get_text('cli_context', 'options.set.interactive') }}
+            = 'true',
+            false
+        ) as is_interactive_config,
 
         -- dates
         cast(cast(derived_tstamp as timestamp) as date) as event_created_date,
