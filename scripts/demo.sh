@@ -44,12 +44,15 @@ TAP_GA_LEGACY_API_ENDPOINT=$("$BIN/python" -c \
 export TAP_GA_LEGACY_API_ENDPOINT
 echo "demo: GA API emulator at $TAP_GA_LEGACY_API_ENDPOINT"
 
-# 2. Plugins. dbt only if the dbt project is there.
+# 2. Plugins. dbt (and MeltanoHub's files from its mart) only if the dbt
+# project is there.
 plugins=(tap-ga-legacy target-duckdb)
 steps=(tap-ga-legacy target-duckdb)
 if [ -f transform/dbt_project.yml ]; then
-    plugins+=(dbt-duckdb)
-    steps+=(dbt-duckdb:build-ga-legacy)
+    plugins+=(dbt-duckdb hub-metrics)
+    # The build includes fct_hub_variant_metrics (it reads the GA models), so
+    # MeltanoHub's files follow from it: hub-metrics-publish's last two steps.
+    steps+=(dbt-duckdb:build-ga-legacy hub-metrics:write hub-metrics:copy)
 fi
 export MELTANO_ENVIRONMENT=dev
 # run_logged LOG CMD...: the output goes to LOG; every 10 s a line says the
@@ -154,6 +157,7 @@ wait "$emulator" 2>/dev/null || true
 trap - EXIT
 
 "$BIN/python" - "$WAREHOUSE" "$OUT/run.log" <<'PY'
+import pathlib
 import re
 import sys
 
@@ -207,6 +211,11 @@ if coverage in models:
         + "; ".join(f"{o} {a}..{b} ({n} days)" for o, a, b, n in spans)
     )
 print(f"DuckDB file:             {path}")
+hub = pathlib.Path("output/hub_metrics/variant_metrics.yml")
+if hub.is_file():
+    # The header's first line says the window (hub_metrics.files).
+    window = hub.read_text().splitlines()[0].removeprefix("# ")
+    print(f"MeltanoHub files:        {hub.parent}/variant_metrics.yml, audit.yml ({window})")
 mart = "analytics_marts.fct_daily_active_projects"
 if mart in models:
     # The GA era's last days: the newest days of the mart are the Snowplow

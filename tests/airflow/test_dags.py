@@ -112,7 +112,7 @@ def test_one_dag_per_schedule_one_task_per_step(airflow: AirflowWorkspace) -> No
     assert set(found["dags"]) == {s["name"] for s in schedules}
     for schedule in schedules:
         dag = found["dags"][schedule["name"]]
-        assert dag["schedule"] == schedule["cron_interval"] == "0 6 * * *"
+        assert dag["schedule"] == schedule["cron_interval"]
         assert dag["catchup"] is False
         assert dag["max_active_runs"] == 4
         assert f"job:{schedule['job']['name']}" in dag["tags"]
@@ -125,6 +125,18 @@ def test_one_dag_per_schedule_one_task_per_step(airflow: AirflowWorkspace) -> No
     assert [t["id"] for t in found["dags"]["ga-legacy-el"]["tasks"]] == [
         "tap-ga-legacy_target-duckdb",
         "dbt-duckdb_build-ga-legacy",
+    ]
+    # The daily jobs at 06:00 UTC; MeltanoHub's files Mon/Wed/Fri at 12:00.
+    assert {name: dag["schedule"] for name, dag in found["dags"].items()} == {
+        "ga-legacy-el": "0 6 * * *",
+        "ga-legacy-el-snowflake": "0 6 * * *",
+        "hub-metrics-publish": "0 12 * * 1,3,5",
+        "hub-metrics-publish-snowflake": "0 12 * * 1,3,5",
+    }
+    assert [t["id"] for t in found["dags"]["hub-metrics-publish"]["tasks"]] == [
+        "dbt-duckdb_build-hub-metrics",
+        "hub-metrics_write",
+        "hub-metrics_copy",
     ]
 
 

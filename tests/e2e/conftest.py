@@ -34,7 +34,11 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """A copy of the Meltano project with its plugins installed (once)."""
     root = tmp_path_factory.mktemp("meltano-project")
     copy_project(root)
-    plugins = ["tap-ga-legacy", "target-duckdb", *(["dbt-duckdb"] if has_dbt() else [])]
+    plugins = [
+        "tap-ga-legacy",
+        "target-duckdb",
+        *(["dbt-duckdb", "hub-metrics"] if has_dbt() else []),
+    ]
     started = time.monotonic()
     done = subprocess.run(
         [MELTANO, "install", *plugins],

@@ -70,6 +70,13 @@ def test_a_deleted_warehouse_is_rebuilt_in_full(clone: Path) -> None:
         " api 2022-03-01..2022-05-31 (89 days)"
     ) in first
     assert "demo: seeding the old warehouse table" in first
+    # MeltanoHub's files, from the mart the same run built.
+    assert "MeltanoHub files:        output/hub_metrics/variant_metrics.yml" in first
+    hub = clone / "output" / "hub_metrics"
+    assert (hub / "variant_metrics.yml").read_text().count(
+        "\n    all_projects: "
+    ) > 1000
+    assert (hub / "audit.yml").read_text().startswith("# Written by `hub-metrics")
     second = _demo(clone)
     # The old table is seeded into a new warehouse only, and still read.
     assert "seeding the old warehouse table" not in second

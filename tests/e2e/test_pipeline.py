@@ -26,6 +26,8 @@ from tests.e2e.meltano_project import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ga_emulator.server import Emulator
 
 #: The daily job runs on the dev environment's own range (no override): the
@@ -106,6 +108,38 @@ def test_daily_job_builds_the_models_that_read_the_table(daily: dict) -> None:
     )[0]
     (rows,) = workspace.query(f"select count(*) from {staged}.stg_ga_legacy__events")[0]
     assert rows == daily["counts"][0]
+
+
+@pytest.mark.skipif(not has_dbt(), reason="no dbt project in transform/")
+def test_hub_metrics_publish_writes_the_hub_files(daily: dict, tmp_path: Path) -> None:
+    """The job: the mart for an as_of, the two files, the copy (dev: a folder)."""
+    workspace: Workspace = daily["workspace"]
+    out = tmp_path / "hub_metrics"
+    workspace.meltano(
+        "run",
+        "hub-metrics-publish",
+        HUB_METRICS_AS_OF=DAILY_END.isoformat(),
+        HUB_METRICS_DATABASE=str(workspace.warehouse),
+        HUB_METRICS_BUILD_DIR=str(tmp_path / "build"),
+        HUB_METRICS_DESTINATION=str(out),
+    ).check()
+    text = (out / "variant_metrics.yml").read_text()
+    assert text.startswith(
+        "# MeltanoHub usage metrics for the three months up to 2022-05-31"
+        " (2022-03-01..2022-05-31)."
+    )
+    metrics = yaml.safe_load(text)["metrics"]
+    (repos,) = workspace.query(
+        "select count(distinct repo) from analytics_marts.fct_hub_variant_metrics"
+    )[0]
+    assert len(metrics) == repos > 1000
+    audit = yaml.safe_load((out / "audit.yml").read_text())["audit_log"]
+    assert audit["github_metrics"] == {"UPDATED_DATE": None}
+    (latest,) = workspace.query(
+        "select max(metrics_updated_at) from analytics_marts.fct_hub_variant_metrics"
+    )[0]
+    updated = audit["meltano_metrics"]["UPDATED_DATE"]
+    assert updated is None if latest is None else updated.replace(tzinfo=None) == latest
 
 
 def test_second_run_repulls_only_the_lookback_window(

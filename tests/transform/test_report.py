@@ -329,6 +329,32 @@ def test_plugin_usage_page(site: Path, warehouse: Warehouse, browser: Browser) -
     _screenshot(page, "plugin-usage")
 
 
+def test_plugin_usage_page_shows_the_hub_badges(
+    site: Path, warehouse: Warehouse, browser: Browser
+) -> None:
+    page = browser.page
+    _open(page, site / "plugin-usage.html")
+    expected = _query(
+        warehouse,
+        "select name, variant, plugin_type, all_projects, all_execs"
+        " from analytics_marts.fct_hub_variant_metrics"
+        " where is_published and all_projects > 0"
+        " order by all_projects desc, all_execs desc, name, variant limit 10",
+    )
+    assert expected, "the sample's projects ran Hub plugins"
+    ((as_of,),) = _query(
+        warehouse,
+        "select cast(max(as_of_date) as varchar)"
+        " from analytics_marts.fct_hub_variant_metrics",
+    )
+    title = page.locator("#hub-badges-title").text_content()
+    assert title == f"MeltanoHub's badges as of {as_of}"
+    shown = page.locator("#hub-badges tr").evaluate_all(
+        "rows => rows.slice(1).map(r => [...r.cells].map(c => c.textContent))"
+    )
+    assert shown == [[n, v, t, str(p), str(e)] for n, v, t, p, e in expected]
+
+
 def test_feature_adoption_page(
     site: Path, warehouse: Warehouse, browser: Browser
 ) -> None:

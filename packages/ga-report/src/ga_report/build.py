@@ -439,7 +439,61 @@ def plugin_usage(query: Query) -> str:
             + _chart(spec, plugin_rows, f"chart-plugin-usage-{rank}")
             + "</section>"
         )
-    return intro + "".join(charts)
+    return intro + "".join(charts) + hub_badges(query)
+
+
+def hub_badges(query: Query) -> str:
+    """MeltanoHub's two badges for the top plugins, for the mart's as_of.
+
+    The rows variant_metrics.yml carries (``is_published``): what each Hub
+    page shows as "Projects (Last 3 Months)" and "Total Executions (Last 3
+    Months)". Hub names and variants only, in the clear by design.
+    """
+    rows = query(
+        f"""
+        select name, variant, plugin_type, all_projects, all_execs,
+               as_of_date, window_start_date
+        from fct_hub_variant_metrics
+        where is_published and all_projects > 0
+        order by all_projects desc, all_execs desc, name, variant
+        limit {TOP_PLUGINS}
+        """  # noqa: S608 - TOP_PLUGINS is a constant
+    )
+    as_of = query("select max(as_of_date) as as_of_date from fct_hub_variant_metrics")
+    day = as_of[0]["as_of_date"] if as_of else None
+    heading = (
+        f"<h2 id='hub-badges-title'>MeltanoHub's badges as of {day}</h2>"
+        if day
+        else "<h2 id='hub-badges-title'>MeltanoHub's badges: no as_of</h2>"
+    )
+    intro = _sentence(
+        f"What MeltanoHub shows on the pages of the {TOP_PLUGINS} variants with"
+        " the most projects: projects that executed the variant (run, elt,"
+        " invoke) and its executions, in the three months up to as_of,"
+        " Snowplow's per-variant counts, projects that are not ephemeral or"
+        " opted out only (docs/hub-metrics.md). The same figures as"
+        " variant_metrics.yml for that day.",
+        "<code>fct_hub_variant_metrics</code> (<code>is_published</code>):"
+        " <code>all_projects</code>, <code>all_execs</code> for"
+        " <code>as_of_date</code> (dbt var <code>hub_metrics_as_of</code>).",
+    )
+    if not rows:
+        return heading + intro + "<p class='note'>No Hub variant was executed.</p>"
+    body = "".join(
+        f"<tr><td>{html.escape(r['name'])}</td><td>{html.escape(r['variant'])}</td>"
+        f"<td>{html.escape(r['plugin_type'])}</td><td>{r['all_projects']}</td>"
+        f"<td>{r['all_execs']}</td></tr>"
+        for r in rows
+    )
+    window = f"{rows[0]['window_start_date']}..{rows[0]['as_of_date']}"
+    return (
+        heading
+        + intro
+        + f"<table id='hub-badges' data-as-of='{day}' data-window='{window}'>"
+        "<tr><th>plugin</th><th>variant</th><th>type</th>"
+        "<th>Projects (Last 3 Months)</th>"
+        "<th>Total Executions (Last 3 Months)</th></tr>" + body + "</table>"
+    )
 
 
 def feature_adoption(query: Query) -> str:

@@ -180,6 +180,16 @@ renamed as (
             ),
             false
         ) as is_ci_environment,
+        {#- Meltano sends this event once, when a project turns its anonymous
+            usage stats off; nothing follows it -#}
+        coalesce(
+            event_name = 'telemetry_state_change_event'
+            and {{ json_get_text('unstruct_json', 'data.data.setting_name') }}
+            = 'send_anonymous_usage_stats'
+            and {{ json_get_text('unstruct_json', 'data.data.changed_to') }}
+            = 'false',
+            false
+        ) as is_opt_out_event,
         -- `meltano config <plugin> set --interactive`: cli_context's options.
         coalesce(
             {{ json_get_text('cli_context', 'options.set.interactive') }}
