@@ -12,6 +12,7 @@ the target here: the tap's own values are the emulator's.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from typing import TYPE_CHECKING
 
@@ -71,8 +72,10 @@ def target_bin() -> Path:
     return tool_venv("target-duckdb", TARGET_DUCKDB) / "bin" / "target-duckdb-patched"
 
 
-def load(target_bin: Path, workdir: Path, rows: list[tuple[object, ...]]) -> list:
-    """Send ``rows`` through the target into a new DuckDB file; read them back."""
+def run_target(
+    target_bin: Path, workdir: Path, rows: list[tuple[object, ...]]
+) -> subprocess.CompletedProcess[str]:
+    """Send ``rows`` through the target into a new DuckDB file."""
     database = workdir / "load.duckdb"
     database.unlink(missing_ok=True)
     config = workdir / "target.json"
@@ -102,19 +105,47 @@ def load(target_bin: Path, workdir: Path, rows: list[tuple[object, ...]]) -> lis
         }
         for number, (action, label, count, sampled) in enumerate(rows)
     ]
-    done = subprocess.run(
+    return subprocess.run(
         [target_bin, "--config", config],
         input="".join(json.dumps(message) + "\n" for message in messages),
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def load(target_bin: Path, workdir: Path, rows: list[tuple[object, ...]]) -> list:
+    """Send ``rows`` through the target; read them back."""
+    done = run_target(target_bin, workdir, rows)
     assert done.returncode == 0, done.stderr[-3000:]
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with duckdb.connect(str(workdir / "load.duckdb"), read_only=True) as connection:
         return connection.execute(
             "select event_action, event_label, event_count, is_sampled"
             " from raw.events order by cast(key as integer)"
         ).fetchall()
+
+
+def test_the_copy_guesses_nothing_from_the_batch(
+    target_bin: Path, tmp_path: Path
+) -> None:
+    """DuckDB lists each CSV option it used, and whether it guessed it.
+
+    A value the table cannot hold makes the COPY fail and print that list.
+    """
+    done = run_target(target_bin, tmp_path, [(JOB_ID, "", 1, "not a boolean")])
+
+    assert done.returncode != 0
+    options = re.findall(r"^\s+(\w+) = .*\((Set By User|Auto-Detected)\)$",
+                         done.stderr, re.MULTILINE)  # fmt: skip
+    stated = {name for name, how in options if how == "Set By User"}
+    assert stated >= {
+        "delimiter", "quote", "escape", "new_line", "header", "skip_rows", "comment"
+    }  # fmt: skip
+    # With auto_detect false these are DuckDB's defaults (strict mode, the
+    # ISO 8601 cast), not guesses; it labels them so all the same.
+    assert set(dict(options)) - stated <= {
+        "strict_mode", "date_format", "timestamp_format"
+    }  # fmt: skip
 
 
 def test_a_batch_with_a_quoted_command_line_loads(

@@ -46,13 +46,17 @@ def copy_options(delimiter: str, quote: str) -> str:
     """The batch COPY's options: exactly how QuoteAllButNull wrote the file.
 
     A quote in a value is doubled (escape = quote); None is an unquoted empty
-    field (null string ''), an empty string a quoted one.
+    field (null string ''), an empty string a quoted one. With auto_detect
+    false the column types are the table's and timestamps go through
+    DuckDB's ISO 8601 cast, as in an INSERT. strict_mode is left at its
+    default (true): DuckDB 1.4.4 stated ``strict_mode true`` next to
+    ``new_line '\\r\\n'`` reads a phantom extra row at the end of the file.
     """
     return (
         f"WITH (format csv, delimiter {sql_string(delimiter)},"
         f" quote {sql_string(quote)}, escape {sql_string(quote)},"
         " header false, nullstr '', allow_quoted_nulls false,"
-        " new_line '\\r\\n', auto_detect false)"
+        " new_line '\\r\\n', skip 0, comment '', auto_detect false)"
     )
 
 
