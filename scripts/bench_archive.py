@@ -40,7 +40,7 @@ def main() -> None:
         last = FIRST_DAY + dt.timedelta(days=args.days - 1)
         with path.open("w", encoding="utf-8", newline="") as handle:
             write_large_export(handle, rows=args.rows, first=FIRST_DAY, last=last)
-        size_mb = path.stat().st_size / 2**20
+        size_mb = path.stat().st_size / 1e6  # MB as the issue counts them
         config = Path(folder) / "config.json"
         config.write_text(
             json.dumps(
