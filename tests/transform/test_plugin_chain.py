@@ -9,7 +9,6 @@ activation date as dbt splits them), never dbt's output.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -18,7 +17,7 @@ import pytest
 import snowplow_sample as snowplow
 from ga_emulator import dataset
 
-from .conftest import FIRST_RUN, GA_DATASET, VIEW_ID
+from .conftest import GA_DATASET, planted_plugins
 
 if TYPE_CHECKING:
     from .conftest import Warehouse
@@ -42,8 +41,7 @@ def built(warehouse: Warehouse) -> Warehouse:
 def planted(
     built: Warehouse,
 ) -> tuple[dict[str, dataset.PluginUsage], dict[str, snowplow.PluginUsage]]:
-    start, end = (dt.date.fromisoformat(day) for day in FIRST_RUN)
-    return snowplow.era_usage(built.plan, GA_DATASET, VIEW_ID, start, end)
+    return planted_plugins(built.plan)
 
 
 def test_ga_era_per_plugin(built: Warehouse, planted: tuple) -> None:
