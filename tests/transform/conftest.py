@@ -8,6 +8,7 @@ on the pinned requirements) and reused by later runs.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import os
 import subprocess
@@ -18,6 +19,7 @@ import pytest
 
 import snowplow_sample as snowplow
 from ga_emulator.dataset import DatasetConfig
+from ga_emulator.dataset import PluginUsage as DatasetPluginUsage
 from ga_emulator.server import Emulator
 from scripts.tool_venvs import DBT_DUCKDB, DUCKDB_PROFILE, tool_venv
 
@@ -53,6 +55,18 @@ README_KEY = (
 #: The tap's first run, then a second one that re-pulls two days (upserts).
 FIRST_RUN = ("2022-03-01", "2022-05-31")
 SECOND_RUN = ("2022-05-30", "2022-06-03")
+
+
+def planted_plugins(
+    plan: snowplow.Plan,
+) -> tuple[dict[str, DatasetPluginUsage], dict[str, snowplow.PluginUsage]]:
+    """Per plugin as the marts name it: its (GA era, Snowplow era) usage.
+
+    What the first build holds: the GA rows of FIRST_RUN, the whole
+    Snowplow sample, split at each project's activation date.
+    """
+    start, end = (dt.date.fromisoformat(day) for day in FIRST_RUN)
+    return snowplow.era_usage(plan, GA_DATASET, VIEW_ID, start, end)
 
 
 @dataclasses.dataclass

@@ -59,6 +59,7 @@ def test_chain(warehouse: Warehouse) -> None:  # noqa: PLR0915 - one long story
     assert unit_tests
     assert ran == dict.fromkeys(unit_tests, "pass")
     house.dbt("source", "freshness")
+    _assert_command_lines_parsed_and_private(house)
 
     # Snowplow: re-deliveries removed, executions and their status as planted.
     assert _one(house, "select count(*) from snowplow.events") == plan.rows
@@ -254,6 +255,67 @@ def test_chain(warehouse: Warehouse) -> None:  # noqa: PLR0915 - one long story
     catalog = json.loads((target / "catalog.json").read_text())
     assert "model.meltano_telemetry.fct_daily_project_commands" in catalog["nodes"]
     assert undocumented_columns(manifest, catalog) == []
+
+
+#: Where the raw command line may be: the parser's inputs (and staging).
+RAW_ACTION_MODELS = ("int_ga_legacy_events_prioritised",)
+
+
+def _assert_command_lines_parsed_and_private(house: Warehouse) -> None:
+    """Every GA and struct-event command line is parsed once; none downstream.
+
+    The raw lines that hold more than their shape shows (a plugin, a name,
+    a pattern) appear in no string column of an intermediate model (other
+    than the parser's input) or a mart.
+    """
+    raw_lines = (
+        "select distinct event_action as line from tap_ga_legacy.events"
+        " union select distinct se_action from snowplow.events"
+        " where se_action is not null"
+    )
+    assert _one(
+        house, f"select count(*) from {INTERMEDIATE}.int_command_lines_parsed"
+    ) == _one(house, f"select count(*) from ({raw_lines})")
+    # Each line is keyed by the SHA-256 of its raw text.
+    assert (
+        _one(
+            house,
+            f"select count(*) from ({raw_lines}) as raw"
+            f" left join {INTERMEDIATE}.int_command_lines_parsed as parsed"
+            "  on parsed.command_line_hash = sha256(raw.line)"
+            " where parsed.command_line_hash is null",
+        )
+        == 0
+    )
+    assert _one(
+        house,
+        f"select count(*) from {INTERMEDIATE}.int_command_line_plugins"
+        " where plugin_role = 'extractor' and plugin_category = 'singer'",
+    )
+    secrets = (
+        f"select raw.line from ({raw_lines}) as raw"
+        f" join {INTERMEDIATE}.int_command_lines_parsed as parsed"
+        "  on parsed.command_line_hash = sha256(raw.line)"
+        " where parsed.command_shape <> trim(raw.line)"
+    )
+    assert _one(house, f"select count(*) from ({secrets})") > 0
+    columns = _query(
+        house,
+        "select table_schema, table_name, column_name"
+        " from information_schema.columns"
+        f" where table_schema in ('{INTERMEDIATE}', '{MARTS}')"
+        " and data_type = 'VARCHAR'",
+    )
+    leaks = [
+        f"{table}.{column}"
+        for schema, table, column in columns
+        if table not in RAW_ACTION_MODELS
+        and _one(
+            house,
+            f'select count(*) from {schema}.{table} where "{column}" in ({secrets})',
+        )
+    ]
+    assert leaks == []
 
 
 def _new_snowplow_batch(house: Warehouse) -> list[dict[str, str | None]]:

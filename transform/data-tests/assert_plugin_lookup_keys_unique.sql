@@ -34,7 +34,10 @@ all_keys as (
 
 )
 
-select model_name, model_key, count(*) as row_count
+select
+    model_name,
+    model_key,
+    count(*) as row_count
 from all_keys
 group by model_name, model_key
 having count(*) > 1

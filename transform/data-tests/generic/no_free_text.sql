@@ -26,7 +26,10 @@
 #}
 {% test no_free_text(model, column_patterns={}) %}
 
-{#- Static refs, so the seeds are built before the test runs. -#}
+{#- Static refs, so the seeds are built before the test runs.
+    int_hash_lookup is built from the seeds and vars only: the Hub's
+    derived pip_urls (`git+<repo>.git`, the python version expanded),
+    `original`, ... -#}
 {%- set allowlists = [
     (ref('meltanohub_plugins'), [
         'plugin_type', 'name', 'variant', 'label', 'namespace', 'executable',
@@ -34,8 +37,6 @@
     ]),
     (ref('environment_names'), ['environment_name']),
     (ref('meltano_cli_vocabulary'), ['token']),
-    {#- Built from the seeds and vars only: the Hub's derived pip_urls
-        (`git+<repo>.git`, the python version expanded), `original`, ... -#}
     (ref('int_hash_lookup'), ['clear_value']),
 ] -%}
 {#- What the parser's command shapes put in place of typed text. -#}

@@ -36,20 +36,33 @@ python_versions as (
 
 clear_values as (
 
-    select 'plugin_name' as hash_kind, plugin_name as clear_value from hub
-    union all
-    select 'plugin_namespace' as hash_kind, plugin_namespace as clear_value
+    select
+        'plugin_name' as hash_kind,
+        plugin_name as clear_value
     from hub
     union all
-    select 'plugin_executable' as hash_kind, plugin_executable as clear_value
+    select
+        'plugin_namespace' as hash_kind,
+        plugin_namespace as clear_value
     from hub
     union all
-    select 'plugin_variant' as hash_kind, plugin_variant as clear_value
+    select
+        'plugin_executable' as hash_kind,
+        plugin_executable as clear_value
     from hub
     union all
-    select 'plugin_variant' as hash_kind, 'original' as clear_value
+    select
+        'plugin_variant' as hash_kind,
+        plugin_variant as clear_value
+    from hub
     union all
-    select 'plugin_pip_url' as hash_kind, plugin_pip_url as clear_value
+    select
+        'plugin_variant' as hash_kind,
+        'original' as clear_value
+    union all
+    select
+        'plugin_pip_url' as hash_kind,
+        plugin_pip_url as clear_value
     from hub
     union all
     select
@@ -68,10 +81,14 @@ clear_values as (
         'git+' || plugin_repo || '.git' as clear_value
     from hub
     union all
-    select 'environment' as hash_kind, environment_name as clear_value
+    select
+        'environment' as hash_kind,
+        environment_name as clear_value
     from {{ ref('environment_names') }}
     union all
-    select 'runtime_error' as hash_kind, error_message as clear_value
+    select
+        'runtime_error' as hash_kind,
+        error_message as clear_value
     from {{ ref('meltano_runtime_errors') }}
 
 ),

@@ -74,10 +74,10 @@ plugin_events as (
         on plugin_contexts.event_id = events.event_id
     left join lookup as top_error
         on events.exception_str_hash = top_error.hash_value
-        and top_error.hash_kind = 'runtime_error'
+            and top_error.hash_kind = 'runtime_error'
     left join lookup as cause_error
         on events.exception_cause_str_hash = cause_error.hash_value
-        and cause_error.hash_kind = 'runtime_error'
+            and cause_error.hash_kind = 'runtime_error'
 
 ),
 
@@ -134,10 +134,10 @@ statuses as (
         on plugins.execution_id = executions.execution_id
     left join runtime_errors as blamed
         on plugins.error_message = blamed.error_message
-        and plugins.category = blamed.failed_plugin_type
+            and plugins.category = blamed.failed_plugin_type
     left join runtime_errors as blamed_transformer
         on plugins.error_message = blamed_transformer.error_message
-        and blamed_transformer.failed_plugin_type = 'transformers'
+            and blamed_transformer.failed_plugin_type = 'transformers'
 
 ),
 
@@ -145,8 +145,9 @@ final as (
 
     select
         -- ids
-        {{ surrogate_key(['statuses.execution_id', 'statuses.plugin_position']) }}
-            as plugin_execution_key,
+        {{ surrogate_key(
+            ['statuses.execution_id', 'statuses.plugin_position']
+        ) }} as plugin_execution_key,
         statuses.execution_id,
         statuses.project_id,
 
@@ -233,25 +234,25 @@ final as (
     from statuses
     left join lookup as name_lookup
         on statuses.name_hash = name_lookup.hash_value
-        and name_lookup.hash_kind = 'plugin_name'
+            and name_lookup.hash_kind = 'plugin_name'
     left join lookup as parent_lookup
         on statuses.parent_name_hash = parent_lookup.hash_value
-        and parent_lookup.hash_kind = 'plugin_name'
+            and parent_lookup.hash_kind = 'plugin_name'
     left join lookup as variant_lookup
         on statuses.variant_name_hash = variant_lookup.hash_value
-        and variant_lookup.hash_kind = 'plugin_variant'
+            and variant_lookup.hash_kind = 'plugin_variant'
     left join lookup as pip_url_lookup
         on statuses.pip_url_hash = pip_url_lookup.hash_value
-        and pip_url_lookup.hash_kind = 'plugin_pip_url'
+            and pip_url_lookup.hash_kind = 'plugin_pip_url'
     left join lookup as namespace_lookup
         on statuses.namespace_hash = namespace_lookup.hash_value
-        and namespace_lookup.hash_kind = 'plugin_namespace'
+            and namespace_lookup.hash_kind = 'plugin_namespace'
     left join lookup as executable_lookup
         on statuses.executable_hash = executable_lookup.hash_value
-        and executable_lookup.hash_kind = 'plugin_executable'
+            and executable_lookup.hash_kind = 'plugin_executable'
     left join lookup as environment_lookup
         on statuses.environment_name_hash = environment_lookup.hash_value
-        and environment_lookup.hash_kind = 'environment'
+            and environment_lookup.hash_kind = 'environment'
 
 )
 

@@ -16,7 +16,15 @@ sharing state. Planted on purpose (see ``Variant``):
 * rows with a truncated (malformed) label;
 * rows with neither (no project_id at all);
 * optionally (``empty_per_mille``), labels and dimensions GA returned empty;
-* days with no rows (GA outages) and weekends with less traffic.
+* days with no rows (GA outages) and weekends with less traffic;
+* command lines in the format of the Meltano release of the day, naming
+  MeltanoHub plugins with skewed popularity and custom, inherited and mapping
+  names (plugins.py), with free text a mart must never show: ``meltano init``
+  names with spaces, quotes and markup, select patterns, invoke arguments
+  (dbt selectors, paths), schedule and job names.
+
+Planted answers: ``plugin_usage`` (per plugin as the marts name it: projects
+and event counts), ``hashed_names`` (the hashes of the names not on the Hub).
 """
 
 from __future__ import annotations
