@@ -5,8 +5,10 @@
     a new column is covered without editing anything. A value passes when it
     is, as a whole:
       - on the allowlist: MeltanoHub's names, variants, labels, namespaces,
-        executables, pip_urls and repos (seed meltanohub_plugins), the
-        common environment names (seed environment_names), the command
+        executables, pip_urls and repos (seed meltanohub_plugins) and what
+        int_hash_lookup derives from them alone (pip_urls as Meltano hashed
+        them, `original`), the common environment names (seed
+        environment_names), the command
         vocabulary (seed meltano_cli_vocabulary: command words, flags,
         plugin types, Hub command names) and every accepted_values of the
         project's tests;
@@ -24,7 +26,10 @@
 #}
 {% test no_free_text(model, column_patterns={}) %}
 
-{#- Static refs, so the seeds are built before the test runs. -#}
+{#- Static refs, so the seeds are built before the test runs.
+    int_hash_lookup is built from the seeds and vars only: the Hub's
+    derived pip_urls (`git+<repo>.git`, the python version expanded),
+    `original`, ... -#}
 {%- set allowlists = [
     (ref('meltanohub_plugins'), [
         'plugin_type', 'name', 'variant', 'label', 'namespace', 'executable',
@@ -32,6 +37,7 @@
     ]),
     (ref('environment_names'), ['environment_name']),
     (ref('meltano_cli_vocabulary'), ['token']),
+    (ref('int_hash_lookup'), ['clear_value']),
 ] -%}
 {#- What the parser's command shapes put in place of typed text. -#}
 {%- set placeholders = ['hashed', 'cron'] -%}

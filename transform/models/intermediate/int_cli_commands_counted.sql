@@ -166,8 +166,9 @@ execution_commands as (
         snowplow_executions.cli_command,
         'meltano ' || snowplow_executions.cli_command as command_shape,
         snowplow_executions.environment_name_hash,
-        snowplow_executions.cli_command in ('elt', 'run', 'invoke', 'test', 'ui')
-            as is_execution,
+        snowplow_executions.cli_command in (
+            'elt', 'run', 'invoke', 'test', 'ui'
+        ) as is_execution,
         snowplow_executions.environment_name_hash is not null
             as uses_environment,
         -- Mappers and transformers show in the plugins context instead.

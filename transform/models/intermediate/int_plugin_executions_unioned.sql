@@ -11,9 +11,10 @@
     counted twice. A plugin a command names twice (`meltano run tap-x
     target-y tap-x target-z`) is one row: the mention with the worst status
     (failed, unknown, aborted, success; a run's blocks each have one), then
-    the first, with its command and role. What fct_plugin_executions, fct_daily_plugin_usage,
-    fct_feature_usage, dim_plugins and fct_hub_variant_metrics read: no mart
-    reads a mart. A table: they all read it.
+    the first, with its command and role. What fct_plugin_executions,
+    fct_daily_plugin_usage, fct_feature_usage, dim_plugins and
+    fct_hub_variant_metrics read: no mart reads a mart. A table: they all
+    read it.
 #}
 
 with

@@ -156,8 +156,9 @@ final as (
 
     select
         -- ids
-        {{ surrogate_key(['active_days.project_id', 'active_days.activity_date']) }}
-            as active_project_day_key,
+        {{ surrogate_key([
+            'active_days.project_id', 'active_days.activity_date'
+        ]) }} as active_project_day_key,
         active_days.project_id,
 
         -- strings
