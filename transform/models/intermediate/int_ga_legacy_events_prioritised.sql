@@ -48,15 +48,41 @@ chosen as (
 
 ),
 
+prioritised as (
+
+    select * exclude (origin_rank, chosen_rank)
+    from chosen
+    where origin_rank = chosen_rank
+
+),
+
+{#- command_line_hash: what every model downstream of the command line
+    parser joins on instead of the raw action. SHA-256 is slow, and there
+    are few distinct actions: each is hashed once. -#}
+command_lines as (
+
+    select distinct event_action
+    from prioritised
+
+),
+
+hashed as (
+
+    select
+        event_action,
+        {{ sha256('event_action') }} as command_line_hash
+    from command_lines
+
+),
+
 final as (
 
     select
-        * exclude (origin_rank, chosen_rank),
-        -- what every model downstream of the command line parser joins on
-        -- instead of the raw action
-        {{ sha256('event_action') }} as command_line_hash
-    from chosen
-    where origin_rank = chosen_rank
+        prioritised.*,
+        hashed.command_line_hash
+    from prioritised
+    left join hashed
+        on prioritised.event_action = hashed.event_action
 
 )
 
