@@ -30,7 +30,9 @@
 {% macro command_line_tokens() -%}
 
 {%- set token_pattern %}([^ "'']|"[^"]*"|''[^'']*''|["''])+{% endset -%}
-{%- set plugin_roles = "('extractor', 'loader', 'mapping', 'block', 'plugin', 'transformer')" -%}
+{%- set plugin_roles -%}
+    ('extractor', 'loader', 'mapping', 'block', 'plugin', 'transformer')
+{%- endset -%}
 
 ga_command_lines as (
 
@@ -304,7 +306,7 @@ positioned as (
             order by token_position
             rows between unbounded preceding and current row
         ) as argument_index,
-        {#- the option a value belongs to: its own (--x=value) or its group's -#}
+        {#- the option a value belongs to: its own (--x=value), its group's -#}
         case
             when is_flag and flag_value is not null then flag_name
             when is_option_value then group_flag_name
@@ -320,7 +322,10 @@ line_context as (
         *,
         max(
             case
-                when is_positional and argument_index = 1 and is_plugin_type_word
+                when
+                    is_positional
+                    and argument_index = 1
+                    and is_plugin_type_word
                     then bare_token
             end
         ) over (partition by line_id) as context_type_word,
@@ -353,7 +358,9 @@ roles as (
             when option_name = '--extractor' then 'extractor'
             when option_name = '--loader' then 'loader'
             when option_name = '--interval' then 'interval'
-            when option_name in ('--format', '--dump', '--log-level', '--plugin-type')
+            when
+                option_name
+                in ('--format', '--dump', '--log-level', '--plugin-type')
                 then 'argument'
             when option_name is not null then 'text'
             when is_flag then 'flag'
@@ -366,7 +373,11 @@ roles as (
                     end
             when cli_command_text = 'run' then 'run_block'
             when cli_command_text = 'invoke'
-                then case when argument_index = 1 then 'plugin' else 'argument' end
+                then
+                    case
+                        when argument_index = 1 then 'plugin'
+                        else 'argument'
+                    end
             when cli_command_text in ('add', 'remove', 'install')
                 then
                     case
@@ -375,7 +386,11 @@ roles as (
                         else 'plugin'
                     end
             when cli_command_text = 'schedule' and has_sub_command_first
-                then case when argument_index = 1 then 'sub_command' else 'text' end
+                then
+                    case
+                        when argument_index = 1 then 'sub_command'
+                        else 'text'
+                    end
             when cli_command_text = 'schedule'
                 then
                     case argument_index
@@ -385,7 +400,11 @@ roles as (
                         else 'interval'
                     end
             when cli_command_text = 'select'
-                then case when argument_index = 1 then 'extractor' else 'text' end
+                then
+                    case
+                        when argument_index = 1 then 'extractor'
+                        else 'text'
+                    end
             when cli_command_text = 'test' then 'plugin'
             when cli_command_text = 'config'
                 then
@@ -447,7 +466,8 @@ hub_matched as (
                 or (
                     hub_types.plugin_name is null
                     and {{ regex_matches(
-                        'lower(plugin_names.name_text)', '(pipelinewise-)?tap[-_].*'
+                        'lower(plugin_names.name_text)',
+                        '(pipelinewise-)?tap[-_].*'
                     ) }}
                 )
                 then 'extractor'
@@ -456,7 +476,8 @@ hub_matched as (
                 or (
                     hub_types.plugin_name is null
                     and {{ regex_matches(
-                        'lower(plugin_names.name_text)', '(pipelinewise-)?target[-_].*'
+                        'lower(plugin_names.name_text)',
+                        '(pipelinewise-)?target[-_].*'
                     ) }}
                 )
                 then 'loader'
@@ -622,7 +643,9 @@ classified_tokens as (
         || case
             when token_position <= 2 then ''
             when is_flag and flag_value is null then ''
-            when token_role in ('extractor', 'loader', 'mapping', 'block', 'plugin')
+            when
+                token_role
+                in ('extractor', 'loader', 'mapping', 'block', 'plugin')
                 then '<' || token_role || '>'
             when token_role = 'text' then '<hashed>'
             when is_vocabulary_value then value_text

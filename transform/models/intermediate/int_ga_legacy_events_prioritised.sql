@@ -56,13 +56,9 @@ mirror_losers as (
 
 ),
 
-final as (
+prioritised as (
 
-    select
-        * exclude (origin_rank, chosen_rank),
-        -- what every model downstream of the command line parser joins on
-        -- instead of the raw action
-        {{ sha256('event_action') }} as command_line_hash
+    select * exclude (origin_rank, chosen_rank)
     from chosen
     where origin_rank = chosen_rank
         and not exists (
@@ -71,6 +67,36 @@ final as (
                 and mirror_losers.property_id = chosen.property_id
                 and mirror_losers.event_date = chosen.event_date
         )
+
+),
+
+{#- command_line_hash: what every model downstream of the command line
+    parser joins on instead of the raw action. SHA-256 is slow, and there
+    are few distinct actions: each is hashed once. -#}
+command_lines as (
+
+    select distinct event_action
+    from prioritised
+
+),
+
+hashed as (
+
+    select
+        event_action,
+        {{ sha256('event_action') }} as command_line_hash
+    from command_lines
+
+),
+
+final as (
+
+    select
+        prioritised.*,
+        hashed.command_line_hash
+    from prioritised
+    left join hashed
+        on prioritised.event_action = hashed.event_action
 
 )
 

@@ -100,11 +100,6 @@ renamed as (
         se_category,
         se_action,
         se_label,
-        {#- the legacy struct event's action, hashed: what models downstream
-            of the command line parser join on instead of se_action -#}
-        case
-            when se_action is not null then {{ sha256('se_action') }}
-        end as command_line_hash,
         {{ json_get_text('unstruct_json', 'data.schema') }}
             as unstruct_event_schema,
         case
@@ -208,6 +203,38 @@ renamed as (
 
     from contexts
 
+),
+
+{#- command_line_hash: the legacy struct event's action hashed, what models
+    downstream of the command line parser join on instead of se_action.
+    SHA-256 is slow, and there are few distinct actions: each is hashed
+    once. -#}
+struct_actions as (
+
+    select distinct se_action
+    from renamed
+    where se_action is not null
+
+),
+
+hashed_actions as (
+
+    select
+        se_action,
+        {{ sha256('se_action') }} as command_line_hash
+    from struct_actions
+
+),
+
+final as (
+
+    select
+        renamed.*,
+        hashed_actions.command_line_hash
+    from renamed
+    left join hashed_actions
+        on renamed.se_action = hashed_actions.se_action
+
 )
 
-select * from renamed
+select * from final
