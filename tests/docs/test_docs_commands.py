@@ -63,7 +63,7 @@ def test_the_commands_a_newcomer_pastes_are_runnable():
     runnable = "\n".join(b.body for b in shell_blocks() if b.runnable)
     for command in (
         "make demo",
-        "con.sql('select activity_date, active_projects from analytics_marts",
+        "con.sql('select activity_date, active_projects, ga_active_projects",
         "tap-ga-legacy --about",
         "tap-ga-legacy --config output/tap-config.json > output/tap.jsonl",
         "snowplow-sample --database output/warehouse.duckdb",

@@ -23,7 +23,13 @@ from tests.conftest import PROPERTY_ID
 from .conftest import GA_DATASET, TARGET_DUCKDB, VIEW_ID, Warehouse
 
 DAYS = ("2022-02-01", "2022-02-14")
-MODELS = ("+fct_daily_project_commands", "+fct_ga_legacy_daily_coverage")
+#: The models to build, and the tests of those alone (their parents all built).
+MODELS = (
+    "+fct_daily_project_commands",
+    "+fct_ga_legacy_daily_coverage",
+    "--indirect-selection",
+    "cautious",
+)
 #: Each (api, property_id)'s events with a project id per day, as loaded.
 RAW_DAILY = """
     select api, property_id, cast(event_date as date), sum(event_count)

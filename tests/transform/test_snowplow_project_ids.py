@@ -69,7 +69,7 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Warehouse, tuple]
     snowplow.load(house.path, rows)
     house.dbt(
         "build", "--select", "+dim_projects", "+fct_cli_executions",
-        "+fct_snowplow_daily_coverage",
+        "+fct_snowplow_daily_coverage", "--indirect-selection", "cautious",
     )  # fmt: skip
     return house, answer
 
