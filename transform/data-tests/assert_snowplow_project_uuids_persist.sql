@@ -1,7 +1,9 @@
 {#
     Every project_uuid in the raw Snowplow events (project_context of any
-    event) reaches stg_snowplow__events and dim_projects, and every execution
-    (context_uuid) reaches int_snowplow_executions_grouped.
+    event) that is a UUID reaches stg_snowplow__events and dim_projects, and
+    every execution (context_uuid) of a project reaches
+    int_snowplow_executions_grouped. The rest have no project: they are
+    counted in fct_snowplow_daily_coverage only.
 #}
 
 with
@@ -11,9 +13,9 @@ raw_projects as (
     {#- Read with a regular expression on the raw text, not with the JSON
         macros the model uses: an independent second reading. #}
     select distinct
-        lower(
-            {{ regex_extract('contexts', '"project_uuid":"([^"]+)"') }}
-        ) as project_id
+        {{ as_uuid(
+            regex_extract('contexts', '"project_uuid":"([^"]+)"')
+        ) }} as project_id
     from {{ source('snowplow', 'events') }}
     where contexts is not null
 
@@ -29,6 +31,7 @@ events as (
 
     select distinct context_uuid from {{ ref('stg_snowplow__events') }}
     where context_uuid is not null
+        and project_uuid is not null
 
 ),
 
