@@ -98,11 +98,11 @@ counted as (
 
 ),
 
-{#- a Hub variant's pip_url, and the git URL Meltano installs from its repo;
-    one variant per key (the Hub's default first) so that a row is never
-    counted for two variants -#}
 pip_url_keys as (
 
+    {#- a Hub variant's pip_url, and the git URL Meltano installs from its
+        repo; one variant per key (the Hub's default first) so that a row is
+        never counted for two variants -#}
     select
         plugin_type,
         plugin_name,
@@ -129,10 +129,11 @@ pip_url_variants as (
 
     select *
     from pip_url_keys
-    qualify row_number() over (
-        partition by plugin_type, plugin_name, pip_url_key
-        order by is_default desc, plugin_variant
-    ) = 1
+    qualify
+        row_number() over (
+            partition by plugin_type, plugin_name, pip_url_key
+            order by is_default desc, plugin_variant asc
+        ) = 1
 
 ),
 
@@ -222,23 +223,22 @@ final as (
     select
         -- strings: the Hub's own fields
         hub_plugins.plugin_repo as repo,
-        hub_plugins.plugin_name as name,
+        -- the Hub's field name
+        hub_plugins.plugin_name as name,  -- noqa: RF04
         hub_plugins.plugin_variant as variant,
         hub_plugins.plugin_type,
         hub_plugins.plugin_pip_url as pip_url,
 
         -- numerics
-        {%- for group, agg in [
-            ('by_name', 'by_name'),
-            ('unstruct_by_name', 'unstruct_by_name'),
-            ('unstruct_by_variant', 'unstruct_by_variant'),
+        {%- for group in [
+            'by_name', 'unstruct_by_name', 'unstruct_by_variant'
         ] %}
-        {%- for measure in [
-            'all_projects', 'success_projects', 'all_execs', 'success_execs'
-        ] %}
-        cast(coalesce({{ agg }}.{{ measure }}, 0) as bigint)
-            as {{ measure }}_{{ group }},
-        {%- endfor %}
+            {%- for measure in [
+                'all_projects', 'success_projects', 'all_execs', 'success_execs'
+            ] %}
+                cast(coalesce({{ group }}.{{ measure }}, 0) as bigint)
+                    as {{ measure }}_{{ group }},
+            {%- endfor %}
         {%- endfor %}
         cast(coalesce(unstruct_by_variant.all_projects, 0) as bigint)
             as all_projects,
@@ -251,15 +251,17 @@ final as (
             several variants (pipelinewise's taps and targets, dbt's
             transformer and utility): the file carries one of them, the Hub's
             default variant first -#}
-        hub_plugins.plugin_repo is not null
-        and row_number() over (
-            partition by hub_plugins.plugin_repo
-            order by
-                hub_plugins.is_default desc,
-                hub_plugins.plugin_type,
-                hub_plugins.plugin_name,
-                hub_plugins.plugin_variant
-        ) = 1 as is_published,
+        (
+            hub_plugins.plugin_repo is not null
+            and row_number() over (
+                partition by hub_plugins.plugin_repo
+                order by
+                    hub_plugins.is_default desc,
+                    hub_plugins.plugin_type asc,
+                    hub_plugins.plugin_name asc,
+                    hub_plugins.plugin_variant asc
+            ) = 1
+        ) as is_published,
 
         -- dates
         report_window.as_of_date,
