@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 import sys
@@ -405,11 +406,20 @@ class EventsStream(FastRecordsMixin, Stream):
                 problems += exc.problems
             except ReportError as exc:
                 problems.append(str(exc))
+        # Read, never written: get_context_state would add a partition to the
+        # state, which the SDK then writes in its first STATE message.
+        saved = {
+            json.dumps(p.get("context"), sort_keys=True): p
+            for p in self.tap_state.get("bookmarks", {})
+            .get(self.name, {})
+            .get("partitions", [])
+        }
         for context in self.partitions:
             if context.get("origin") == ARCHIVE_FILE:
                 continue
             client = self.clients[context["api"]]
-            bookmark = self.get_context_state(context).get("replication_key_value")
+            partition = saved.get(json.dumps(context, sort_keys=True), {})
+            bookmark = partition.get("replication_key_value")
             _, problem = bookmark_problem(
                 bookmark, self.settings.end_date, client.server_now()
             )
