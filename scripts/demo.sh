@@ -27,16 +27,21 @@ rm -f "$ready"
 "$BIN/ga-emulator" --ready-file "$ready" >"$OUT/emulator.log" 2>&1 &
 emulator=$!
 trap 'kill "$emulator" 2>/dev/null || true; wait "$emulator" 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
+# A busy machine can take tens of seconds to start Python: wait while the
+# emulator is alive (up to 120 s), saying so every 10 s.
+for tick in $(seq 1200); do
     [ -s "$ready" ] && break
     if ! kill -0 "$emulator" 2>/dev/null; then
         echo "demo: the emulator exited; see $OUT/emulator.log" >&2
         exit 1
     fi
+    if ((tick % 100 == 50)); then
+        echo "demo: ... waiting for the GA API emulator to start ($((tick / 10)) s)"
+    fi
     sleep 0.1
 done
 if [ ! -s "$ready" ]; then
-    echo "demo: the emulator did not start within 10 s; see $OUT/emulator.log" >&2
+    echo "demo: the emulator did not start within 120 s; see $OUT/emulator.log" >&2
     exit 1
 fi
 TAP_GA_LEGACY_API_ENDPOINT=$("$BIN/python" -c \
