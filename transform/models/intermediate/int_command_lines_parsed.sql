@@ -34,10 +34,11 @@ line_tokens as (
     from shown_tokens
     -- a run of hashed words (a project name with spaces, a select pattern
     -- pair, a cron) shows once
-    where not (
-        token_shape in ('<hashed>', '<cron>')
-        and coalesce(previous_token_shape = token_shape, false)
-    )
+    where
+        not (
+            token_shape in ('<hashed>', '<cron>')
+            and coalesce(previous_token_shape = token_shape, false)
+        )
     group by command_line_hash
 
 ),

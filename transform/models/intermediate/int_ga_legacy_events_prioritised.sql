@@ -70,9 +70,9 @@ prioritised as (
 
 ),
 
-{#- command_line_hash: what every model downstream of the command line
+{# command_line_hash: what every model downstream of the command line
     parser joins on instead of the raw action. SHA-256 is slow, and there
-    are few distinct actions: each is hashed once. -#}
+    are few distinct actions: each is hashed once. #}
 command_lines as (
 
     select distinct event_action

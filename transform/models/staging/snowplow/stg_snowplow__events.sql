@@ -205,10 +205,10 @@ renamed as (
 
 ),
 
-{#- command_line_hash: the legacy struct event's action hashed, what models
+{# command_line_hash: the legacy struct event's action hashed, what models
     downstream of the command line parser join on instead of se_action.
     SHA-256 is slow, and there are few distinct actions: each is hashed
-    once. -#}
+    once. #}
 struct_actions as (
 
     select distinct se_action
