@@ -10,8 +10,8 @@
         them, `original`), the common environment names (seed
         environment_names), the command
         vocabulary (seed meltano_cli_vocabulary: command words, flags,
-        plugin types, Hub command names) and every accepted_values of the
-        project's tests;
+        plugin types, Hub command names), every accepted_values of the
+        project's tests and the mirror group names of var ga_mirrors;
       - a hex hash (32 or 64 hex digits: MD5 keys, SHA-256 hashes), a UUID,
         an ISO date or timestamp, a number or a version (2.3.0);
       - or matches its column's pattern in `column_patterns`;
@@ -83,6 +83,12 @@
             {%- do accepted.append(value) -%}
         {%- endfor -%}
     {%- endif -%}
+{%- endfor -%}
+
+{#- Names this project's own configuration gives (var ga_mirrors), not
+    anything a Meltano user typed. -#}
+{%- for mirror in var('ga_mirrors', []) -%}
+    {%- do accepted.append(mirror['mirror_group']) -%}
 {%- endfor -%}
 
 {%- set string_columns = [] -%}
