@@ -19,7 +19,8 @@ counted as (
     select
         members.mirror_group,
         events.event_date,
-        count(distinct events.api || ':' || events.property_id) as members_counted,
+        count(distinct events.api || ':' || events.property_id)
+            as members_counted,
         min(events.api || ':' || events.property_id) as member_counted
     from {{ ref('int_ga_legacy_events_prioritised') }} as events
     inner join members

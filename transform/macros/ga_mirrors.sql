@@ -28,10 +28,12 @@
                 ) }}
             {%- endif -%}
             {%- do selects.append(
-                "select '" ~ group | replace("'", "''") ~ "' as mirror_group, '"
-                ~ mirror['rule'] ~ "' as mirror_rule, '" ~ parts[0]
-                ~ "' as api, '" ~ parts[1] | replace("'", "''")
-                ~ "' as property_id, " ~ loop.index ~ " as member_position"
+                "select\n        '" ~ group | replace("'", "''")
+                ~ "' as mirror_group,\n        '" ~ mirror['rule']
+                ~ "' as mirror_rule,\n        '" ~ parts[0]
+                ~ "' as api,\n        '" ~ parts[1] | replace("'", "''")
+                ~ "' as property_id,\n        " ~ loop.index
+                ~ " as member_position"
             ) -%}
         {%- endfor -%}
     {%- endfor -%}

@@ -43,14 +43,14 @@ def sql_string(text: str) -> str:
 
 
 def copy_options(delimiter: str, quote: str) -> str:
-    """The batch COPY's options: exactly how QuoteAllButNull wrote the file.
+    r"""The batch COPY's options: exactly how QuoteAllButNull wrote the file.
 
     A quote in a value is doubled (escape = quote); None is an unquoted empty
     field (null string ''), an empty string a quoted one. With auto_detect
     false the column types are the table's and timestamps go through
     DuckDB's ISO 8601 cast, as in an INSERT. strict_mode is left at its
     default (true): DuckDB 1.4.4 stated ``strict_mode true`` next to
-    ``new_line '\\r\\n'`` reads a phantom extra row at the end of the file.
+    ``new_line '\r\n'`` reads a phantom extra row at the end of the file.
     """
     return (
         f"WITH (format csv, delimiter {sql_string(delimiter)},"

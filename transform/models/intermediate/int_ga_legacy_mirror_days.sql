@@ -83,8 +83,9 @@ final as (
 
     select
         -- ids
-        {{ surrogate_key(['mirror_group', 'api', 'property_id', 'event_date']) }}
-            as mirror_day_key,
+        {{ surrogate_key([
+            'mirror_group', 'api', 'property_id', 'event_date'
+        ]) }} as mirror_day_key,
         mirror_group,
         api,
         property_id,
