@@ -393,19 +393,11 @@ class EventsStream(FastRecordsMixin, Stream):
     def preflight(self) -> None:
         """Every check of every property, before the run's first report.
 
-        GA4's ``getMetadata`` and ``checkCompatibility`` for each property,
-        then each saved bookmark (against Google's clock where a check has
-        told it). Every problem found is raised at once, one line each.
+        Each saved bookmark, then GA4's ``getMetadata`` and
+        ``checkCompatibility`` for each property with days to pull. Every
+        problem found is raised at once, one line each.
         """
         problems: list[str] = []
-        ga4 = self.clients.get("ga4")
-        for property_id in self.settings.property_ids if ga4 else ():
-            try:
-                ga4.check(property_id)
-            except ChecksFailedError as exc:
-                problems += exc.problems
-            except ReportError as exc:
-                problems.append(str(exc))
         # Read, never written: get_context_state would add a partition to the
         # state, which the SDK then writes in its first STATE message.
         saved = {
@@ -414,13 +406,14 @@ class EventsStream(FastRecordsMixin, Stream):
             .get(self.name, {})
             .get("partitions", [])
         }
+        due = []
         for context in self.partitions:
             if context.get("origin") == ARCHIVE_FILE:
                 continue
             client = self.clients[context["api"]]
             partition = saved.get(json.dumps(context, sort_keys=True), {})
             bookmark = partition.get("replication_key_value")
-            _, problem = bookmark_problem(
+            day, problem = bookmark_problem(
                 bookmark, self.settings.end_date, client.server_now()
             )
             if problem:
@@ -428,6 +421,18 @@ class EventsStream(FastRecordsMixin, Stream):
                     f"{client.noun} {context['property_id']}: the state's bookmark"
                     f" {problem}. {RESET}"
                 )
+            elif context["api"] == "ga4" and plan_range(
+                self.settings, day, "ga4", client.server_now()
+            ):
+                due.append(context["property_id"])
+        # Only properties with days to pull: an up-to-date one costs nothing.
+        for property_id in due:
+            try:
+                self.clients["ga4"].check(property_id)
+            except ChecksFailedError as exc:
+                problems += exc.problems
+            except ReportError as exc:
+                problems.append(str(exc))
         if problems:
             raise ChecksFailedError(problems)
 
