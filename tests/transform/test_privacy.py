@@ -49,7 +49,7 @@ def house(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     # The allowlist's seeds, and int_hash_lookup built from them.
     run_dbt(
         dbt_bin, path, workdir,
-        "build", "--select", "+int_hash_lookup", "--exclude-resource-type", "unit_test",
+        "build", "--select", "+int_hash_lookup", "--resource-type", "seed", "model",
     )  # fmt: skip
     columns = ", ".join(f"'{value}' as {name}" for name, value in ALLOWED.items())
     with duckdb.connect(str(path)) as con:

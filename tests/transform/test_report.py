@@ -314,8 +314,7 @@ def test_plugin_usage_page(site: Path, warehouse: Warehouse, browser: Browser) -
             f" where d.plugin_name = '{name}' group by all",
         )
         assert sorted(_bars(page, chart)) == sorted(
-            f"month: {m}; projects: {n}; counted by: {s}; plugin: {name};"
-            f" month: {m}; source: {s}; projects: {n}"
+            f"month: {m}; projects: {n}; counted by: {s}; plugin: {name}; source: {s}"
             for m, s, n in expected
         )
         title = page.locator(f"{chart} [aria-roledescription='title']").text_content()
