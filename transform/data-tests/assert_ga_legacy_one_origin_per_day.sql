@@ -47,7 +47,10 @@ available as (
 
 mirror_losers as (
 
-    select api, property_id, event_date
+    select
+        api,
+        property_id,
+        event_date
     from {{ ref('int_ga_legacy_mirror_days') }}
     where not is_mirror_winner
 

@@ -50,7 +50,10 @@ chosen as (
 -- one per day is counted: int_ga_legacy_mirror_days says which.
 mirror_losers as (
 
-    select api, property_id, event_date
+    select
+        api,
+        property_id,
+        event_date
     from {{ ref('int_ga_legacy_mirror_days') }}
     where not is_mirror_winner
 

@@ -20,10 +20,22 @@ members as (
 
 events as (
 
-    select api, property_id, event_date, origin, event_count, has_project_id
+    select
+        api,
+        property_id,
+        event_date,
+        origin,
+        event_count,
+        has_project_id
     from {{ ref('stg_ga_legacy__events') }}
     union all
-    select api, property_id, event_date, origin, event_count, has_project_id
+    select
+        api,
+        property_id,
+        event_date,
+        origin,
+        event_count,
+        has_project_id
     from {{ ref('stg_ga_legacy__archive_events') }}
 
 ),
@@ -58,8 +70,8 @@ member_days as (
     select * exclude (origin_rank)
     from origin_days
     qualify origin_rank = min(origin_rank) over (
-        partition by mirror_group, api, property_id, event_date
-    )
+            partition by mirror_group, api, property_id, event_date
+        )
 
 ),
 

@@ -70,8 +70,8 @@ from_command_lines as (
     inner join line_plugins
         on commands.command_line_hash = line_plugins.command_line_hash
     where commands.execution_grain in (
-        'ga_daily_command', 'snowplow_structured_event'
-    )
+            'ga_daily_command', 'snowplow_structured_event'
+        )
 
 ),
 

@@ -39,24 +39,24 @@ command_features as (
         ('mappers', 'uses_mappers'),
         ('interactive_config', 'uses_interactive_config'),
     ] -%}
-    select
-        '{{ feature }}' as feature,
-        command_execution_key
-    from commands
-    where {{ flag }}
-    union all
+        select
+            '{{ feature }}' as feature,
+            command_execution_key
+        from commands
+        where {{ flag }}
+        union all
     {% endfor -%}
     {% for feature, condition in [
         ('mappers', "plugin_type = 'mappers' or plugin_role = 'mapping'"),
         ('schedules', "plugin_type = 'orchestrators'"),
         ('plugin_inheritance', 'is_inherited'),
     ] -%}
-    select
-        '{{ feature }}' as feature,
-        command_execution_key
-    from plugin_executions
-    where {{ condition }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ feature }}' as feature,
+            command_execution_key
+        from plugin_executions
+        where {{ condition }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
