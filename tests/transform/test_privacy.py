@@ -46,10 +46,12 @@ def house(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     (workdir / "profiles.yml").write_text(DUCKDB_PROFILE)
     path = workdir / "warehouse.duckdb"
     dbt_bin = tool_venv("dbt", DBT_DUCKDB) / "bin" / "dbt"
-    # The allowlist's seeds, and int_hash_lookup built from them.
+    # Every seed, and int_hash_lookup with the models it is built from.
     run_dbt(
         dbt_bin, path, workdir,
-        "build", "--select", "+int_hash_lookup", "--resource-type", "seed", "model",
+        "build", "--select",
+        "resource_type:seed", "+int_hash_lookup,resource_type:model",
+        "--indirect-selection", "cautious",
     )  # fmt: skip
     columns = ", ".join(f"'{value}' as {name}" for name, value in ALLOWED.items())
     with duckdb.connect(str(path)) as con:
