@@ -142,15 +142,25 @@ def test_one_dag_per_schedule_one_task_per_step(airflow: AirflowWorkspace) -> No
 
 def test_dags_load_without_starting_meltano(airflow: AirflowWorkspace) -> None:
     """Parsing the DAG file never runs Meltano (it did, for 23 s when busy)."""
-    # A Meltano that cannot start: only the tasks would run it.
-    airflow.workspace.env["MELTANO_DAGS_EXECUTABLE"] = "/bin/false"
-
-    listed = airflow.airflow("dags", "list", "--output=json").check()
+    # A Meltano that cannot start: only the tasks would run it. The workspace
+    # is shared by the module's tests, whose tasks do run Meltano: put it back.
+    env = airflow.workspace.env
+    saved = env.get("MELTANO_DAGS_EXECUTABLE")
+    env["MELTANO_DAGS_EXECUTABLE"] = "/bin/false"
+    try:
+        listed = airflow.airflow("dags", "list", "--output=json").check()
+    finally:
+        if saved is None:
+            del env["MELTANO_DAGS_EXECUTABLE"]
+        else:
+            env["MELTANO_DAGS_EXECUTABLE"] = saved
 
     assert "Failed to load all files" not in listed.output
     assert {dag["dag_id"] for dag in parse_json(listed.output)} == {
         "ga-legacy-el",
         "ga-legacy-el-snowflake",
+        "hub-metrics-publish",
+        "hub-metrics-publish-snowflake",
     }
 
 
