@@ -22,8 +22,9 @@
       arguments stay clear only when they are vocabulary words.
     - add, remove, install: `<type> <name>...`, the type decides.
     - schedule: new order when the first argument is a sub-command (`add
-      <name> --extractor x --loader y --interval i --transform=t`), else the
-      old one (`<name> <extractor> <loader> <interval> --transform=t`).
+      <name> --extractor x --loader y --interval i --transform=t`; 1.99-1.105
+      `add <name> <extractor> <loader> <interval>`), else the old one
+      (`<name> <extractor> <loader> <interval> --transform=t`).
     - select: 1 extractor, then entity and attribute patterns (hashed).
     - init, job, state: names, ids and patterns are always hashed.
 #}
@@ -336,6 +337,12 @@ line_context as (
                 else 0
             end
         ) over (partition by line_id) = 1 as has_sub_command_first,
+        max(
+            case
+                when is_positional and argument_index = 1 and is_sub_command
+                    then bare_token
+            end
+        ) over (partition by line_id) as sub_command_word,
         max(case when is_positional then 1 else 0 end) over (
             partition by line_id
         ) = 1 as has_arguments
@@ -387,9 +394,17 @@ roles as (
                     end
             when cli_command_text = 'schedule' and has_sub_command_first
                 then
+                    {# 1.99-1.105 kept the old order after `add`: `add
+                        <name> <extractor> <loader> <interval>`; 2.x names
+                        them by option, so no positional argument follows
+                        the name there. #}
                     case
                         when argument_index = 1 then 'sub_command'
-                        else 'text'
+                        when sub_command_word <> 'add' then 'text'
+                        when argument_index = 2 then 'text'
+                        when argument_index = 3 then 'extractor'
+                        when argument_index = 4 then 'loader'
+                        else 'interval'
                     end
             when cli_command_text = 'schedule'
                 then
