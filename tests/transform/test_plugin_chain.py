@@ -23,12 +23,12 @@ if TYPE_CHECKING:
     from .conftest import Warehouse
 
 MARTS = "analytics_marts"
-#: Known gap, the GA parser's (int_command_line_plugins), not the marts': a
-#: `meltano schedule` line with a sub-command first (`schedule add <name>
-#: <extractor> <loader> <interval>`, Meltano 1.99+) yields no plugins, and a
-#: schedule name with a space (`nightly load`) shifts the positional reading
-#: (`load` becomes an extractor). Schedule lines are compared apart from the
-#: rest until the parser reads them; every other command is exact.
+#: Known gap, the GA parser's (int_command_line_plugins), not the marts': GA
+#: joined the arguments with spaces, so a schedule name with a space
+#: (`nightly load`) shifts the positional reading of a schedule line (`load`
+#: becomes an extractor, the extractor a loader). Schedule lines are compared
+#: apart from the rest (at most the planted projects); every other command is
+#: exact.
 UNPARSED = "schedule"
 
 
