@@ -156,6 +156,9 @@ class Workspace:
             "TARGET_DUCKDB_FILEPATH": str(self.warehouse),
             "DBT_DUCKDB_PATH": str(self.warehouse),
             "TAP_GA_LEGACY_API_ENDPOINT": self.endpoint,
+            # dev reads the GA export `make demo` writes; a pattern that
+            # matches no file stops the tap, and these runs have none.
+            "TAP_GA_LEGACY_ARCHIVE_FILES": "[]",
             # dev already retries once with short backoffs; say so explicitly.
             "TAP_GA_LEGACY_MAX_RETRIES": "1",
             "TAP_GA_LEGACY_BACKOFF_MAX_SECONDS": "1",
