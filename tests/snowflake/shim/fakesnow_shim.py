@@ -51,6 +51,7 @@ MERGE = re.compile(
     r"ORDER BY SEQ8\(\) DESC\) = 1\) s (?P<tail>on .+)$",
     re.I | re.S,
 )
+DATABASE = re.compile(r'^merge into (?P<db>"[^"]+"|[^".\s]+)\.', re.I)
 REMOVE = re.compile(r"^remove '@~/target-snowflake/(?P<sid>[^']+?)/?'$", re.I)
 DROP_FILE_FORMAT = re.compile(r"^drop file format ", re.I)
 STAGE = "_FS_SHIM.USER_STAGE"
@@ -65,7 +66,13 @@ def _rewrite(conn, cursor, statement, parameters, context, executemany):
         sid = match["sid"]
         return f"put {match['file']} @{STAGE}/target-snowflake/{sid}", parameters
     if match := MERGE.match(sql):
-        staged, merged = f'_FS_SHIM."S_{match["sid"]}"', f'_FS_SHIM."M_{match["sid"]}"'
+        # The target's database, named: a session target-snowflake opened
+        # before the database existed has none current in fakesnow, and an
+        # unqualified _FS_SHIM table then fails its CREATE (HTTP 500).
+        database = DATABASE.match(match["head"])
+        prefix = f"{database['db']}." if database else ""
+        staged = f'{prefix}_FS_SHIM."S_{match["sid"]}"'
+        merged = f'{prefix}_FS_SHIM."M_{match["sid"]}"'
         cursor.execute(f"create or replace table {staged} (V variant)")
         cursor.execute(
             f"copy into {staged} from @{STAGE}/target-snowflake/{match['sid']}"

@@ -128,12 +128,14 @@ allowed as (
 
 ),
 
+{#- found_value, not value: Snowflake's flatten (split_to_rows) adds a
+    VALUE column of its own. -#}
 found as (
 
     {% for name in string_columns -%}
     select
         '{{ name }}' as column_name,
-        cast({{ adapter.quote(name) }} as {{ dbt.type_string() }}) as value
+        cast({{ adapter.quote(name) }} as {{ dbt.type_string() }}) as found_value
     from {{ model }}
     where {{ adapter.quote(name) }} is not null
     group by {{ adapter.quote(name) }}
@@ -144,18 +146,18 @@ found as (
 
 unexplained as (
 
-    select found.column_name, found.value
+    select found.column_name, found.found_value
     from found
     left join allowed
-        on found.value = allowed.word
+        on found.found_value = allowed.word
     where allowed.word is null
         {%- for pattern in patterns %}
-        and not {{ regex_matches('found.value', pattern) }}
+        and not {{ regex_matches('found.found_value', pattern) }}
         {%- endfor %}
         {%- for name, pattern in column_patterns.items() %}
         and not (
             found.column_name = '{{ name }}'
-            and {{ regex_matches('found.value', pattern) }}
+            and {{ regex_matches('found.found_value', pattern) }}
         )
         {%- endfor %}
 
@@ -163,7 +165,7 @@ unexplained as (
 
 words as (
 
-    {{ split_to_rows('unexplained', 'value', '[ =:]') }}
+    {{ split_to_rows('unexplained', 'found_value', '[ =:]') }}
 
 ),
 
@@ -171,7 +173,7 @@ bare_words as (
 
     select
         column_name,
-        value,
+        found_value,
         case
             when {{ regex_matches('word', '<[^<>]+>') }}
                 then substr(word, 2, length(word) - 2)
@@ -183,7 +185,7 @@ bare_words as (
 
 failing as (
 
-    select bare_words.column_name, bare_words.value
+    select bare_words.column_name, bare_words.found_value
     from bare_words
     left join allowed
         on bare_words.word = allowed.word
@@ -199,8 +201,8 @@ failing as (
 
 select
     column_name,
-    count(distinct value) as failing_values,
-    min({{ sha256('value') }}) as example_sha256
+    count(distinct found_value) as failing_values,
+    min({{ sha256('found_value') }}) as example_sha256
 from failing
 group by column_name
 order by column_name
