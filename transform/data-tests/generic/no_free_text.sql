@@ -134,7 +134,7 @@ found as (
 
     {% for name in string_columns -%}
     select
-        '{{ name }}' as column_name,
+        '{{ name | lower }}' as column_name,
         cast({{ adapter.quote(name) }} as {{ dbt.type_string() }}) as found_value
     from {{ model }}
     where {{ adapter.quote(name) }} is not null
@@ -156,7 +156,7 @@ unexplained as (
         {%- endfor %}
         {%- for name, pattern in column_patterns.items() %}
         and not (
-            found.column_name = '{{ name }}'
+            found.column_name = '{{ name | lower }}'
             and {{ regex_matches('found.found_value', pattern) }}
         )
         {%- endfor %}
