@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import click
@@ -37,7 +38,9 @@ class TapGaLegacy(Tap):
     """Pulls GA4 Data API and UA Reporting API v4 events; one `events` stream."""
 
     name = "tap-ga-legacy"
-    config_jsonschema = CONFIG_SCHEMA
+    # A copy: the SDK appends its built-in settings to this dict in place, and
+    # CONFIG_SCHEMA is ours alone (settings.py reads it for the bounds).
+    config_jsonschema = copy.deepcopy(CONFIG_SCHEMA)
     # msgspec serialises a RECORD several times faster than the default writer.
     message_writer_class = MsgSpecWriter
 

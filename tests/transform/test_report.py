@@ -24,7 +24,7 @@ from playwright.sync_api import Page, Route, sync_playwright
 from ga_emulator import dataset
 from ga_report import PAGES
 
-from .conftest import GA_DATASET
+from .conftest import GA_DATASET, TRANSFORM
 
 if TYPE_CHECKING:
     from .conftest import Warehouse
@@ -411,8 +411,11 @@ def test_dbt_docs_site_lists_the_marts(
     docs = warehouse.workdir / "target" / "static_index.html"
     _open(page, docs)
     # The project tree lists every mart (collapsed, so attached, not visible).
-    for mart in ("dim_projects", "fct_daily_project_commands"):
-        page.get_by_text(mart, exact=True).first.wait_for(state="attached")
+    # Its labels split a long name in two spans; each entry's unique id is whole.
+    for sql in sorted((TRANSFORM / "models" / "marts").glob("*.sql")):
+        page.locator(
+            f"a[data-nav-unique-id='model.meltano_telemetry.{sql.stem}']"
+        ).first.wait_for(state="attached")
     # A mart's own page shows its description, read from the embedded manifest.
     _open(page, docs, "#!/model/model.meltano_telemetry.fct_daily_project_commands")
     page.get_by_text("One row per project_id, activity_date").first.wait_for()

@@ -94,6 +94,37 @@ def test_a_note_instead_without_rows(tmp_path: Path, window_days: str | None) ->
     assert "id='window-days'" not in page
 
 
+def test_pages_without_their_marts_say_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A warehouse dbt built before the plugin marts still gets the other pages."""
+    _quality(tmp_path, None)
+    page = (tmp_path / "report" / "plugin-usage.html").read_text()
+    assert "id='marts-missing'" in page
+    assert "<code>fct_plugin_executions</code>" in page
+    assert (
+        "id='marts-missing'"
+        not in (tmp_path / "report" / "command-mix.html").read_text()
+    )
+    assert (
+        "ga-report: Plugin usage per month: no fct_plugin_executions, dim_plugins,"
+        " fct_hub_variant_metrics yet"
+    ) in capsys.readouterr().err
+
+
+def test_no_mart_at_all_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "w.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema analytics_marts")
+    assert main(["--database", str(database), "--out", str(tmp_path / "r")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("ga-report: no dbt mart in ")
+    assert err.count("\n") == 1
+    assert not (tmp_path / "r").exists()
+
+
 def test_snowflake_settings_are_dbt_snowflakes() -> None:
     args = snowflake_connect_args(SNOWFLAKE, "ANALYTICS_MARTS")
     assert args["database"] == "PROD"

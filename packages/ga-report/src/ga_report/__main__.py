@@ -55,10 +55,13 @@ def main(argv: list[str] | None = None) -> int:
             else duckdb_warehouse(args.database, args.schema or "analytics_marts")
         )
         with warehouse as marts:
-            pages = build_report(marts, args.out)
+            report = build_report(marts, args.out)
     except ReportError as exc:
         print(f"ga-report: {exc}", file=sys.stderr)
         return 1
+    pages = report.pages
+    for title, missing in report.missing_marts.items():
+        print(f"ga-report: {title}: no {', '.join(missing)} yet", file=sys.stderr)
     size = sum(p.stat().st_size for p in pages)
     print(
         f"ga-report: {len(pages)} pages, {size / 1024:.0f} KiB, in"

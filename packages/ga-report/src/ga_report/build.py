@@ -34,11 +34,29 @@ th, td { border: 1px solid #ccc; padding: 0.2rem 0.5rem; text-align: right; }
 
 @dataclass(frozen=True)
 class Page:
-    """One page: its file, title, and the function that writes its body."""
+    """One page: its file, title, the marts it reads and the function that writes it."""
 
     slug: str
     title: str
     body: Callable[[Query], str]
+    marts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    """The pages written (index first) and, per page title, the marts it lacked."""
+
+    pages: list[Path]
+    missing_marts: dict[str, list[str]]
+
+
+def _tables(query: Query) -> set[str]:
+    """The tables and views in the marts' schema, lower case."""
+    rows = query(
+        "select lower(table_name) as name from information_schema.tables"
+        " where lower(table_schema) = lower(current_schema())"
+    )
+    return {row["name"] for row in rows}
 
 
 def _chart(spec: dict[str, Any], rows: Rows, chart_id: str) -> str:
@@ -579,12 +597,6 @@ def _window_days(query: Query) -> str:
     Without the mart (a warehouse older than the report_windows stream) or
     with an empty one, a note says why the section is missing.
     """
-    # WINDOW_DAYS_MART is a constant: no outside input reaches the SQL.
-    exists = query(
-        "select count(*) as n from information_schema.tables"  # noqa: S608
-        f" where lower(table_name) = '{WINDOW_DAYS_MART}'"
-        " and lower(table_schema) = lower(current_schema())"
-    )
     rows = (
         query(
             f"""
@@ -600,7 +612,7 @@ def _window_days(query: Query) -> str:
             group by property_id, api order by property_id, api
             """  # noqa: S608
         )
-        if exists[0]["n"]
+        if WINDOW_DAYS_MART in _tables(query)
         else []
     )
     if not rows:
@@ -665,13 +677,29 @@ def _window_days(query: Query) -> str:
 
 
 PAGES = (
-    Page("active-projects", "Active projects per week", active_projects),
-    Page("project-timeline", "One project's timeline", project_timeline),
-    Page("command-mix", "Command mix over time", command_mix),
-    Page("data-quality", "Data quality", data_quality),
-    Page("plugin-usage", "Plugin usage per month", plugin_usage),
-    Page("feature-adoption", "Feature adoption", feature_adoption),
-)
+    Page("active-projects", "Active projects per week", active_projects,
+         ("fct_daily_project_commands",)),
+    Page("project-timeline", "One project's timeline", project_timeline,
+         ("fct_daily_project_commands", "dim_projects")),
+    Page("command-mix", "Command mix over time", command_mix,
+         ("fct_daily_project_commands",)),
+    Page("data-quality", "Data quality", data_quality,
+         ("fct_ga_legacy_daily_coverage", "dim_projects")),
+    Page("plugin-usage", "Plugin usage per month", plugin_usage,
+         ("fct_plugin_executions", "dim_plugins", "fct_hub_variant_metrics")),
+    Page("feature-adoption", "Feature adoption", feature_adoption,
+         ("fct_feature_usage", "fct_active_projects")),
+)  # fmt: skip
+
+
+def _missing_note(missing: list[str]) -> str:
+    names = ", ".join(f"<code>{html.escape(name)}</code>" for name in missing)
+    return (
+        f"<p class='note' id='marts-missing'>Not in this warehouse yet: {names}."
+        " dbt has not built them here (a warehouse older than these marts, or"
+        " a build that stopped early); <code>meltano run dbt-duckdb:build</code>"
+        " (or <code>dbt-snowflake:build</code>) adds them.</p>"
+    )
 
 
 def _html(title: str, body: str) -> str:
@@ -684,20 +712,36 @@ def _html(title: str, body: str) -> str:
     )
 
 
-def build_report(warehouse: Warehouse, out_dir: Path) -> list[Path]:
-    """Write the report's pages for the marts in ``warehouse``; return their paths.
+def build_report(warehouse: Warehouse, out_dir: Path) -> Report:
+    """Write the report's pages for the marts in ``warehouse``.
+
+    A page whose marts are missing says so instead of its charts (a warehouse
+    dbt built before those marts existed still gets the rest).
 
     Raises:
-        ReportError: a mart is missing or the warehouse refused a query.
+        ReportError: none of the marts is there (the wrong schema or database?)
+            or the warehouse refused a query.
     """
+    try:
+        tables = _tables(warehouse.query)
+    except QueryError as exc:
+        msg = f"cannot list the marts in {warehouse.where}: {exc}"
+        raise ReportError(msg) from exc
+    if not any(mart in tables for page in PAGES for mart in page.marts):
+        msg = f"no dbt mart in {warehouse.where} (has dbt built the marts?)"
+        raise ReportError(msg)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
+    incomplete = {}
     for page in PAGES:
+        missing = [mart for mart in page.marts if mart not in tables]
         try:
-            body = page.body(warehouse.query)
+            body = _missing_note(missing) if missing else page.body(warehouse.query)
         except QueryError as exc:
             msg = f"{page.title}: {exc} (has dbt built the marts?)"
             raise ReportError(msg) from exc
+        if missing:
+            incomplete[page.title] = missing
         path = out_dir / f"{page.slug}.html"
         path.write_text(_html(page.title, body), encoding="utf-8")
         written.append(path)
@@ -713,4 +757,4 @@ def build_report(warehouse: Warehouse, out_dir: Path) -> list[Path]:
         ),
         encoding="utf-8",
     )
-    return [index, *written]
+    return Report(pages=[index, *written], missing_marts=incomplete)
