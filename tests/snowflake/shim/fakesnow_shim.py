@@ -36,6 +36,14 @@ It changes two things and nothing else:
 
    Any other ``@~`` statement (e.g. the COPY of load_method append-only or
    overwrite) fails loudly instead of being faked.
+
+3. The sinks drain one at a time. The SDK drains the two streams' sinks
+   (events, report_windows) in parallel, each in a transaction of its own;
+   fakesnow's one DuckDB runs their statements one at a time but cannot
+   commit two transactions that both wrote its catalog (their _FS_SHIM
+   tables), and answered HTTP 500 on a MERGE about one CI run in two.
+   Snowflake commits both: what this proves is the statements, not their
+   concurrency (docs/snowflake.md).
 """
 
 from __future__ import annotations
@@ -55,6 +63,8 @@ DATABASE = re.compile(r'^merge into (?P<db>"[^"]+"|[^".\s]+)\.', re.I)
 REMOVE = re.compile(r"^remove '@~/target-snowflake/(?P<sid>[^']+?)/?'$", re.I)
 DROP_FILE_FORMAT = re.compile(r"^drop file format ", re.I)
 STAGE = "_FS_SHIM.USER_STAGE"
+#: The _FS_SHIM tables of each sync id, for the REMOVE that ends it.
+_TABLES: dict[str, tuple[str, str]] = {}
 
 
 def _rewrite(conn, cursor, statement, parameters, context, executemany):
@@ -73,6 +83,7 @@ def _rewrite(conn, cursor, statement, parameters, context, executemany):
         prefix = f"{database['db']}." if database else ""
         staged = f'{prefix}_FS_SHIM."S_{match["sid"]}"'
         merged = f'{prefix}_FS_SHIM."M_{match["sid"]}"'
+        _TABLES[match["sid"]] = staged, merged
         cursor.execute(f"create or replace table {staged} (V variant)")
         cursor.execute(
             f"copy into {staged} from @{STAGE}/target-snowflake/{match['sid']}"
@@ -87,8 +98,12 @@ def _rewrite(conn, cursor, statement, parameters, context, executemany):
         )
         return f"{match['head']}{merged} s {match['tail']}", parameters
     if match := REMOVE.match(sql):
-        cursor.execute(f'drop table if exists _FS_SHIM."S_{match["sid"]}"')
-        return f'drop table if exists _FS_SHIM."M_{match["sid"]}"', parameters
+        sid = match["sid"]
+        staged, merged = _TABLES.pop(
+            sid, (f'_FS_SHIM."S_{sid}"', f'_FS_SHIM."M_{sid}"')
+        )
+        cursor.execute(f"drop table if exists {staged}")
+        return f"drop table if exists {merged}", parameters
     if DROP_FILE_FORMAT.match(sql):
         return "select 'file format kept (fakesnow shim)'", parameters
     if "@~" in sql:
@@ -102,6 +117,7 @@ def _install(port: int) -> None:
         from target_snowflake.connector import SnowflakeConnector
     except ImportError:  # not the target's interpreter
         return
+    import singer_sdk.target_base
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
@@ -114,6 +130,8 @@ def _install(port: int) -> None:
         return args
 
     SnowflakeConnector.get_connect_args = redirected
+    # Read when the target starts: every Target drains with this parallelism.
+    singer_sdk.target_base._MAX_PARALLELISM = 1  # noqa: SLF001 - see 3. above
     event.listen(Engine, "before_cursor_execute", _rewrite, retval=True)
 
 
