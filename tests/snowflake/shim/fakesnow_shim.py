@@ -131,7 +131,7 @@ def _install(port: int) -> None:
 
     SnowflakeConnector.get_connect_args = redirected
     # Read when the target starts: every Target drains with this parallelism.
-    singer_sdk.target_base._MAX_PARALLELISM = 1  # noqa: SLF001 - see 3. above
+    singer_sdk.target_base._MAX_PARALLELISM = 1  # see 3. above
     event.listen(Engine, "before_cursor_execute", _rewrite, retval=True)
 
 
