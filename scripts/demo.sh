@@ -170,7 +170,7 @@ import duckdb
 
 path, log = sys.argv[1], sys.argv[2]
 text = open(log).read()
-# events rows only: report_windows (the proof, README "Data quality") loads too.
+# events rows only: report_windows (the proof, docs/data-quality.md) loads too.
 loaded = sum(int(n) for n in re.findall(r"Loading (\d+) rows into '[^']*\bevents\b", text))
 proof = sum(
     int(n) for n in re.findall(r"Loading (\d+) rows into '[^']*\breport_windows\b", text)

@@ -5,7 +5,7 @@
 tap_ga_legacy/settings.py is the one place a setting's name, type, default,
 label and description are written. From it this script writes:
 
-- README.md: the settings table (`tap-ga-legacy --about --format=markdown`);
+- docs/tap.md: the settings table (`tap-ga-legacy --about --format=markdown`);
 - extract/extractors.meltano.yml: the Meltano plugin's `settings:` list;
 - .env.example: one commented TAP_GA_LEGACY_<SETTING> line per setting.
 
@@ -131,7 +131,7 @@ def env_example() -> str:
 def targets() -> dict[str, tuple[str, str, str]]:
     """File -> (start marker, end marker, the generated text between them)."""
     return {
-        "README.md": (
+        "docs/tap.md": (
             "<!-- settings:start -->\n",
             "<!-- settings:end -->",
             readme_table() + "\n",

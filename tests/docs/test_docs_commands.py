@@ -5,7 +5,8 @@ why -->``. The runnable ones run in document order (README.md, then docs/ by
 name) in one fresh copy of the project, each with ``bash -euo pipefail``, so a
 block may use the files an earlier one made (the demo's warehouse), never its
 shell variables. What a block leaves running in the background is stopped
-after it.
+after it. A ``# prints: <text>`` line in a block says its output holds that
+text, words compared with any run of spaces as one.
 """
 
 from __future__ import annotations
@@ -23,9 +24,15 @@ import pytest
 from tests.e2e.meltano_project import base_env
 from tests.fresh_copy import REPO, fresh_copy
 
-DOCS = (REPO / "README.md", *sorted((REPO / "docs").glob("*.md")))
+DOCS = (
+    REPO / "README.md",
+    *sorted((REPO / "docs").glob("*.md")),
+    *sorted((REPO / "packages").glob("*/README.md")),
+)
 FENCE = re.compile(r"^```(?:sh|bash|shell)\n(?P<body>.*?)^```$", re.S | re.M)
 MARKER = re.compile(r"<!-- (?:(?P<runnable>runnable)|not-runnable: (?P<why>\S.*?)) -->")
+#: A figure the block claims: ``# prints: <text>`` on a line of its own.
+PRINTS = re.compile(r"^# prints: (?P<text>\S.*)$", re.M)
 
 
 @dataclass(frozen=True)
@@ -101,3 +108,38 @@ def test_runnable_block(clone: Path, block: Block, tmp_path: Path) -> None:
                 os.killpg(process.pid, signal.SIGTERM)
     output = log.read_text()
     assert returncode == 0, f"{block.where} exited {returncode}:\n{output[-4000:]}"
+    for claim in PRINTS.finditer(block.body):
+        assert _printed(claim["text"], output), (
+            f"{block.where} claims it prints {claim['text']!r}:\n{output[-4000:]}"
+        )
+
+
+def _printed(claim: str, output: str) -> bool:
+    """``claim`` in ``output`` as whole words, any run of spaces as one."""
+    words = r"\s+".join(map(re.escape, claim.split()))
+    return re.search(rf"(?<!\S){words}(?!\S)", output) is not None
+
+
+@pytest.mark.parametrize(
+    ("claim", "output", "found"),
+    [
+        ("760", "760\n", True),
+        ("760", "7600\n", False),
+        ("rows loaded this run: 22280", "rows loaded this run:    22280\n", True),
+        ("rows loaded this run: 22280", "rows loaded this run: 222800", False),
+    ],
+)
+def test_a_claim_is_whole_words(claim: str, output: str, found: bool) -> None:
+    assert _printed(claim, output) is found
+
+
+def test_a_figure_a_block_claims_is_found_in_its_output() -> None:
+    """The check above reads the claims the docs make; at least the README's."""
+    claims = [
+        claim["text"]
+        for block in shell_blocks()
+        if block.runnable
+        for claim in PRINTS.finditer(block.body)
+    ]
+    assert "760" in claims
+    assert "rows loaded this run: 22280" in claims

@@ -19,14 +19,14 @@ def _check(root: Path = ROOT) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_readme_meltano_settings_and_env_example_are_current():
+def test_tap_docs_meltano_settings_and_env_example_are_current():
     done = _check()
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 #: One hand edit of a default in each generated file.
 EDITS = {
-    "README.md": ("| lookback_days | False | 3 |", "| lookback_days | False | 4 |"),
+    "docs/tap.md": ("| lookback_days | False | 3 |", "| lookback_days | False | 4 |"),
     "extract/extractors.meltano.yml": ("value: 600", "value: 60"),
     ".env.example": ("TAP_GA_LEGACY_MAX_RETRIES=8", "TAP_GA_LEGACY_MAX_RETRIES=5"),
 }
@@ -41,13 +41,13 @@ def test_a_hand_edited_default_is_reported_stale(tmp_path):
     done = _check(tmp_path)
     assert done.returncode == 1
     assert done.stdout == (
-        "stale: README.md, extract/extractors.meltano.yml, .env.example;"
+        "stale: docs/tap.md, extract/extractors.meltano.yml, .env.example;"
         " run .venv/bin/python scripts/generate_docs.py\n"
     )
 
 
-def test_ci_lints_then_tests_as_the_readme_says():
+def test_ci_lints_then_tests_as_the_docs_say():
     commands = [line for line in (ROOT / ".ci/run").read_text().splitlines() if line]
     assert commands[-2:] == ["make lint", "make test"]
-    readme = (ROOT / "README.md").read_text()
-    assert "`.ci/run` (CI) runs `make lint` and then `make test`" in readme
+    development = (ROOT / "docs/development.md").read_text()
+    assert "`.ci/run` (CI) runs `make lint` and then `make test`" in development
