@@ -19,8 +19,10 @@ $(VENV)/.synced: $(BIN)/uv uv.lock pyproject.toml
 
 install: $(VENV)/.synced
 
+# Two workers: each suite with costly shared fixtures runs whole on one of
+# them (tests/conftest.py), the fast tap and emulator tests fill the gaps.
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadgroup --durations=25
 
 # The tap and the emulator alone: no Meltano, dbt, Snowflake or Airflow. Their
 # tests share nothing but a read-only emulator, so they run on both cores.

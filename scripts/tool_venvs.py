@@ -8,6 +8,7 @@ later runs. Shared by the test fixtures and scripts/bench_dbt.py.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import subprocess
 import sys
@@ -42,7 +43,6 @@ def tool_venv(
     ``constraints`` (the plugins' pins unless told otherwise) is part of the
     cache key, so a changed pin builds a new venv.
     """
-    pins = ("--constraint", str(constraints)) if constraints else ()
     pinned = constraints.read_text() if constraints else ""
     key = hashlib.sha256("\n".join((sys.version, *requirements, pinned)).encode())
     # A local package (e.g. load/target-duckdb-patched) changes without its
@@ -56,9 +56,21 @@ def tool_venv(
     marker = venv / ".installed"
     if marker.exists():
         return venv
-    CACHE.mkdir(exist_ok=True)
+    venv.parent.mkdir(parents=True, exist_ok=True)
     # Keeps the cache out of git whatever the project's .gitignore says.
     (CACHE / ".gitignore").write_text("*\n")
+    # Two test workers (make test runs two) may want the same venv at once:
+    # one builds it, the other waits and then finds it built.
+    with (venv.parent / f"{venv.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not marker.exists():
+            _build(venv, requirements, constraints)
+    return venv
+
+
+def _build(venv: Path, requirements: tuple[str, ...], constraints: Path | None) -> None:
+    """Create ``venv`` with ``requirements`` (uv), marked installed when done."""
+    pins = ("--constraint", str(constraints)) if constraints else ()
     uv = Path(sys.executable).parent / "uv"
     subprocess.run(
         [uv, "venv", "--quiet", "--clear", "--python", sys.executable, venv],
@@ -69,5 +81,4 @@ def tool_venv(
         [uv, "pip", "install", "--quiet", "--python", python, *requirements, *pins],
         check=True,
     )
-    marker.touch()
-    return venv
+    (venv / ".installed").touch()
