@@ -19,10 +19,9 @@ $(VENV)/.synced: $(BIN)/uv uv.lock pyproject.toml
 
 install: $(VENV)/.synced
 
-# Two workers: each suite with costly shared fixtures runs whole on one of
-# them (tests/conftest.py), the fast tap and emulator tests fill the gaps.
+# Two pytest processes at once, each suite whole in one of them.
 test: install
-	$(BIN)/pytest -n 2 --dist loadgroup --durations=25
+	./scripts/test_two_halves.sh
 
 # The tap and the emulator alone: no Meltano, dbt, Snowflake or Airflow. Their
 # tests share nothing but a read-only emulator, so they run on both cores.

@@ -43,13 +43,6 @@ OUTAGE_DAY = dt.date(2021, 3, 5)
 SUITES = ("tap", "emulator", "e2e", "transform", "snowflake", "airflow", "docs")
 
 
-#: Suites whose tests share costly session fixtures (an installed Meltano
-#: project, a dbt-built warehouse, a fakesnow server, Airflow): on two workers
-#: (``make test``), each of these runs whole on one worker, so its fixtures
-#: are built once; the tap and emulator tests are spread over both.
-SHARED_FIXTURES = ("e2e", "transform", "snowflake", "airflow", "docs")
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test with the folder it lives in (see SUITES)."""
     root = Path(__file__).parent
@@ -57,8 +50,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         suite = item.path.relative_to(root).parts[0]
         if suite in SUITES:
             item.add_marker(getattr(pytest.mark, suite))
-        if suite in SHARED_FIXTURES:
-            item.add_marker(pytest.mark.xdist_group(suite))
 
 
 @dataclass
