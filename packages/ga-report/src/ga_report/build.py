@@ -45,6 +45,8 @@ ENV = jinja2.Environment(
     lstrip_blocks=True,
 )
 ENV.filters["plural"] = _plural
+# The project page's data is its bulk: no spaces after separators.
+ENV.policies["json.dumps_kwargs"] = {"separators": (",", ":")}
 ENV.filters["percent"] = "{:.1%}".format
 
 
