@@ -117,6 +117,32 @@ def test_pages_without_their_marts_say_so(
     ) in capsys.readouterr().err
 
 
+def test_empty_marts_are_error_boxes(tmp_path: Path) -> None:
+    """A chart with no rows says so on every page; the build still succeeds."""
+    database = write_marts(tmp_path / "w.duckdb", Labels(numbered_projects(3)))
+    with duckdb.connect(str(database)) as con:
+        for (table,) in con.execute(
+            "select table_name from information_schema.tables"
+            " where table_schema = 'analytics_marts'"
+        ).fetchall():
+            con.execute(f"delete from analytics_marts.{table}")
+    out = tmp_path / "report"
+    assert main(["--database", str(database), "--out", str(out)]) == 0
+    boxes = {
+        page.stem: page.read_text().count("No rows in the mart for this chart.")
+        for page in out.glob("*.html")
+    }
+    assert boxes == {
+        "index": 0,
+        "active-projects": 1,
+        "project-timeline": 1,
+        "command-mix": 1,
+        "data-quality": 2,
+        "plugin-usage": 1,
+        "feature-adoption": 1,
+    }
+
+
 def test_no_mart_at_all_is_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

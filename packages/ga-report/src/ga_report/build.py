@@ -341,7 +341,7 @@ def project_timeline(query: Query) -> dict[str, Any]:
         """,
     )
     if not projects:
-        return {"top": [], "data": {}, "default": None,
+        return {"weeks": weeks, "default": None,
                 "chart": _chart({}, [], "chart-project")}  # fmt: skip
     per_project: dict[str, Rows] = {}
     for row in weekly:
