@@ -73,6 +73,7 @@ bench: install
 	$(BIN)/python scripts/bench_archive.py
 	$(BIN)/python scripts/bench_windows.py
 	$(BIN)/python scripts/bench_pipeline.py
+	$(BIN)/python scripts/bench_report.py
 
 bench-dbt: install
 	$(BIN)/python scripts/bench_dbt.py

@@ -10,12 +10,14 @@ tables. Screenshots land in ``output/screenshots/``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, quote, urlsplit
 
 import duckdb
 import pytest
@@ -23,6 +25,9 @@ from playwright.sync_api import Page, Route, sync_playwright
 
 from ga_emulator import dataset
 from ga_report import PAGES
+from ga_report.__main__ import main
+from ga_report.build import TOP_PROJECTS
+from scripts.report_marts import Labels, numbered_projects, write_marts
 
 from .conftest import GA_DATASET, TRANSFORM
 
@@ -44,7 +49,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _query(house: Warehouse, sql: str) -> list[tuple]:
+def _query(house: Warehouse | Marts, sql: str) -> list[tuple]:
     with duckdb.connect(str(house.path), read_only=True) as con:
         return con.execute(sql).fetchall()
 
@@ -52,6 +57,22 @@ def _query(house: Warehouse, sql: str) -> list[tuple]:
 def _monday(day: str) -> str:
     date = dt.date.fromisoformat(day)
     return (date - dt.timedelta(days=date.weekday())).isoformat()
+
+
+def _partial_weeks(house: Warehouse | Marts) -> dict[str, int]:
+    """The first and last weeks of the commands' days, when they hold fewer than 7."""
+    ((first, last),) = _query(
+        house,
+        "select min(activity_date), max(activity_date)"
+        " from analytics_marts.fct_daily_project_commands",
+    )
+    partial = {}
+    for day in (first, last):
+        monday = day - dt.timedelta(days=day.weekday())
+        days = (min(monday + dt.timedelta(days=6), last) - max(monday, first)).days
+        if days + 1 < 7:
+            partial[monday.isoformat()] = days + 1
+    return partial
 
 
 @pytest.fixture(scope="module")
@@ -151,10 +172,11 @@ def test_active_projects_page(
         " event_source, count(distinct project_id)"
         " from analytics_marts.fct_daily_project_commands group by all",
     )
+    partial = _partial_weeks(warehouse)
     bars = _bars(page, chart)
     assert sorted(bars) == sorted(
         f"week (Monday): {w}; active projects: {n}; counted by: {s};"
-        f" week: {w}; source: {s}; projects: {n}"
+        f" week: {w}; source: {s}; projects: {n}; days of data: {partial.get(w, 7)}"
         for w, s, n in expected
     )
     assert _legend(page, chart) == ["ga", "snowplow"]
@@ -197,8 +219,9 @@ def test_project_timeline_page(
     _clean(browser)
     _screenshot(page, "project-timeline-late")
 
-    # The overlap project from the dropdown: the URL follows the choice.
-    page.select_option("#project", plan.overlap_project_uuid)
+    # The overlap project found by its id: the URL follows the choice.
+    page.fill("#project-search", plan.overlap_project_uuid)
+    page.press("#project-search", "Enter")
     shown = page.locator("section.project:visible")
     assert shown.get_attribute("data-project") == plan.overlap_project_uuid
     assert page.url.endswith(f"?project={plan.overlap_project_uuid}")
@@ -210,13 +233,14 @@ def test_project_timeline_page(
     assert shown.locator(".activation").text_content() == _monday(
         activation_date.isoformat()
     )
-    # Every project with commands is in the dropdown.
+    # The top projects are in the dropdown, and every project is on the page.
     (projects,) = _query(
         warehouse,
         "select count(distinct project_id)"
         " from analytics_marts.fct_daily_project_commands",
     )[0]
-    assert page.locator("#project option").count() == projects
+    assert page.locator("#project option").count() == min(projects, TOP_PROJECTS)
+    assert page.evaluate("timeline.projects.length") == projects
     _clean(browser)
     _screenshot(page, "project-timeline-overlap")
 
@@ -225,17 +249,35 @@ def test_command_mix_page(site: Path, warehouse: Warehouse, browser: Browser) ->
     page = browser.page
     _open(page, site / "command-mix.html")
     chart = "#chart-command-mix"
+    top, _ = _commands_ranked(warehouse)
     rows = _query(
         warehouse,
         "select strftime(date_trunc('week', activity_date), '%Y-%m-%d'),"
         " cli_command from analytics_marts.fct_daily_project_commands"
         " group by all",
     )
-    assert len(_bars(page, chart)) == len(rows)
-    assert sorted(_legend(page, chart)) == sorted({c for _, c in rows})
-    assert {"elt", "run", "invoke"} <= set(_legend(page, chart))
+    # A bar per week and series: the top commands and one for all the rest.
+    series = {(w, c if c in top else "other commands") for w, c in rows}
+    assert len(_bars(page, chart)) == len(series)
+    assert _legend(page, chart) == [*top, "other commands"]
+    assert _series_named(page) == _legend(page, chart)
     _clean(browser)
     _screenshot(page, "command-mix")
+
+
+def _commands_ranked(house: Warehouse | Marts) -> tuple[list[str], list[str]]:
+    """The 3 commands run most, by commands, and the others."""
+    ranked = _query(
+        house,
+        "select cli_command from analytics_marts.fct_daily_project_commands"
+        " group by all order by sum(command_count) desc, cli_command",
+    )
+    return [c for (c,) in ranked[:3]], [c for (c,) in ranked[3:]]
+
+
+def _series_named(page: Page) -> list[str]:
+    """The series the command-mix page's sentence names, in its order."""
+    return page.locator("#command-mix-series code.series").all_text_contents()
 
 
 def test_data_quality_page(site: Path, warehouse: Warehouse, browser: Browser) -> None:
@@ -318,7 +360,7 @@ def test_plugin_usage_page(site: Path, warehouse: Warehouse, browser: Browser) -
             for m, s, n in expected
         )
         title = page.locator(f"{chart} [aria-roledescription='title']").text_content()
-        assert title == f"{name} ({projects} projects)"
+        assert title == f"{name} ({projects} project{'s' * (projects != 1)})"
     # Both eras are there, and nothing a user typed.
     assert _legend(page, "#chart-plugin-usage-1") == ["ga", "snowplow"]
     content = page.content()
@@ -421,3 +463,337 @@ def test_dbt_docs_site_lists_the_marts(
     page.get_by_text("One row per project_id, activity_date").first.wait_for()
     assert browser.errors == []
     _screenshot(page, "dbt-docs")
+
+
+# -- the report from synthetic marts: hostile labels, and the pages' details ---
+# No dbt here: scripts/report_marts.py writes the marts' columns directly, so
+# these tests take seconds.
+
+#: Labels anyone can send GA: markup that would run, quotes and ampersands.
+#: Each would set window.pwned if a page ever wrote it as markup.
+HOSTILE = Labels(
+    project_ids=(
+        "<script>window.pwned=1</script>",
+        '"><img src=x onerror="window.pwned=2">',
+        "a&b=c d+e%20f#g?h/ 'q'",
+        "e8096f42-aaaa-4bbb-8ccc-dddddddddddd",
+        *numbered_projects(8),
+    ),
+    commands=(
+        "<script>window.pwned=3</script>",
+        "\"elt\" & 'run'",
+        "<b onclick=x>bold</b>",
+        "elt",
+        "run",
+    ),
+    plugins=(
+        "<script>window.pwned=4</script>",
+        "tap-\"q\"&amp;'x'",
+        "<img src=x onerror=window.pwned=5>",
+    ),
+    features=("<script>window.pwned=6</script>", "\"env\" & 'x'"),
+    properties=("312647579", "<b>&\"'</b>"),
+)
+#: A project that ran one command, once.
+ONE_COMMAND = "11111111-1111-4111-8111-111111111111"
+
+
+@dataclass(frozen=True)
+class Marts:
+    """A report built from synthetic marts: the DuckDB file and the pages."""
+
+    path: Path
+    out: Path
+
+
+@pytest.fixture(scope="module")
+def marts(tmp_path_factory: pytest.TempPathFactory) -> Marts:
+    """The report of HOSTILE's marts, as ``ga-report`` builds it."""
+    folder = tmp_path_factory.mktemp("hostile")
+    database = write_marts(folder / "marts.duckdb", HOSTILE)
+    with duckdb.connect(str(database)) as con:
+        con.execute(
+            "insert into analytics_marts.fct_daily_project_commands"
+            " values (?, date '2022-07-01', 'ga', 'cli', 'elt', 1)",
+            [ONE_COMMAND],
+        )
+        con.execute(
+            "insert into analytics_marts.dim_projects"
+            " values (?, 'ga', null, 'label', true)",
+            [ONE_COMMAND],
+        )
+    out = folder / "report"
+    assert main(["--database", str(database), "--out", str(out)]) == 0
+    return Marts(database, out)
+
+
+#: What each page shows of HOSTILE, as text.
+SHOWN = {
+    "command-mix": HOSTILE.commands,
+    "data-quality": HOSTILE.properties,
+    "plugin-usage": HOSTILE.plugins,
+    "feature-adoption": HOSTILE.features,
+}
+#: The scripts of the report's own: the project page's data and its code.
+SCRIPTS = {"project-timeline": 2}
+
+
+@pytest.mark.parametrize("slug", ["index", *(p.slug for p in PAGES)])
+def test_hostile_labels_are_text_on_every_page(
+    marts: Marts, browser: Browser, slug: str
+) -> None:
+    page = browser.page
+    _open(page, marts.out / f"{slug}.html")
+    # Nothing ran and no element came from a label.
+    assert page.evaluate("typeof window.pwned") == "undefined"
+    assert page.locator("script").count() == SCRIPTS.get(slug, 0)
+    assert page.locator("img, b").count() == 0
+    # Each label is there, written as it was.
+    text = page.locator("body").inner_text()
+    assert [label for label in SHOWN.get(slug, ()) if label not in text] == []
+    if slug == "plugin-usage":
+        plugins = page.locator("section.plugin").evaluate_all(
+            "els => els.map(e => e.dataset.plugin)"
+        )
+        assert sorted(plugins) == sorted(HOSTILE.plugins)
+    if slug == "project-timeline":
+        values = page.locator("#project option").evaluate_all(
+            "els => els.map(e => e.value)"
+        )
+        assert sorted(values) == sorted([*HOSTILE.project_ids, ONE_COMMAND])
+    _clean(browser)
+
+
+@pytest.mark.parametrize("project_id", HOSTILE.project_ids)
+def test_any_project_id_round_trips(
+    marts: Marts, browser: Browser, project_id: str
+) -> None:
+    page = browser.page
+    timeline = marts.out / "project-timeline.html"
+    _open(page, timeline)
+    page.select_option("#project", project_id)
+    # The URL names the project (its &, #, + and % encoded) and opens it again.
+    url = urlsplit(page.url)
+    assert url._replace(query="").geturl() == timeline.as_uri()
+    assert parse_qs(url.query, strict_parsing=True) == {"project": [project_id]}
+    _open(page, timeline, "?" + url.query)
+    shown = page.locator("section.project:visible")
+    assert shown.count() == 1
+    assert shown.locator("h2").text_content() == project_id
+    assert page.locator("#project").input_value() == project_id
+    assert page.locator("#project-message").is_hidden()
+    assert page.evaluate("typeof window.pwned") == "undefined"
+    _clean(browser)
+
+
+@pytest.mark.parametrize(
+    ("asked", "meant"),
+    [
+        ("nope", []),
+        ("E8096F42-AAAA-4BBB-8CCC-DDDDDDDDDDDD", [HOSTILE.project_ids[3]]),
+        (" e8096f42-aaaa-4bbb-8ccc-dddddddddddd", [HOSTILE.project_ids[3]]),
+        ("0000000", numbered_projects(8)),
+    ],
+    ids=["unknown", "upper case", "leading space", "a prefix"],
+)
+def test_an_id_not_in_the_report_says_so(
+    marts: Marts, browser: Browser, asked: str, meant: list[str]
+) -> None:
+    """No other project is shown instead: the page names the id, and the
+    projects it may have meant."""
+    page = browser.page
+    _open(page, marts.out / "project-timeline.html", "?project=" + quote(asked))
+    assert page.locator("section.project:visible").count() == 0
+    message = page.locator("#project-message")
+    said = f"No project “{asked}” in this report."
+    assert message.text_content() == said + (" Did you mean:" if meant else "")
+    # The projects it may have meant, by their commands, each a link to it.
+    links = page.locator("#project-matches:visible a")
+    assert sorted(links.all_text_contents()) == meant
+    hrefs = links.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert sorted(hrefs) == ["?project=" + quote(m, safe="-_.!~*'()") for m in meant]
+    # The search box says the same.
+    _open(page, marts.out / "project-timeline.html")
+    page.fill("#project-search", asked)
+    page.press("#project-search", "Enter")
+    assert page.locator("section.project:visible").count() == 0
+    assert message.text_content().startswith(said)
+    _clean(browser)
+
+
+def _axis_labels(page: Page, chart: str, axis: str) -> list[str]:
+    return page.locator(
+        f"{chart} [aria-roledescription='axis'][aria-label^='{axis}-axis']"
+        " .role-axis-label text"
+    ).all_text_contents()
+
+
+@pytest.mark.parametrize(
+    "slug", ["active-projects", "project-timeline", "data-quality", "plugin-usage"]
+)
+def test_count_axes_tick_whole_numbers(
+    marts: Marts, browser: Browser, slug: str
+) -> None:
+    """Small counts (1 to 3 projects a week) once ticked at 0.5 of a project."""
+    page = browser.page
+    _open(page, marts.out / f"{slug}.html")
+    charts = page.locator("figure.chart").evaluate_all("els => els.map(e => e.id)")
+    if slug == "project-timeline":
+        # A small project, drawn by the page's script.
+        page.select_option("#project", ONE_COMMAND)
+        charts.append("chart-project-drawn")
+    ticks = {}
+    for chart in charts:
+        for axis in ("X", "Y"):
+            described = page.locator(
+                f"#{chart} [aria-roledescription='axis'][aria-label^='{axis}-axis']"
+            )
+            what = described.count() and described.first.get_attribute("aria-label")
+            if what and "linear scale" in what and "share" not in what:
+                ticks[chart, axis] = _axis_labels(page, f"#{chart}", axis)
+    assert ticks, "a count axis on the page"
+    fractions = {
+        where: labels
+        for where, labels in ticks.items()
+        if not all(re.fullmatch(r"\d+", label) for label in labels)
+    }
+    assert fractions == {}
+    _clean(browser)
+
+
+def test_partial_weeks_are_marked(marts: Marts, browser: Browser) -> None:
+    page = browser.page
+    partial = _partial_weeks(marts)
+    assert partial, "the marts' days start or end mid-week"
+    for slug, chart in (
+        ("active-projects", "#chart-active-projects"),
+        ("command-mix", "#chart-command-mix"),
+    ):
+        _open(page, marts.out / f"{slug}.html")
+        said = page.locator(".partial-week").all_text_contents()
+        assert said == [f"{w} ({d} of 7 days)" for w, d in partial.items()]
+        labels = _axis_labels(page, chart, "X")
+        assert [label for label in labels if "partial" in label] == [
+            f"{w} (partial)" for w in partial
+        ]
+        opacity = page.locator(f"{chart} [aria-roledescription='bar']").evaluate_all(
+            "els => els.map(e => [e.getAttribute('aria-label'),"
+            " e.getAttribute('opacity')])"
+        )
+        pale = {
+            label.split(";")[0].split(": ")[1]
+            for label, value in opacity
+            if float(value) < 1
+        }
+        assert pale == set(partial)
+    _clean(browser)
+
+
+@pytest.mark.parametrize("slug", [p.slug for p in PAGES])
+def test_no_chart_text_is_clipped(marts: Marts, browser: Browser, slug: str) -> None:
+    """Every label of every chart inside its SVG, in a viewer's font 10% wider
+    than the one vl-convert measured: the data quality chart's ``312647579
+    (ga4)`` lost its first digit."""
+    page = browser.page
+    _open(page, marts.out / f"{slug}.html")
+    page.add_style_tag(content="svg text { letter-spacing: 0.1em }")
+    if slug == "project-timeline":
+        page.select_option("#project", HOSTILE.project_ids[0])
+        page.locator("#chart-project-drawn svg").wait_for()
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll('svg')]
+            .filter(svg => svg.checkVisibility())
+            .flatMap(svg => {
+                const box = svg.getBoundingClientRect();
+                return [...svg.querySelectorAll('text')].filter(text => {
+                    const r = text.getBoundingClientRect();
+                    return r.width > 0 && (r.left < box.left || r.right > box.right
+                        || r.top < box.top || r.bottom > box.bottom);
+                }).map(text => text.textContent);
+            })"""
+    )
+    assert clipped == []
+
+
+def test_the_dropdown_lists_the_top_projects_readably(
+    marts: Marts, browser: Browser
+) -> None:
+    page = browser.page
+    _open(page, marts.out / "project-timeline.html")
+    expected = _query(
+        marts,
+        "select c.project_id, min(c.activity_date), sum(c.command_count),"
+        " d.event_sources"
+        " from analytics_marts.fct_daily_project_commands as c"
+        " join analytics_marts.dim_projects as d using (project_id)"
+        " group by all order by 3 desc, 1",
+    )
+    assert any(commands == 1 for _, _, commands, _ in expected)
+    options = page.locator("#project option").all_text_contents()
+    assert options == [
+        f"{pid[:8]} · first active {day} · {commands:,} command"
+        f"{'s' * (commands != 1)} · {sources}"
+        for pid, day, commands, sources in expected
+    ]
+    # The first is the one rendered, and its summary reads the same.
+    shown = page.locator("section.project:visible")
+    assert shown.locator("h2").text_content() == expected[0][0]
+    assert shown.locator(".summary").text_content() == options[0].split(" · ", 1)[1]
+    page.select_option("#project", ONE_COMMAND)
+    summary = page.locator("section.project:visible .summary").text_content()
+    assert summary == "first active 2022-07-01 · 1 command · ga"
+    _clean(browser)
+
+
+def test_the_drawn_chart_is_the_rendered_one(marts: Marts, browser: Browser) -> None:
+    """The page's script draws any project as vl-convert rendered the top one:
+    the same bars, ticks and legend."""
+    page = browser.page
+    _open(page, marts.out / "project-timeline.html")
+    drawn = page.evaluate(
+        """() => {
+            const id = document.getElementById('project-default').dataset.project;
+            const figure = document.createElement('figure');
+            figure.id = 'drawn-top';
+            figure.append(drawTimeline(timeline.projects.find(p => p[0] === id)));
+            document.body.append(figure);
+        }"""
+    )
+    assert drawn is None
+    for part in (_bars, _legend):
+        assert part(page, "#drawn-top") == part(page, "#chart-project")
+    for axis in ("X", "Y"):
+        assert _axis_labels(page, "#drawn-top", axis) == _axis_labels(
+            page, "#chart-project", axis
+        )
+    _clean(browser)
+
+
+def test_the_command_mix_names_the_series_it_shows(
+    marts: Marts, browser: Browser
+) -> None:
+    """Its sentence named elt, run, invoke and the rest; its legend had 14."""
+    page = browser.page
+    _open(page, marts.out / "command-mix.html")
+    top, rest = _commands_ranked(marts)
+    assert _legend(page, "#chart-command-mix") == [*top, "other commands"]
+    assert _series_named(page) == [*top, "other commands"]
+    others = page.locator("#command-mix-series code.other").all_text_contents()
+    assert others == sorted(rest)
+    _clean(browser)
+
+
+def test_the_pages_state_the_activation_rule(marts: Marts, browser: Browser) -> None:
+    """Blue is not "once Snowplow saw the project": Snowplow's counts start at
+    the first week its executions reached GA's (int_projects_activated)."""
+    page = browser.page
+    _open(page, marts.out / "project-timeline.html")
+    rule = " ".join(page.locator("#activation-rule").inner_text().split())
+    assert (
+        "The activation week is the first week in which the project's Snowplow"
+        " executions reached its GA events of that week."
+    ) in rule
+    assert "Snowplow executions before that week are not counted" in rule
+    for slug in ("project-timeline", "plugin-usage", "active-projects"):
+        _open(page, marts.out / f"{slug}.html")
+        assert "once Snowplow did" not in page.locator("body").inner_text()

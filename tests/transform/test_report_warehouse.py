@@ -7,6 +7,8 @@ ever reaches a message.
 
 from __future__ import annotations
 
+import itertools
+import json
 import re
 from pathlib import Path
 
@@ -15,12 +17,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import ga_report
 from ga_report.__main__ import main
+from ga_report.build import _count_ticks
 from ga_report.warehouse import (
     ReportError,
     snowflake_connect_args,
     snowflake_warehouse,
 )
+from scripts.report_marts import Labels, numbered_projects, write_marts
 
 MARTS = {
     "fct_daily_project_commands": "select 'p' as project_id,"
@@ -112,6 +117,32 @@ def test_pages_without_their_marts_say_so(
     ) in capsys.readouterr().err
 
 
+def test_empty_marts_are_error_boxes(tmp_path: Path) -> None:
+    """A chart with no rows says so on every page; the build still succeeds."""
+    database = write_marts(tmp_path / "w.duckdb", Labels(numbered_projects(3)))
+    with duckdb.connect(str(database)) as con:
+        for (table,) in con.execute(
+            "select table_name from information_schema.tables"
+            " where table_schema = 'analytics_marts'"
+        ).fetchall():
+            con.execute(f"delete from analytics_marts.{table}")
+    out = tmp_path / "report"
+    assert main(["--database", str(database), "--out", str(out)]) == 0
+    boxes = {
+        page.stem: page.read_text().count("No rows in the mart for this chart.")
+        for page in out.glob("*.html")
+    }
+    assert boxes == {
+        "index": 0,
+        "active-projects": 1,
+        "project-timeline": 1,
+        "command-mix": 1,
+        "data-quality": 2,
+        "plugin-usage": 1,
+        "feature-adoption": 1,
+    }
+
+
 def test_no_mart_at_all_is_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -123,6 +154,50 @@ def test_no_mart_at_all_is_one_line(
     assert err.startswith("ga-report: no dbt mart in ")
     assert err.count("\n") == 1
     assert not (tmp_path / "r").exists()
+
+
+#: What 2,000 projects may weigh on the project page: the goal is 10,000
+#: under 5 MB (issue 19), and the page grows with the projects.
+PROJECT_PAGE_BYTES = 1_000_000
+
+
+def test_the_project_page_of_2000_projects_stays_small(tmp_path: Path) -> None:
+    """One SVG per project made 3,000 projects a 25 MB page; now every project
+    is compact JSON and only the top one is an SVG."""
+    database = write_marts(tmp_path / "w.duckdb", Labels(numbered_projects(2000)))
+    assert main(["--database", str(database), "--out", str(tmp_path / "r")]) == 0
+    page = (tmp_path / "r" / "project-timeline.html").read_text()
+    assert len(page.encode()) < PROJECT_PAGE_BYTES
+    data = re.search(
+        r"<script type='application/json' id='timeline-data'>(.*?)</script>", page
+    )
+    assert data
+    assert len(json.loads(data.group(1))["projects"]) == 2000
+    assert page.count("<svg") == 1
+
+
+def test_markup_is_trusted_in_one_place() -> None:
+    """vl-convert's SVG is the one text written unescaped: no other Markup(),
+    no ``|safe`` or autoescape switched off in a template."""
+    package = Path(ga_report.__file__).parent
+    code = "".join(path.read_text() for path in package.glob("*.py"))
+    assert code.count("Markup(") == 1
+    assert "Markup(vl_convert.vegalite_to_svg(" in code
+    templates = "".join(path.read_text() for path in package.glob("templates/*"))
+    assert "|safe" not in templates.replace(" ", "")
+    assert "autoescape" not in templates
+
+
+@given(largest=st.integers(min_value=0, max_value=10**9))
+def test_count_ticks_are_whole_and_cover_the_largest(largest: int) -> None:
+    ticks = _count_ticks(largest)
+    assert ticks[0] == 0
+    assert ticks[-1] >= largest
+    assert 2 <= len(ticks) <= 6
+    steps = {b - a for a, b in itertools.pairwise(ticks)}
+    assert len(steps) == 1
+    (step,) = steps
+    assert str(step).strip("0") in {"1", "2", "5"}
 
 
 def test_snowflake_settings_are_dbt_snowflakes() -> None:
