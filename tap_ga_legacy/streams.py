@@ -214,7 +214,7 @@ class PartitionCounter(metrics.Counter):
     def with_context(self, value: dict[str, Any] | None) -> None:
         """Log what the previous partition counted, then count for ``value``."""
         if self.context is not None and value != self.context:
-            self._pop()
+            self.exit()  # logs the count so far and starts again from 0
         super().with_context(value)
 
 
@@ -222,6 +222,26 @@ def partition_counter(stream: Stream) -> PartitionCounter:
     """The ``record_count`` counter of ``stream``, one point per partition."""
     tags = metrics.record_counter(stream.name).tags
     return PartitionCounter(metrics.Metric.RECORD_COUNT, tags)
+
+
+class ExplainedFailureFilter(logging.Filter):
+    """Drops the SDK's own ERROR line about a failure the tap explains.
+
+    The SDK logs "An unhandled error occurred while syncing" through the
+    stream's logger for any exception before re-raising it; for a
+    ReportError or CredentialsError the tap prints the one line that says why
+    (tap.py), so this one only doubles it. Fenced: see sdk_fence.py.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False (drop) for an ERROR line while an explained failure is raised."""
+        return record.levelno < logging.ERROR or not isinstance(
+            sys.exc_info()[1], EXPLAINED
+        )
+
+
+#: One instance: a logger keeps a filter once however many taps are built.
+EXPLAINED_FAILURE_FILTER = ExplainedFailureFilter()
 
 
 class EventsStream(FastRecordsMixin, Stream):
@@ -242,6 +262,13 @@ class EventsStream(FastRecordsMixin, Stream):
     # record would only cost time.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     _proof_schema_sent = False
+    #: The ``report_windows`` stream this sync writes to (set by the tap).
+    proof: ReportWindowsStream
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """The stream, its logger filtered (ExplainedFailureFilter)."""
+        super().__init__(*args, **kwargs)
+        self.logger.addFilter(EXPLAINED_FAILURE_FILTER)
 
     schema = th.PropertiesList(
         th.Property(
@@ -294,20 +321,6 @@ class EventsStream(FastRecordsMixin, Stream):
             " `archive_file` (a GA interface CSV export, `archive_files`).",
         ),
     ).to_dict()
-
-    def log(
-        self, message: str, *args: Any, level: int = logging.INFO, **kwargs: Any
-    ) -> None:
-        """Log, except the SDK's own line about a failure the tap explains.
-
-        The SDK logs "An unhandled error occurred while syncing" for any
-        exception before re-raising it; for a ReportError or CredentialsError
-        the tap prints the one line that says why (tap.py), so this one only
-        doubles it.
-        """
-        if level >= logging.ERROR and isinstance(sys.exc_info()[1], EXPLAINED):
-            return
-        super().log(message, *args, level=level, **kwargs)
 
     def get_record_counter(self, **_: Any) -> PartitionCounter:
         """One ``record_count`` point per partition (PartitionCounter)."""
@@ -436,6 +449,18 @@ class EventsStream(FastRecordsMixin, Stream):
         if problems:
             raise ChecksFailedError(problems)
 
+    def _increment_stream_state(
+        self, latest_record: dict[str, Any], *, context: dict | None = None
+    ) -> None:
+        """Nothing: the bookmark is not a record's, it is the window's.
+
+        The SDK would move the bookmark to every record's ``event_date``
+        (``is_sorted``): past days that are not final yet, and back to a
+        lookback day. get_records sets it instead, once a window's rows are
+        all written, to the last final day of a run of final days. Fenced:
+        see sdk_fence.py.
+        """
+
     def get_records(self, context: dict[str, Any] | None) -> Iterable[dict[str, Any]]:
         """Pull each window of one property, then save its bookmark."""
         assert context is not None
@@ -555,7 +580,7 @@ class EventsStream(FastRecordsMixin, Stream):
         depth: int,
     ) -> None:
         """Write the window's ``report_windows`` record, if that stream is selected."""
-        proof = self._tap.streams[ReportWindowsStream.name]
+        proof = self.proof
         if not proof.selected:
             return
         if not self._proof_schema_sent:
