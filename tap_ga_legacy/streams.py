@@ -23,15 +23,14 @@ from tap_ga_legacy.client import STOPPED
 from tap_ga_legacy.errors import ChecksFailedError, ReportError
 from tap_ga_legacy.fast_path import FastRecordsMixin
 from tap_ga_legacy.ga4 import Ga4GrpcClient, Ga4RestClient
+from tap_ga_legacy.ga_values import OTHER, int64
 from tap_ga_legacy.quality import warn_quality
 from tap_ga_legacy.rekey import (
     MISSING,
-    OTHER,
     SOURCES,
     event_key,
     resolve_project_id,
 )
-from tap_ga_legacy.responses import int64
 from tap_ga_legacy.settings import Settings, parse_settings
 from tap_ga_legacy.ua import UaClient
 
@@ -39,7 +38,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from tap_ga_legacy.archive_files import Export
-    from tap_ga_legacy.client import Answer, ReportClient, Row, Window
+    from tap_ga_legacy.client import Answer, ReportClient, Window
+    from tap_ga_legacy.ga_values import Row
     from tap_ga_legacy.settings import ArchiveSource
 
 #: A bookmark as the tap writes it.
