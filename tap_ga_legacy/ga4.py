@@ -38,7 +38,10 @@ from google.analytics.data_v1beta.types import (
 )
 from google.protobuf import json_format
 
-from tap_ga_legacy.client import (
+from tap_ga_legacy.errors import ChecksFailedError, ReportError, classify
+from tap_ga_legacy.ga_values import rolled_into_other
+from tap_ga_legacy.http_session import HttpTransport, decode, server_time
+from tap_ga_legacy.report_client import (
     Answer,
     Cells,
     PageRequest,
@@ -47,10 +50,7 @@ from tap_ga_legacy.client import (
     shape,
     total_value,
 )
-from tap_ga_legacy.errors import ChecksFailedError, ReportError, classify
-from tap_ga_legacy.ga_values import rolled_into_other
 from tap_ga_legacy.responses import Ga4Response, Ga4Row
-from tap_ga_legacy.transport import HttpTransport, decode, server_time
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -19,7 +19,6 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_ga_legacy.archive_files import iter_rows, read_archive
 from tap_ga_legacy.auth import CredentialsError, build_credentials, describe
-from tap_ga_legacy.client import STOPPED
 from tap_ga_legacy.errors import ChecksFailedError, ReportError
 from tap_ga_legacy.fast_path import FastRecordsMixin
 from tap_ga_legacy.ga4 import Ga4GrpcClient, Ga4RestClient
@@ -31,6 +30,7 @@ from tap_ga_legacy.rekey import (
     event_key,
     resolve_project_id,
 )
+from tap_ga_legacy.report_client import STOPPED
 from tap_ga_legacy.settings import Settings, parse_settings
 from tap_ga_legacy.ua import UaClient
 
@@ -38,8 +38,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from tap_ga_legacy.archive_files import Export
-    from tap_ga_legacy.client import Answer, ReportClient, Window
     from tap_ga_legacy.ga_values import Row
+    from tap_ga_legacy.report_client import Answer, ReportClient, Window
     from tap_ga_legacy.settings import ArchiveSource
 
 #: A bookmark as the tap writes it.

@@ -6,7 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from tap_ga_legacy.client import (
+from tap_ga_legacy.errors import ReportError
+from tap_ga_legacy.ga_values import rolled_into_other
+from tap_ga_legacy.http_session import HttpTransport, decode
+from tap_ga_legacy.report_client import (
     Answer,
     Cells,
     PageRequest,
@@ -15,10 +18,7 @@ from tap_ga_legacy.client import (
     shape,
     total_value,
 )
-from tap_ga_legacy.errors import ReportError
-from tap_ga_legacy.ga_values import rolled_into_other
 from tap_ga_legacy.responses import UaResponse, UaRow
-from tap_ga_legacy.transport import HttpTransport, decode
 
 if TYPE_CHECKING:
     import datetime as dt

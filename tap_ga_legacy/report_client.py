@@ -44,7 +44,7 @@ from tap_ga_legacy.ga_values import (
     parse_yyyymmdd,
 )
 from tap_ga_legacy.quality import log_quota
-from tap_ga_legacy.transport import with_retries
+from tap_ga_legacy.retries import with_retries
 
 if TYPE_CHECKING:
     import logging
