@@ -49,14 +49,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tap_ga_legacy.client import INT64_MAX, parse_yyyymmdd
 from tap_ga_legacy.errors import ReportError
+from tap_ga_legacy.ga_values import INT64_MAX, parse_yyyymmdd
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
     from typing import IO
 
-    from tap_ga_legacy.client import Row
+    from tap_ga_legacy.ga_values import Row
     from tap_ga_legacy.settings import ArchiveSource
 
 #: The columns' roles, named as the interface writes them in English; the

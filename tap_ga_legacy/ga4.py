@@ -38,8 +38,10 @@ from google.analytics.data_v1beta.types import (
 )
 from google.protobuf import json_format
 
-from tap_ga_legacy.client import (
-    OTHER_JSON,
+from tap_ga_legacy.errors import ChecksFailedError, ReportError, classify
+from tap_ga_legacy.ga_values import rolled_into_other
+from tap_ga_legacy.http_session import HttpTransport, decode, server_time
+from tap_ga_legacy.report_client import (
     Answer,
     Cells,
     PageRequest,
@@ -48,9 +50,7 @@ from tap_ga_legacy.client import (
     shape,
     total_value,
 )
-from tap_ga_legacy.errors import ChecksFailedError, ReportError, classify
 from tap_ga_legacy.responses import Ga4Response, Ga4Row
-from tap_ga_legacy.transport import HttpTransport, decode, server_time
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -196,7 +196,7 @@ class Ga4RestClient(_Ga4Client):
                 (m.samplesReadCount, m.samplingSpaceSize)
                 for m in meta.samplingMetadatas
             ],
-            other_row=meta.dataLossFromOtherRow or OTHER_JSON in raw,
+            other_row=rolled_into_other(meta.dataLossFromOtherRow, raw),
             thresholded=meta.subjectToThresholding,
             quota={
                 name: (q.remaining, q.consumed)
@@ -313,9 +313,10 @@ class Ga4GrpcClient(_Ga4Client):
                 (str(m.samples_read_count), str(m.sampling_space_size))
                 for m in meta.sampling_metadatas
             ],
-            other_row=meta.data_loss_from_other_row
-            or any(
-                v.value == "(other)" for r in response.rows for v in r.dimension_values
+            other_row=rolled_into_other(
+                meta.data_loss_from_other_row,
+                response.SerializeToString(),
+                "protobuf",
             ),
             thresholded=meta.subject_to_thresholding,
             total=total_value(subject, response.totals[0].metric_values[0].value)

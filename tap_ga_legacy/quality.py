@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tap_ga_legacy.responses import int64
+from tap_ga_legacy.ga_values import int64
 
 if TYPE_CHECKING:
     import logging

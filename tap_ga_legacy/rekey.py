@@ -11,11 +11,7 @@ import functools
 import hashlib
 import uuid
 
-NOT_SET = "(not set)"
-#: GA's roll-up of rare combinations: a placeholder, never a project id.
-OTHER = "(other)"
-#: Values that carry no project id.
-PLACEHOLDERS = frozenset({"", NOT_SET, OTHER})
+from tap_ga_legacy.ga_values import PLACEHOLDERS
 
 #: ``project_id_source`` values, in the order the rules are tried.
 LABEL = "label"

@@ -15,24 +15,6 @@ from typing import Any
 
 import msgspec
 
-INT64_MAX = 2**63 - 1
-INT64_DIGITS = len(str(INT64_MAX))
-
-
-def int64(text: str) -> int | None:
-    """A count GA sent as ASCII digits, if it fits int64; else None.
-
-    The length is looked at first: Python refuses to read an int of more
-    than 4,300 digits (a ValueError, not the tap's message).
-    """
-    if not (text.isascii() and text.isdigit()):
-        return None
-    digits = text.lstrip("0")
-    if len(digits) > INT64_DIGITS:
-        return None
-    value = int(digits) if digits else 0
-    return value if value <= INT64_MAX else None
-
 
 # --- GA4 Data API: RunReportResponse ------------------------------------------
 class Value(msgspec.Struct, gc=False):

@@ -1,205 +1,55 @@
-"""The ``events`` stream: one record per GA row, keyed on project_id."""
+"""The tap's streams: ``events`` (GA rows keyed on project_id), ``report_windows``.
+
+``report_windows`` is the proof, one record per window kept. ``events`` walks
+each property's windows (windows.py) and writes their rows (sync.py); the
+schemas are in schemas.py, and the SDK hooks overridden without a public one
+are listed in sdk_fence.py.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import logging
-import re
 import sys
-import zoneinfo
-from collections import Counter
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from singer_sdk import Stream, metrics
-from singer_sdk import typing as th
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_ga_legacy.archive_files import iter_rows, read_archive
 from tap_ga_legacy.auth import CredentialsError, build_credentials, describe
-from tap_ga_legacy.client import STOPPED
 from tap_ga_legacy.errors import ChecksFailedError, ReportError
 from tap_ga_legacy.fast_path import FastRecordsMixin
 from tap_ga_legacy.ga4 import Ga4GrpcClient, Ga4RestClient
+from tap_ga_legacy.ga_values import int64
 from tap_ga_legacy.quality import warn_quality
-from tap_ga_legacy.rekey import (
-    MISSING,
-    OTHER,
-    SOURCES,
-    event_key,
-    resolve_project_id,
-)
-from tap_ga_legacy.responses import int64
+from tap_ga_legacy.rekey import SOURCES
+from tap_ga_legacy.report_client import STOPPED
+from tap_ga_legacy.schemas import ARCHIVE_FILE, EVENTS_SCHEMA, REPORT_WINDOWS_SCHEMA
 from tap_ga_legacy.settings import Settings, parse_settings
+from tap_ga_legacy.sync import WindowTally, reconcile, records
 from tap_ga_legacy.ua import UaClient
+from tap_ga_legacy.windows import (
+    RESET,
+    Planner,
+    bookmark_problem,
+    doubt,
+    final_through,
+    past_yesterday,
+    plan_range,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from tap_ga_legacy.archive_files import Export
-    from tap_ga_legacy.client import Answer, ReportClient, Row, Window
+    from tap_ga_legacy.report_client import ReportClient, Window
     from tap_ga_legacy.settings import ArchiveSource
 
-#: A bookmark as the tap writes it.
-BOOKMARK = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-#: How to drop a bookmark the tap cannot resume from.
-RESET = (
-    "Reset it: `meltano state clear <state id>` (`meltano state list` shows"
-    " the ids), or run with a --state file without it."
-)
 #: Failures whose message says what and why: they end the run with that line.
 EXPLAINED = (ReportError, CredentialsError)
-#: ``origin`` of the rows the APIs served, and of those read from GA
-#: interface exports (the dbt project adds ``archive_table`` for the old
-#: pipeline's warehouse table).
-API = "api"
-ARCHIVE_FILE = "archive_file"
-
-
-def plan_range(
-    settings: Settings, bookmark: dt.date | None, api: str, now: dt.datetime
-) -> tuple[dt.date, dt.date] | None:
-    """First and last day to pull for one property, or None if nothing is due.
-
-    Without state: start_date to end_date. With a bookmark (the last final day
-    fully pulled), the ``lookback_days`` days up to and including it are pulled
-    again; never before start_date. Without end_date the range ends at
-    yesterday by ``now`` (Google's clock as far as it is known): in UTC for UA;
-    for GA4 at today UTC until the property's time zone says where its
-    yesterday is (``past_yesterday``).
-    """
-    today = now.astimezone(dt.UTC).date()
-    yesterday = today - dt.timedelta(days=1)
-    end = settings.end_date or (yesterday if api == "ua" else today)
-    start = settings.start_date
-    if bookmark:
-        resume = bookmark + dt.timedelta(days=1 - settings.lookback_days)
-        start = max(start, resume)
-    if start > end:
-        return None
-    return start, end
-
-
-def bookmark_problem(
-    value: object, end_date: dt.date | None, now: dt.datetime
-) -> tuple[dt.date | None, str]:
-    """A saved bookmark as a day, or why it cannot be one (``""``: it can).
-
-    The tap writes ``YYYY-MM-DD`` only, the last final day pulled: before
-    today in every time zone, never after end_date.
-    """
-    if value is None:
-        return None, ""
-    text = value if isinstance(value, str) else None
-    day = None
-    if text is not None and BOOKMARK.fullmatch(text):
-        try:
-            day = dt.date.fromisoformat(text)
-        except ValueError:
-            day = None
-    if day is None:
-        return None, f"{value!r} is not a day as the tap writes it (YYYY-MM-DD)"
-    today = now.astimezone(dt.UTC).date()
-    if day > today:
-        return day, f"{day} is after today ({today} UTC): no day after it is final"
-    if end_date and day > end_date:
-        return day, f"{day} is after end_date {end_date}: nothing would be pulled"
-    return day, ""
-
-
-@dataclass
-class Planner:
-    """The windows of one range: halves of a doubtful one, growth after easy ones."""
-
-    cursor: dt.date
-    end: dt.date
-    size: int
-    max_size: int
-    #: Halves still to pull, the next one last: ``(first, last, split depth)``.
-    pending: list[tuple[dt.date, dt.date, int]] = field(default_factory=list)
-
-    def next(self) -> tuple[dt.date, dt.date, int] | None:
-        """The next window to pull, or None when the range is done."""
-        while self.pending:
-            first, last, depth = self.pending.pop()
-            if first <= self.end:
-                return first, min(last, self.end), depth
-        if self.cursor > self.end:
-            return None
-        last = min(self.cursor + dt.timedelta(days=self.size - 1), self.end)
-        return self.cursor, last, 0
-
-    def split(self, first: dt.date, last: dt.date, depth: int) -> None:
-        """Pull ``first..last`` again as two halves."""
-        middle = first + dt.timedelta(days=(last - first).days // 2)
-        self.pending += [
-            (middle + dt.timedelta(days=1), last, depth + 1),
-            (first, middle, depth + 1),
-        ]
-
-    def done(self, first: dt.date, last: dt.date, depth: int, *, easy: bool) -> None:
-        """``first..last`` is written; ``easy``: it filled under a quarter page."""
-        self.cursor = last + dt.timedelta(days=1)
-        days = (last - first).days + 1
-        if depth:
-            # What had to be split is dense: go on at the size that worked.
-            self.size = days
-        elif easy:
-            self.size = min(2 * days, self.max_size)
-
-
-def final_through(
-    answer: Answer, first: dt.date, last: dt.date, now: dt.datetime, hours: int
-) -> dt.date | None:
-    """The last final day of a window, or None if none of it is final.
-
-    UA says so per answer (``isDataGolden``). GA4 does not: a day is taken as
-    final ``hours`` after its end in the property's time zone, by GA's clock.
-    """
-    if answer.golden is not None:
-        return last if answer.golden else None
-    zone = zoneinfo.ZoneInfo(answer.time_zone or "UTC")
-    last_final = (now - dt.timedelta(hours=hours)).astimezone(zone).date()
-    last_final -= dt.timedelta(days=1)
-    return min(last, last_final) if last_final >= first else None
-
-
-def past_yesterday(planner: Planner, client: ReportClient, window: Window) -> bool:
-    """End the range at yesterday in the property's time zone, by Google's clock.
-
-    True if the window reaches past it: it is pulled again, shorter.
-    """
-    # UA answers carry no time zone: a UA view's days are taken as UTC.
-    zone = zoneinfo.ZoneInfo(window.answer.time_zone or "UTC")
-    today = client.server_now().astimezone(zone).date()
-    # The plan's end was this machine's guess until Google's clock was known:
-    # Google's yesterday replaces it, earlier or later.
-    planner.end = today - dt.timedelta(days=1)
-    return window.last > planner.end
-
-
-def reconcile(subject: str, tally: Counter[str], answer: Answer) -> None:
-    """Stop unless the window's rows add up to GA's own total."""
-    if answer.total is not None and tally["events"] != answer.total:
-        msg = (
-            f"{subject}: the rows add up to {tally['events']} events, GA's total"
-            f" for the window is {answer.total}: GA changed or dropped rows while"
-            " they were read. Run again; if it persists, lower window_days and"
-            f" report it. {STOPPED}"
-        )
-        raise ReportError(msg)
-
-
-def doubt(answer: Answer) -> str:
-    """What makes GA's answer not the whole truth, or ``""``."""
-    reasons = [
-        f"SAMPLED ({read} of {space} sessions read)" for read, space in answer.sampled
-    ]
-    if answer.other_row:
-        reasons.append("rows rolled into '(other)' (dataLossFromOtherRow)")
-    return ", ".join(reasons)
 
 
 class PartitionCounter(metrics.Counter):
@@ -214,7 +64,7 @@ class PartitionCounter(metrics.Counter):
     def with_context(self, value: dict[str, Any] | None) -> None:
         """Log what the previous partition counted, then count for ``value``."""
         if self.context is not None and value != self.context:
-            self._pop()
+            self.exit()  # logs the count so far and starts again from 0
         super().with_context(value)
 
 
@@ -222,6 +72,26 @@ def partition_counter(stream: Stream) -> PartitionCounter:
     """The ``record_count`` counter of ``stream``, one point per partition."""
     tags = metrics.record_counter(stream.name).tags
     return PartitionCounter(metrics.Metric.RECORD_COUNT, tags)
+
+
+class ExplainedFailureFilter(logging.Filter):
+    """Drops the SDK's own ERROR line about a failure the tap explains.
+
+    The SDK logs "An unhandled error occurred while syncing" through the
+    stream's logger for any exception before re-raising it; for a
+    ReportError or CredentialsError the tap prints the one line that says why
+    (tap.py), so this one only doubles it. Fenced: see sdk_fence.py.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False (drop) for an ERROR line while an explained failure is raised."""
+        return record.levelno < logging.ERROR or not isinstance(
+            sys.exc_info()[1], EXPLAINED
+        )
+
+
+#: One instance: a logger keeps a filter once however many taps are built.
+EXPLAINED_FAILURE_FILTER = ExplainedFailureFilter()
 
 
 class EventsStream(FastRecordsMixin, Stream):
@@ -241,73 +111,15 @@ class EventsStream(FastRecordsMixin, Stream):
     # Records are built with their final types; conforming them again per
     # record would only cost time.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
+    schema = EVENTS_SCHEMA
     _proof_schema_sent = False
+    #: The ``report_windows`` stream this sync writes to (set by the tap).
+    proof: ReportWindowsStream
 
-    schema = th.PropertiesList(
-        th.Property(
-            "event_key",
-            th.StringType,
-            required=True,
-            description="MD5 hex of the netstring serialisation of api,"
-            " property_id, event_date, event_category, event_action,"
-            " event_label and project_dimension.",
-        ),
-        th.Property(
-            "property_id",
-            th.StringType,
-            required=True,
-            description="GA4 property id or UA view id the row came from.",
-        ),
-        th.Property(
-            "api",
-            th.StringType(allowed_values=["ga4", "ua"]),
-            required=True,
-            description="`ga4` (Data API property) or `ua` (Reporting API view).",
-        ),
-        th.Property("event_date", th.DateType, required=True),
-        th.Property("event_category", th.StringType, description="`meltano <cmd>`"),
-        th.Property("event_action", th.StringType, description="The command line."),
-        th.Property("event_label", th.StringType, description="As GA returned it."),
-        th.Property(
-            "project_dimension",
-            th.StringType,
-            description="Custom dimension 1 (the project_id), as GA returned it.",
-        ),
-        th.Property("event_count", th.IntegerType, description="Events that day."),
-        th.Property(
-            "project_id",
-            th.UUIDType,
-            description="Canonical lowercase project UUID, or null.",
-        ),
-        th.Property(
-            "project_id_source",
-            th.StringType(allowed_values=list(SOURCES)),
-            required=True,
-            description="Which rule gave project_id: label, custom_dimension,"
-            " derived or missing.",
-        ),
-        th.Property(
-            "origin",
-            th.StringType(allowed_values=[API, ARCHIVE_FILE]),
-            required=True,
-            description="Where the row came from: `api` (the report APIs) or"
-            " `archive_file` (a GA interface CSV export, `archive_files`).",
-        ),
-    ).to_dict()
-
-    def log(
-        self, message: str, *args: Any, level: int = logging.INFO, **kwargs: Any
-    ) -> None:
-        """Log, except the SDK's own line about a failure the tap explains.
-
-        The SDK logs "An unhandled error occurred while syncing" for any
-        exception before re-raising it; for a ReportError or CredentialsError
-        the tap prints the one line that says why (tap.py), so this one only
-        doubles it.
-        """
-        if level >= logging.ERROR and isinstance(sys.exc_info()[1], EXPLAINED):
-            return
-        super().log(message, *args, level=level, **kwargs)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """The stream, its logger filtered (ExplainedFailureFilter)."""
+        super().__init__(*args, **kwargs)
+        self.logger.addFilter(EXPLAINED_FAILURE_FILTER)
 
     def get_record_counter(self, **_: Any) -> PartitionCounter:
         """One ``record_count`` point per partition (PartitionCounter)."""
@@ -436,6 +248,18 @@ class EventsStream(FastRecordsMixin, Stream):
         if problems:
             raise ChecksFailedError(problems)
 
+    def _increment_stream_state(
+        self, latest_record: dict[str, Any], *, context: dict | None = None
+    ) -> None:
+        """Nothing: the bookmark is not a record's, it is the window's.
+
+        The SDK would move the bookmark to every record's ``event_date``
+        (``is_sorted``): past days that are not final yet, and back to a
+        lookback day. get_records sets it instead, once a window's rows are
+        all written, to the last final day of a run of final days. Fenced:
+        see sdk_fence.py.
+        """
+
     def get_records(self, context: dict[str, Any] | None) -> Iterable[dict[str, Any]]:
         """Pull each window of one property, then save its bookmark."""
         assert context is not None
@@ -464,7 +288,7 @@ class EventsStream(FastRecordsMixin, Stream):
         )
         settings = self.settings
         planner = Planner(start, end, settings.window_days, settings.max_window_days)
-        totals: Counter[str] = Counter()
+        totals = WindowTally()
         # The bookmark moves only while every day so far is final.
         final_so_far = True
         while (piece := planner.next()) is not None:
@@ -484,10 +308,10 @@ class EventsStream(FastRecordsMixin, Stream):
                 thresholded=answer.thresholded,
                 golden=answer.golden,
             )
-            tally: Counter[str] = Counter()
+            tally = WindowTally()
             for rows in window.pages:
                 self.set_time_extracted(dt.datetime.now(dt.UTC))
-                yield from self._records(context, rows, tally)
+                yield from records(context, rows, tally)
             reconcile(client.subject(property_id, first, last), tally, answer)
             through = final_through(
                 answer, first, last, client.server_now(), settings.finality_hours
@@ -500,15 +324,15 @@ class EventsStream(FastRecordsMixin, Stream):
             self._prove(context, window, tally, through, depth)
             # Every row of the window has been written: it is safe to say so.
             self.finalize_state_progress_markers(state)
-            totals.update(tally)
-            planner.done(first, last, depth, easy=tally["rows"] < client.page_size // 4)
+            totals.add(tally)
+            planner.done(first, last, depth, easy=tally.rows < client.page_size // 4)
             self._log_window(label, first, last, tally, totals, through)
         self.logger.info(
             "%s: done, %d rows, %d without project_id (%s)",
             label,
-            totals["rows"],
-            totals[MISSING],
-            ", ".join(f"{s}={totals[s]}" for s in SOURCES),
+            totals.rows,
+            totals.missing,
+            ", ".join(f"{s}={totals.sources[s]}" for s in SOURCES),
         )
 
     def _split(
@@ -550,12 +374,12 @@ class EventsStream(FastRecordsMixin, Stream):
         self,
         context: dict[str, Any],
         window: Window,
-        tally: Counter[str],
+        tally: WindowTally,
         through: dt.date | None,
         depth: int,
     ) -> None:
         """Write the window's ``report_windows`` record, if that stream is selected."""
-        proof = self._tap.streams[ReportWindowsStream.name]
+        proof = self.proof
         if not proof.selected:
             return
         if not self._proof_schema_sent:
@@ -569,15 +393,15 @@ class EventsStream(FastRecordsMixin, Stream):
                 "api": context["api"],
                 "first_day": window.first.isoformat(),
                 "last_day": window.last.isoformat(),
-                "rows": tally["rows"],
-                "events_sum": tally["events"],
+                "rows": tally.rows,
+                "events_sum": tally.events,
                 "events_total": answer.total,
                 "sampled": bool(answer.sampled),
                 # None too for a figure that is not an int64: see warn_quality.
                 "samples_read": None if read is None else int64(read),
                 "sampling_space": None if space is None else int64(space),
                 "data_loss_from_other_row": answer.other_row,
-                "other_rows": tally["other_rows"],
+                "other_rows": tally.other_rows,
                 "subject_to_thresholding": answer.thresholded,
                 "is_data_golden": answer.golden,
                 "time_zone": answer.time_zone or None,
@@ -590,44 +414,6 @@ class EventsStream(FastRecordsMixin, Stream):
         )
         proof.counter.with_context(context)
         proof.counter.increment()
-
-    def _records(
-        self,
-        context: dict[str, Any],
-        rows: Iterator[Row],
-        tally: Counter[str],
-    ) -> Iterator[dict[str, Any]]:
-        # The hot loop: per row, only what is needed. The client has checked
-        # and typed the values; project ids are memoised in rekey.
-        property_id, api = context["property_id"], context["api"]
-        origin = context.get("origin", API)
-        sources: Counter[str] = Counter()
-        events = 0
-        for event_date, category, action, label, dimension, event_count in rows:
-            project_id, source = resolve_project_id(label, dimension)
-            sources[source] += 1
-            events += event_count
-            if source == MISSING and OTHER in (category, action, label):
-                tally["other_rows"] += 1
-            yield {
-                "event_key": event_key(
-                    api, property_id, event_date, category, action, label, dimension
-                ),
-                "property_id": property_id,
-                "api": api,
-                "event_date": event_date,
-                "event_category": category,
-                "event_action": action,
-                "event_label": label,
-                "project_dimension": dimension,
-                "event_count": event_count,
-                "project_id": project_id,
-                "project_id_source": source,
-                "origin": origin,
-            }
-        tally.update(sources)
-        tally["rows"] += sources.total()
-        tally["events"] += events
 
     def _archive_records(self, context: dict[str, Any]) -> Iterator[dict[str, Any]]:
         """The rows of each file of one archive_files entry not read before.
@@ -650,8 +436,8 @@ class EventsStream(FastRecordsMixin, Stream):
                 self.logger.info("%s: read before, unchanged: skipped", name)
                 continue
             self.set_time_extracted(dt.datetime.now(dt.UTC))
-            tally: Counter[str] = Counter()
-            yield from self._records(context, iter_rows(export), tally)
+            tally = WindowTally()
+            yield from records(context, iter_rows(export), tally)
             done[name] = export.sha256
             self.finalize_state_progress_markers(state)
             self.logger.info(
@@ -660,8 +446,8 @@ class EventsStream(FastRecordsMixin, Stream):
                 source.view_id,
                 export.first_day,
                 export.last_day,
-                tally["rows"],
-                tally[MISSING],
+                tally.rows,
+                tally.missing,
             )
 
     def _log_window(  # noqa: PLR0917
@@ -669,8 +455,8 @@ class EventsStream(FastRecordsMixin, Stream):
         label: str,
         first: dt.date,
         last: dt.date,
-        tally: Counter[str],
-        totals: Counter[str],
+        tally: WindowTally,
+        totals: WindowTally,
         through: dt.date | None,
     ) -> None:
         self.logger.info(
@@ -679,20 +465,20 @@ class EventsStream(FastRecordsMixin, Stream):
             label,
             first,
             last,
-            tally["rows"],
-            tally["events"],
-            tally[MISSING],
+            tally.rows,
+            tally.events,
+            tally.missing,
             through or "none of it: pulled again next run",
-            totals["rows"],
+            totals.rows,
         )
-        if tally["other_rows"]:
+        if tally.other_rows:
             self.logger.warning(
                 "%s: %s..%s: %d '(other)' rows: GA rolled rare combinations"
                 " together even on a single day.",
                 label,
                 first,
                 last,
-                tally["other_rows"],
+                tally.other_rows,
             )
 
 
@@ -706,119 +492,7 @@ class ReportWindowsStream(Stream):
     name = "report_windows"
     primary_keys = ("property_id", "api", "first_day", "last_day", "extracted_at")
 
-    schema = th.PropertiesList(
-        th.Property(
-            "property_id",
-            th.StringType,
-            required=True,
-            description="GA4 property id or UA view id.",
-        ),
-        th.Property(
-            "api",
-            th.StringType(allowed_values=["ga4", "ua"]),
-            required=True,
-            description="`ga4` or `ua`.",
-        ),
-        th.Property(
-            "first_day",
-            th.DateType,
-            required=True,
-            description="First day of the window (date).",
-        ),
-        th.Property(
-            "last_day",
-            th.DateType,
-            required=True,
-            description="Last day of the window, inclusive (date).",
-        ),
-        th.Property(
-            "rows",
-            th.IntegerType,
-            description="Rows written to `events` for the window (integer).",
-        ),
-        th.Property(
-            "events_sum",
-            th.IntegerType,
-            description="Sum of `event_count` over those rows (integer).",
-        ),
-        th.Property(
-            "events_total",
-            th.IntegerType,
-            description="GA's own total of the count metric for the window"
-            " (GA4 `totals`, UA `data.totals`); null if GA sent none"
-            " (integer). The tap stops when it differs from `events_sum`.",
-        ),
-        th.Property(
-            "sampled",
-            th.BooleanType,
-            description="Whether GA answered from a sample (boolean).",
-        ),
-        th.Property(
-            "samples_read",
-            th.IntegerType,
-            description="Sessions GA read, if sampled (integer or null).",
-        ),
-        th.Property(
-            "sampling_space",
-            th.IntegerType,
-            description="Sessions GA would have read (integer or null).",
-        ),
-        th.Property(
-            "data_loss_from_other_row",
-            th.BooleanType,
-            description="GA rolled rows into `(other)` (boolean).",
-        ),
-        th.Property(
-            "other_rows",
-            th.IntegerType,
-            description="`(other)` rows written (integer).",
-        ),
-        th.Property(
-            "subject_to_thresholding",
-            th.BooleanType,
-            description="GA4 withheld rows for privacy (boolean).",
-        ),
-        th.Property(
-            "is_data_golden",
-            th.BooleanType,
-            description="UA `isDataGolden`; null for GA4, which does not"
-            " say (boolean or null).",
-        ),
-        th.Property(
-            "time_zone",
-            th.StringType,
-            description="The property's reporting time zone (GA4"
-            " `metadata.timeZone`); null for UA.",
-        ),
-        th.Property(
-            "final_through",
-            th.DateType,
-            description="Last final day of the window, or null if none"
-            " is final yet (date or null).",
-        ),
-        th.Property(
-            "split_depth",
-            th.IntegerType,
-            description="How many times the first window was halved to"
-            " reach this one (integer, 0: not split).",
-        ),
-        th.Property(
-            "requests",
-            th.IntegerType,
-            description="Report requests the window took (integer).",
-        ),
-        th.Property(
-            "quota_tokens_consumed",
-            th.IntegerType,
-            description="GA4 tokens the window's requests cost; null for UA (integer).",
-        ),
-        th.Property(
-            "extracted_at",
-            th.DateTimeType,
-            required=True,
-            description="When the window was pulled (date-time, UTC).",
-        ),
-    ).to_dict()
+    schema = REPORT_WINDOWS_SCHEMA
 
     @cached_property
     def counter(self) -> PartitionCounter:

@@ -9,7 +9,7 @@ import click
 from singer_sdk import Tap
 
 # _dict_config and _classproperty are private to the SDK: only the
-# _env_var_config override uses them.
+# _env_var_config override uses them (fenced: see sdk_fence.py).
 from singer_sdk.configuration._dict_config import parse_environment_config
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError
@@ -121,7 +121,9 @@ class TapGaLegacy(Tap):
 
     def discover_streams(self) -> list[EventsStream | ReportWindowsStream]:
         """``events`` and its proof; discovery makes no API call."""
-        return [EventsStream(self), ReportWindowsStream(self)]
+        events, proof = EventsStream(self), ReportWindowsStream(self)
+        events.proof = proof
+        return [events, proof]
 
 
 if __name__ == "__main__":

@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from tap_ga_legacy.client import (
-    OTHER_JSON,
+from tap_ga_legacy.errors import ReportError
+from tap_ga_legacy.ga_values import rolled_into_other
+from tap_ga_legacy.http_session import HttpTransport, decode
+from tap_ga_legacy.report_client import (
     Answer,
     Cells,
     PageRequest,
@@ -16,9 +18,7 @@ from tap_ga_legacy.client import (
     shape,
     total_value,
 )
-from tap_ga_legacy.errors import ReportError
 from tap_ga_legacy.responses import UaResponse, UaRow
-from tap_ga_legacy.transport import HttpTransport, decode
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -89,7 +89,7 @@ class UaClient(ReportClient):
                 zip(data.samplesReadCounts, data.samplingSpaceSizes, strict=False)
             ),
             golden=data.isDataGolden,
-            other_row=OTHER_JSON in raw,
+            other_row=rolled_into_other(False, raw),
             total=total_value(subject, data.totals[0].values[0])
             if data.totals and data.totals[0].values
             else None,

@@ -207,7 +207,7 @@ def test_hourly_quota_is_waited_out(config, emulator, monkeypatch, capsys, caplo
         waits.append(seconds)
         clock.advance(seconds)
 
-    monkeypatch.setattr("tap_ga_legacy.client.sleep", sleep)
+    monkeypatch.setattr("tap_ga_legacy.report_client.sleep", sleep)
     tap = TapGaLegacy(
         config={**config, "view_ids": [], "max_quota_wait_seconds": 60},
         parse_env_config=False,

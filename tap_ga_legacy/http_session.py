@@ -1,17 +1,17 @@
-"""Sending a request: JSON over an authorised HTTP session, retries, error mapping.
+"""Sending a request: JSON over an authorised HTTP session, and its failures.
 
 Every failure leaves here as one of two exceptions (see errors.py): a
-``RetriableAPIError``, which ``with_retries`` sends again after a backoff, or a
-``ReportError`` whose message names the cause and the fix.
+``RetriableAPIError``, which ``retries.with_retries`` sends again after a
+backoff, or a ``ReportError`` whose message names the cause and the fix.
+(Not ``http.py``: run as a script, tap.py would put this folder first on the
+path, and the file would shadow the standard library's ``http``.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import random
-import time
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import google.auth.exceptions
 import msgspec
@@ -24,39 +24,9 @@ from tap_ga_legacy.errors import ReportError, classify, socket_reason
 from tap_ga_legacy.responses import ErrorEnvelope, GoogleError
 
 if TYPE_CHECKING:
-    import logging
-    from collections.abc import Callable
-
     import google.auth.credentials
 
     from tap_ga_legacy.settings import Settings
-
-T = TypeVar("T")
-
-
-def with_retries(
-    send: Callable[[], T], settings: Settings, logger: logging.Logger
-) -> T:
-    """Call ``send()``; retry what is retriable, at most ``max_retries`` times.
-
-    The waits grow exponentially from ``backoff_base_seconds`` up to
-    ``backoff_max_seconds``, with jitter so parallel runs do not retry in step.
-    """
-    attempt = 0
-    while True:
-        try:
-            return send()
-        except RetriableAPIError as exc:
-            if attempt >= settings.max_retries:
-                msg = f"{exc} (gave up after {attempt + 1} attempts)"
-                raise ReportError(msg) from None
-            wait = min(settings.backoff_max, settings.backoff_base * 2**attempt)
-            wait *= random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not crypto
-            attempt += 1
-            logger.warning(
-                "%s; retry %d of %d in %.1f s", exc, attempt, settings.max_retries, wait
-            )
-            time.sleep(wait)
 
 
 class HttpTransport:

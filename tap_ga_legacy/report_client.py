@@ -36,10 +36,15 @@ from time import sleep  # by name: a test on a fake clock replaces it
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from tap_ga_legacy.errors import IncompleteReportError, QuotaError, ReportError
+from tap_ga_legacy.ga_values import (
+    INT64_DIGITS,
+    INT64_MAX,
+    OTHER,
+    int64,
+    parse_yyyymmdd,
+)
 from tap_ga_legacy.quality import log_quota
-from tap_ga_legacy.rekey import OTHER
-from tap_ga_legacy.responses import INT64_DIGITS, INT64_MAX, int64
-from tap_ga_legacy.transport import with_retries
+from tap_ga_legacy.retries import with_retries
 
 if TYPE_CHECKING:
     import logging
@@ -47,23 +52,12 @@ if TYPE_CHECKING:
 
     import google.auth.credentials
 
+    from tap_ga_legacy.ga_values import Row
     from tap_ga_legacy.settings import Settings
 
-#: ``(event_date ISO, category, action, label, project_dimension, count)``.
-Row = tuple[str, str, str, str, str, int]
 #: The six values of a row exactly as GA sent them.
 Cells = tuple[str, str, str, str, str, str]
 T = TypeVar("T")
-
-
-def parse_yyyymmdd(text: str) -> dt.date | None:
-    """The day GA writes as ``YYYYMMDD`` (ASCII digits only), or None."""
-    if len(text) != 8 or not text.isascii() or not text.isdigit():
-        return None
-    try:
-        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
-    except ValueError:
-        return None
 
 
 #: The most body bytes one page may hold. requests holds a body twice while
@@ -74,8 +68,6 @@ PAGE_BYTES = 16 * 2**20
 #: long GA4 row, pretty-printed as Google sends it.
 FIRST_ROW_BYTES = 512
 STOPPED = "The bookmark stays before this window."
-#: An ``(other)`` value as it appears in a JSON body.
-OTHER_JSON = b'"(other)"'
 HOURLY_QUOTAS = ("tokensPerHour", "tokensPerProjectPerHour")
 PACIFIC = zoneinfo.ZoneInfo("America/Los_Angeles")
 
