@@ -62,7 +62,7 @@ T = TypeVar("T")
 
 #: The most body bytes one page may hold. requests holds a body twice while
 #: reading it, and the tap's imports take about 90 MB: this keeps the peak
-#: under 150 MB (README, "Performance").
+#: under 150 MB (docs/performance.md).
 PAGE_BYTES = 16 * 2**20
 #: Bytes a row is assumed to take until a page has shown the real figure: a
 #: long GA4 row, pretty-printed as Google sends it.

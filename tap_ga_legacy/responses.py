@@ -6,7 +6,7 @@ names are Google's, hence the camelCase.
 
 A page's rows stay ``msgspec.Raw`` slices of the body until each is written:
 decoding them all up front held about three times the body in structs, and
-the garbage collector walked them all (README, "Performance").
+the garbage collector walked them all (docs/performance.md).
 """
 
 from __future__ import annotations

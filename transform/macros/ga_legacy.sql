@@ -50,7 +50,7 @@
 
 {#
     The sources of the old pipeline's warehouse table that are configured
-    (README, "Legacy data"): `ga_archive` (RAW.TAP_GOOGLE_ANALYTICS.EVENTS,
+    (docs/legacy-data.md): `ga_archive` (RAW.TAP_GOOGLE_ANALYTICS.EVENTS,
     from July 2022) when var or env DBT_GA_ARCHIVE_SCHEMA is set,
     `ga_archive_early` (RAW.GOOGLE_ANALYTICS.EVENTS, February to July 2022)
     when DBT_GA_ARCHIVE_EARLY_SCHEMA is. The same tests enable the sources in
