@@ -146,8 +146,8 @@ final as (
         -- ids
         {{ surrogate_key(['command_execution_key', 'plugin_key']) }}
             as plugin_execution_key,
-        command_execution_key,
         plugin_key,
+        command_execution_key,
         execution_id,
         project_id,
         command_line_hash,

@@ -16,50 +16,6 @@ plugin_executions as (
 
     select * from {{ ref('int_plugin_executions_unioned') }}
 
-),
-
-final as (
-
-    select
-        -- ids
-        plugin_execution_key,
-        plugin_key,
-        command_execution_key,
-        execution_id,
-        project_id,
-        command_line_hash,
-
-        -- strings
-        execution_grain,
-        event_source,
-        event_type,
-        cli_command,
-        plugin_name,
-        plugin_type,
-        plugin_category,
-        plugin_variant,
-        plugin_pip_url,
-        parent_name,
-        plugin_command,
-        plugin_role,
-        completion_status,
-
-        -- numerics
-        execution_count,
-
-        -- booleans
-        is_hub_plugin,
-        is_inherited,
-        is_execution,
-
-        -- dates
-        activity_date,
-
-        -- timestamps
-        started_at
-
-    from plugin_executions
-
 )
 
-select * from final
+select * from plugin_executions
