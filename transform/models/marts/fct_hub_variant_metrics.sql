@@ -163,12 +163,7 @@ by_name as (
     select
         plugin_type,
         plugin_name,
-        count(distinct project_id) as all_projects,
-        count(distinct case when is_success then project_id end)
-            as success_projects,
-        sum(execution_count) as all_execs,
-        sum(case when is_success then execution_count else 0 end)
-            as success_execs
+        {{- hub_usage_counts() }}
     from counted
     group by plugin_type, plugin_name
 
@@ -179,12 +174,7 @@ unstruct_by_name as (
     select
         plugin_type,
         plugin_name,
-        count(distinct project_id) as all_projects,
-        count(distinct case when is_success then project_id end)
-            as success_projects,
-        sum(execution_count) as all_execs,
-        sum(case when is_success then execution_count else 0 end)
-            as success_execs
+        {{- hub_usage_counts() }}
     from unstructured_attributed
     group by plugin_type, plugin_name
 
@@ -196,12 +186,7 @@ unstruct_by_variant as (
         plugin_type,
         plugin_name,
         hub_variant as plugin_variant,
-        count(distinct project_id) as all_projects,
-        count(distinct case when is_success then project_id end)
-            as success_projects,
-        sum(execution_count) as all_execs,
-        sum(case when is_success then execution_count else 0 end)
-            as success_execs
+        {{- hub_usage_counts() }}
     from unstructured_attributed
     where hub_variant is not null
     group by plugin_type, plugin_name, hub_variant
@@ -233,9 +218,7 @@ final as (
         {%- for group in [
             'by_name', 'unstruct_by_name', 'unstruct_by_variant'
         ] %}
-            {%- for measure in [
-                'all_projects', 'success_projects', 'all_execs', 'success_execs'
-            ] %}
+            {%- for measure in hub_usage_measures() %}
                 cast(coalesce({{ group }}.{{ measure }}, 0) as bigint)
                     as {{ measure }}_{{ group }},
             {%- endfor %}
