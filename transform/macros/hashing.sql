@@ -122,3 +122,15 @@
         else 'missing'
     end
 {%- endmacro %}
+
+
+{#
+    A left join of int_hash_lookup (`lookup`: the CTE that imports it) that
+    un-hashes one column: `alias.clear_value` is the clear value where the
+    lookup knows the hash as one of hash_kind, else null.
+#}
+{% macro hash_lookup_join(lookup, alias, hash_column, hash_kind) -%}
+    left join {{ lookup }} as {{ alias }}
+        on {{ hash_column }} = {{ alias }}.hash_value
+            and {{ alias }}.hash_kind = '{{ hash_kind }}'
+{%- endmacro %}
