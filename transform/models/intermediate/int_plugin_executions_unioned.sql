@@ -1,6 +1,6 @@
 {{ config(materialized='table') }}
 
-{#
+/*
     One row per plugin per counted command, across both eras: GA, plugin x
     project x day x command line (execution_grain ga_daily_command,
     execution_count GA's event count); Snowplow struct events of Meltano
@@ -15,7 +15,7 @@
     fct_daily_plugin_usage, fct_feature_usage, dim_plugins and
     fct_hub_variant_metrics read: no mart reads a mart. A table: they all
     read it.
-#}
+*/
 
 with
 

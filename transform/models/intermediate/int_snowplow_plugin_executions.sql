@@ -1,6 +1,6 @@
 {{ config(materialized='table') }}
 
-{#
+/*
     One row per plugin per Meltano 2.x execution (context_uuid), in the order
     Meltano ran them (plugin_position): each plugin of the execution's
     plugins contexts. `meltano run` sends one plugins context per block with
@@ -23,10 +23,10 @@
       (success); no known message -> unknown.
     - every other plugin (elt that did not fail, invoke, add, install,
       config, ...): the CLI execution's status.
-#}
+*/
 
-{#- The hashed fields un-hashed where int_hash_lookup knows them: the
-    join's alias, the column, its hash_kind. #}
+-- The hashed fields un-hashed where int_hash_lookup knows them: the join's
+-- alias, the column, its hash_kind.
 {%- set hashed_fields = [
     ('name_lookup', 'name_hash', 'plugin_name'),
     ('parent_lookup', 'parent_name_hash', 'plugin_name'),

@@ -1,4 +1,4 @@
-{#
+/*
     One row per project and day on which the project is active in Meltano's
     handbook sense (metrics-and-definitions.md, "Active Status"): it ran an
     execution event (invoke, elt, run, test or ui) in the 28 days ending that
@@ -9,7 +9,7 @@
     counted twice. Days after the last day with data are not extrapolated.
     28-day active projects of a day: count the rows of that day; monthly
     active projects: count is_monthly_active.
-#}
+*/
 
 with
 

@@ -1,4 +1,4 @@
-{#
+/*
     One row per plugin per counted command, in its era's grain
     (execution_grain): in the Snowplow era one row per plugin per execution
     (2.x, snowplow_execution) or per struct event (1.97-1.105,
@@ -8,7 +8,7 @@
     before the project's Snowplow activation date, Snowplow from it. Join
     dim_plugins on plugin_key. The command line itself is known only by its
     SHA-256 (command_line_hash).
-#}
+*/
 
 with
 
