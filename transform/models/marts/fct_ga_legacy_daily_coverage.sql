@@ -20,16 +20,7 @@ final as (
     select
         {{ surrogate_key(['api', 'property_id', 'event_date']) }}
             as coverage_key,
-        api,
-        property_id,
-        origin,
-        event_date,
-        ga_rows,
-        ga_events,
-        rows_without_project_id,
-        events_without_project_id,
-        mirror_group,
-        is_mirror_winner
+        *
     from ga_days
 
 )
