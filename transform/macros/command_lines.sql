@@ -603,28 +603,8 @@ classified_tokens as (
         end as plugin_name,
         token_role in {{ plugin_roles }} and is_hub_name as is_hub_plugin,
         case
-            when token_role not in {{ plugin_roles }} then null
-            when {{ regex_matches('lower(name_text)', 'dbt([-_].*)?') }}
-                then 'dbt'
-            when {{ regex_matches('lower(name_text)', 'airflow.*') }}
-                then 'airflow'
-            when {{ regex_matches('lower(name_text)', '(dagster|dagit).*') }}
-                then 'dagster'
-            when {{ regex_matches('lower(name_text)', 'superset.*') }}
-                then 'superset'
-            when {{ regex_matches('lower(name_text)', 'lightdash.*') }}
-                then 'lightdash'
-            when {{ regex_matches('lower(name_text)', 'sqlfluff.*') }}
-                then 'sqlfluff'
-            when {{ regex_matches(
-                'lower(name_text)', 'great[-_]expectations.*'
-            ) }} then 'great_expectations'
-            when plugin_type in ('extractors', 'loaders', 'mappers')
-                or {{ regex_matches(
-                    'lower(name_text)', '(pipelinewise-)?(tap|target)[-_].*'
-                ) }}
-                then 'singer'
-            else 'other'
+            when token_role in {{ plugin_roles }}
+                then {{ plugin_category('plugin_type', 'name_text') }}
         end as plugin_category,
         case
             when token_role not in {{ plugin_roles }} or command_text is null

@@ -33,3 +33,30 @@
     {%- endif -%}
     {{ return(value) }}
 {% endmacro %}
+
+
+{#
+    The four usage figures MeltanoHub reads per plugin (or variant), as
+    name: aggregate over rows of fct_hub_variant_metrics' counted CTE
+    (project_id, execution_count, is_success). Projects are counted once
+    however often they ran the plugin; executions are GA event counts or
+    Snowplow executions.
+#}
+{% macro hub_usage_measures() -%}
+    {{ return({
+        'all_projects': 'count(distinct project_id)',
+        'success_projects':
+            'count(distinct case when is_success then project_id end)',
+        'all_execs': 'sum(execution_count)',
+        'success_execs':
+            'sum(case when is_success then execution_count else 0 end)',
+    }) }}
+{%- endmacro %}
+
+
+{# hub_usage_measures as select-list items, comma-separated. #}
+{% macro hub_usage_counts() -%}
+    {%- for name, aggregate in hub_usage_measures().items() %}
+        {{ aggregate }} as {{ name }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

@@ -41,31 +41,30 @@
 
 
 {#
-    The plugin's family: singer for extractors, loaders and mappers (Meltano
-    runs only Singer plugins as those types); else by the clear name (or the
-    clear name of the plugin it inherits from): dbt (a transformer or
-    utility named like dbt: dbt-<adapter>, dbt-osmosis, ...; and a
-    transformer whose name is unknown, as Meltano runs dbt as its
-    transformer), airflow, dagster (also dagit), superset,
-    lightdash, sqlfluff, great_expectations; other for the rest.
+    The plugin's family, one rule for both eras (GA's command lines and
+    2.x's plugins contexts), from the clear name (a hash matches none; 2.x
+    passes the clear name of the plugin it inherits from when its own is
+    unknown), case-insensitive: dbt (dbt, dbt-<adapter>, dbt_<x>), airflow,
+    dagster (also dagit), superset, lightdash, sqlfluff, great_expectations;
+    else singer for extractors, loaders and mappers (Meltano runs only
+    Singer plugins as those types) and for a name starting tap- or target-
+    (also pipelinewise-); else dbt for any other transformer, as Meltano runs
+    dbt as its transformer; else other.
 #}
 {% macro plugin_category(plugin_type, plugin_name) -%}
+    {%- set name = 'lower(' ~ plugin_name ~ ')' -%}
     case
-        when {{ plugin_type }} in ('extractors', 'loaders', 'mappers')
-            then 'singer'
-        when {{ plugin_type }} in ('transformers', 'utilities')
-            and {{ plugin_name }} like '%dbt%'
-            then 'dbt'
-        when {{ plugin_name }} like 'airflow%' then 'airflow'
-        when {{ plugin_name }} like 'dagster%'
-            or {{ plugin_name }} like 'dagit%'
-            then 'dagster'
-        when {{ plugin_name }} like 'superset%' then 'superset'
-        when {{ plugin_name }} like 'lightdash%' then 'lightdash'
-        when {{ plugin_name }} like 'sqlfluff%' then 'sqlfluff'
-        when {{ plugin_name }} like 'great_expectations%'
-            or {{ plugin_name }} like 'great-expectations%'
+        when {{ regex_matches(name, 'dbt([-_].*)?') }} then 'dbt'
+        when {{ regex_matches(name, 'airflow.*') }} then 'airflow'
+        when {{ regex_matches(name, '(dagster|dagit).*') }} then 'dagster'
+        when {{ regex_matches(name, 'superset.*') }} then 'superset'
+        when {{ regex_matches(name, 'lightdash.*') }} then 'lightdash'
+        when {{ regex_matches(name, 'sqlfluff.*') }} then 'sqlfluff'
+        when {{ regex_matches(name, 'great[-_]expectations.*') }}
             then 'great_expectations'
+        when {{ plugin_type }} in ('extractors', 'loaders', 'mappers')
+            or {{ regex_matches(name, '(pipelinewise-)?(tap|target)[-_].*') }}
+            then 'singer'
         when {{ plugin_type }} = 'transformers' then 'dbt'
         else 'other'
     end

@@ -1,6 +1,6 @@
 {{ config(materialized='table') }}
 
-{#
+/*
     One row per counted Meltano command of a project, in whichever grain its
     era has: GA, one row per project, day and command line (GA aggregates
     by day: execution_count is its event count); Snowplow struct events of
@@ -12,7 +12,7 @@
     their command_line_hash only (the GA parser's int_command_lines_parsed
     says what they did): no raw action reaches this model. A table: two
     marts and int_plugin_executions_unioned read it.
-#}
+*/
 
 with
 

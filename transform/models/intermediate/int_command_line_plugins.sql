@@ -1,6 +1,6 @@
 {{ config(materialized='table') }}
 
-{#
+/*
     One row per plugin a GA-era command line names (GA's event_action, the
     Snowplow struct events' se_action of Meltano 1.97-2.4), in the order the
     line names them: its name (clear when on MeltanoHub, else SHA-256), type,
@@ -8,7 +8,7 @@
     (macro command_line_tokens); events join on command_line_hash. A mapping
     between a tap and its target is a row with role `mapping`: it names a
     mapping, not a mapper plugin.
-#}
+*/
 
 with
 

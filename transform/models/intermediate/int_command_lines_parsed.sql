@@ -1,13 +1,13 @@
 {{ config(materialized='table') }}
 
-{#
+/*
     One row per distinct GA-era command line (command_line_hash: SHA-256 of
     the action exactly as GA or Snowplow received it): the command, its
     human-readable shape (command words, flags and vocabulary values in the
     clear, plugins as their role, anything a user typed as <hashed>), which
     of Meltano's action formats it follows and the features it uses. The raw
     line never leaves the parser's CTEs (macro command_line_tokens).
-#}
+*/
 
 with
 

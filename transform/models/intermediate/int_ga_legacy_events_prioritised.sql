@@ -1,10 +1,10 @@
-{#
+/*
     A table, not a view: four models read it, and as a view each would run
     its window over every GA row again.
-#}
+*/
 {{ config(materialized='table') }}
 
-{#
+/*
     Every GA-era day once: for each GA property or view and day, the rows of
     one origin only, the first there is of api (the tap pulled the day from
     GA), archive_file (a GA interface export the tap read), archive_table
@@ -14,7 +14,7 @@
     properties and views that record the same hits (var ga_mirrors) only the
     day's winner is kept. Every model downstream of staging reads GA rows
     from here.
-#}
+*/
 
 with
 
@@ -73,9 +73,9 @@ prioritised as (
 
 ),
 
-{# command_line_hash: what every model downstream of the command line
+/* command_line_hash: what every model downstream of the command line
     parser joins on instead of the raw action. SHA-256 is slow, and there
-    are few distinct actions: each is hashed once. #}
+    are few distinct actions: each is hashed once. */
 command_lines as (
 
     select distinct event_action

@@ -1,4 +1,4 @@
-{#
+/*
     Per mirror group (var ga_mirrors: GA properties and views that record
     the same hits, e.g. a UA view and a GA4 property dual-tagged during the
     migration) and day, one row per member with rows that day, and which
@@ -8,7 +8,7 @@
     api, archive_file, archive_table). Rules: priority (the first listed
     member with rows that day: list UA first for "UA until it stops, then
     GA4") and most_events_per_day (ties to the first listed).
-#}
+*/
 
 with
 

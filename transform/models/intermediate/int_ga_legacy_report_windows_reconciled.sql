@@ -1,10 +1,10 @@
-{#
+/*
     One row per report window pull, with the events table's rows and events
     over the window's days. A window is current when no later pull overlaps
     its days: only then does the table (upserted by every pull) still hold
     what that pull loaded, so only then must the two agree. Only API rows
     count: archive rows of the same days come from no report window.
-#}
+*/
 
 with
 

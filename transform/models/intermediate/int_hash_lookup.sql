@@ -1,4 +1,4 @@
-{#
+/*
     SHA-256 hex -> clear value, per kind: the values Meltano 2.x hashes
     before sending them (plugins_context, project_context, exception_context)
     that the warehouse can recognise. A hash found here is shown in the
@@ -15,7 +15,7 @@
       definitions installed from.
     - environment: the environment_names seed.
     - runtime_error: the meltano_runtime_errors seed's messages.
-#}
+*/
 
 with
 

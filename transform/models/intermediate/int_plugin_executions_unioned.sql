@@ -1,6 +1,6 @@
 {{ config(materialized='table') }}
 
-{#
+/*
     One row per plugin per counted command, across both eras: GA, plugin x
     project x day x command line (execution_grain ga_daily_command,
     execution_count GA's event count); Snowplow struct events of Meltano
@@ -15,7 +15,7 @@
     fct_daily_plugin_usage, fct_feature_usage, dim_plugins and
     fct_hub_variant_metrics read: no mart reads a mart. A table: they all
     read it.
-#}
+*/
 
 with
 
@@ -146,8 +146,8 @@ final as (
         -- ids
         {{ surrogate_key(['command_execution_key', 'plugin_key']) }}
             as plugin_execution_key,
-        command_execution_key,
         plugin_key,
+        command_execution_key,
         execution_id,
         project_id,
         command_line_hash,

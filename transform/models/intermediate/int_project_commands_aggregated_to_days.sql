@@ -1,4 +1,4 @@
-{#
+/*
     One row per project_id, day, event_source and command: how many commands
     the project ran, counted by whichever source counts for the project that
     day. GA ('ga': the sum of GA's daily event counts) before the project's
@@ -6,7 +6,7 @@
     ('snowplow': one per execution, struct event or context_uuid) from that
     date on. So a command is never counted by both. GA rows without a
     project_id stay out (they are counted in fct_ga_legacy_daily_coverage).
-#}
+*/
 
 with
 

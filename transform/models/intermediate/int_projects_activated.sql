@@ -1,6 +1,6 @@
 {{ config(materialized='table') }}
 
-{#
+/*
     One row per project seen by Snowplow, with the date its counts switch from
     GA to Snowplow: the first week (Monday) in which Snowplow executions (CLI
     executions by context_uuid, plus 1.97-1.105 struct events without
@@ -8,7 +8,7 @@
     commands, Snowplow sees every execution, so a project that tries 2.x
     locally while production still reports to GA does not flip early.
     Null when that week never came.
-#}
+*/
 
 with
 

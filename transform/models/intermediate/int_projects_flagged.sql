@@ -1,6 +1,6 @@
 {{ config(materialized='table') }}
 
-{#
+/*
     One row per project_id seen by GA (rows with a project_id) or Snowplow,
     with the flags that say whether its usage counts: what dim_projects shows
     and what fct_hub_variant_metrics filters on (no mart reads a mart).
@@ -13,7 +13,7 @@
     whole life fits in var('ephemeral_max_lifespan_minutes'), or a project
     whose Snowplow executions all ran in CI. Opted out: Snowplow saw the
     project turn its anonymous usage stats off (GA never said).
-#}
+*/
 
 with
 
@@ -58,8 +58,8 @@ ga_projects as (
                 then 'label'
             else 'custom_dimension'
         end as ga_project_id_source,
-        {#- the tap's vocabulary mapped to Meltano's: a UUID in the label
-            or the custom dimension is explicit, a derived one derived -#}
+        -- the tap's vocabulary mapped to Meltano's: a UUID in the label or the
+        -- custom dimension is explicit, a derived one derived
         case
             when {{ dbt.bool_or("project_id_source = 'derived'") }}
                 then 'derived'

@@ -1,11 +1,11 @@
-{#
+/*
     One row per Meltano CLI execution Snowplow saw with a project id, in
     either of its two shapes: a struct event without contexts (Meltano
     1.97-1.105 sent one per successful command, mirroring the GA event) or an
     execution grouped by context_uuid (Meltano 2.x, with a status). Every
     execution is here, before and after the project's Snowplow activation;
     which of them count for a project is decided downstream.
-#}
+*/
 
 with
 

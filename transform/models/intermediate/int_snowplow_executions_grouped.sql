@@ -6,13 +6,13 @@
     )
 }}
 
-{#
+/*
     One row per Meltano CLI execution seen by Snowplow: every event of one
     process shares project_context.context_uuid. Status: failed when a
     cli_event failed or the exit code is not 0; success when it completed or
     exited 0; aborted when it started and never finished (a killed process).
     Incremental runs recompute only the executions that got new events.
-#}
+*/
 
 with
 

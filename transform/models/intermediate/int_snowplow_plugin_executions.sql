@@ -1,6 +1,6 @@
 {{ config(materialized='table') }}
 
-{#
+/*
     One row per plugin per Meltano 2.x execution (context_uuid), in the order
     Meltano ran them (plugin_position): each plugin of the execution's
     plugins contexts. `meltano run` sends one plugins context per block with
@@ -23,7 +23,19 @@
       (success); no known message -> unknown.
     - every other plugin (elt that did not fail, invoke, add, install,
       config, ...): the CLI execution's status.
-#}
+*/
+
+-- The hashed fields un-hashed where int_hash_lookup knows them: the join's
+-- alias, the column, its hash_kind.
+{%- set hashed_fields = [
+    ('name_lookup', 'name_hash', 'plugin_name'),
+    ('parent_lookup', 'parent_name_hash', 'plugin_name'),
+    ('variant_lookup', 'variant_name_hash', 'plugin_variant'),
+    ('pip_url_lookup', 'pip_url_hash', 'plugin_pip_url'),
+    ('namespace_lookup', 'namespace_hash', 'plugin_namespace'),
+    ('executable_lookup', 'executable_hash', 'plugin_executable'),
+    ('environment_lookup', 'environment_name_hash', 'environment'),
+] %}
 
 with
 
@@ -72,12 +84,13 @@ plugin_events as (
     from plugin_contexts
     inner join events
         on plugin_contexts.event_id = events.event_id
-    left join lookup as top_error
-        on events.exception_str_hash = top_error.hash_value
-            and top_error.hash_kind = 'runtime_error'
-    left join lookup as cause_error
-        on events.exception_cause_str_hash = cause_error.hash_value
-            and cause_error.hash_kind = 'runtime_error'
+    {{ hash_lookup_join(
+        'lookup', 'top_error', 'events.exception_str_hash', 'runtime_error'
+    ) }}
+    {{ hash_lookup_join(
+        'lookup', 'cause_error', 'events.exception_cause_str_hash',
+        'runtime_error'
+    ) }}
 
 ),
 
@@ -188,31 +201,32 @@ final as (
             else 'plugin'
         end as plugin_role,
         case
+            -- A meltano run block: its block events say.
             when statuses.block_type is not null
-                then
-                    case
-                        when statuses.has_block_completed then 'success'
-                        when not statuses.has_block_failed then 'aborted'
-                        when statuses.block_type = 'InvokerCommand'
-                            then 'failed'
-                        when statuses.error_message is null then 'unknown'
-                        when statuses.is_blamed then 'failed'
-                        else 'aborted'
-                    end
-            when
-                statuses.cli_command = 'elt'
-                and statuses.execution_status = 'failed'
-                then
-                    case
-                        when statuses.error_message is null then 'unknown'
-                        when statuses.is_blamed then 'failed'
-                        when
-                            statuses.is_transformer_error
-                            and statuses.category in ('extractors', 'loaders')
-                            then 'success'
-                        else 'aborted'
-                    end
-            else statuses.execution_status
+                and statuses.has_block_completed
+                then 'success'
+            when statuses.block_type is not null
+                and not statuses.has_block_failed
+                then 'aborted'
+            when statuses.block_type = 'InvokerCommand' then 'failed'
+            -- Neither a block nor a failed elt: the execution's own status.
+            when statuses.block_type is null
+                and not coalesce(
+                    statuses.cli_command = 'elt'
+                    and statuses.execution_status = 'failed',
+                    false
+                )
+                then statuses.execution_status
+            -- A failed extract/load block or elt: the error message blames
+            -- plugin types; an elt whose transformer failed had run the
+            -- extractor and loader to completion.
+            when statuses.error_message is null then 'unknown'
+            when statuses.is_blamed then 'failed'
+            when statuses.block_type is null
+                and statuses.is_transformer_error
+                and statuses.category in ('extractors', 'loaders')
+                then 'success'
+            else 'aborted'
         end as completion_status,
         environment_lookup.clear_value as environment_name,
         statuses.environment_name_hash,
@@ -232,27 +246,11 @@ final as (
         statuses.started_at
 
     from statuses
-    left join lookup as name_lookup
-        on statuses.name_hash = name_lookup.hash_value
-            and name_lookup.hash_kind = 'plugin_name'
-    left join lookup as parent_lookup
-        on statuses.parent_name_hash = parent_lookup.hash_value
-            and parent_lookup.hash_kind = 'plugin_name'
-    left join lookup as variant_lookup
-        on statuses.variant_name_hash = variant_lookup.hash_value
-            and variant_lookup.hash_kind = 'plugin_variant'
-    left join lookup as pip_url_lookup
-        on statuses.pip_url_hash = pip_url_lookup.hash_value
-            and pip_url_lookup.hash_kind = 'plugin_pip_url'
-    left join lookup as namespace_lookup
-        on statuses.namespace_hash = namespace_lookup.hash_value
-            and namespace_lookup.hash_kind = 'plugin_namespace'
-    left join lookup as executable_lookup
-        on statuses.executable_hash = executable_lookup.hash_value
-            and executable_lookup.hash_kind = 'plugin_executable'
-    left join lookup as environment_lookup
-        on statuses.environment_name_hash = environment_lookup.hash_value
-            and environment_lookup.hash_kind = 'environment'
+    {% for alias, hash_column, hash_kind in hashed_fields -%}
+        {{ hash_lookup_join(
+            'lookup', alias, 'statuses.' ~ hash_column, hash_kind
+        ) }}
+    {% endfor %}
 
 )
 

@@ -1,11 +1,11 @@
-{#
+/*
     One row per plugin identity the telemetry saw: (plugin_type, plugin_name,
     plugin_variant), the name in the clear when it is on MeltanoHub, else the
     SHA-256 hex of the name (a custom or inherited plugin); the variant only
     when Snowplow sent it (the GA era never did: null). Hub metadata comes
     from the Hub variant itself when the variant is known and on the Hub,
     else from the name's default variant (is_hub_variant says which).
-#}
+*/
 
 with
 

@@ -1,4 +1,4 @@
-{#
+/*
     One row per project and day on which the project is active in Meltano's
     handbook sense (metrics-and-definitions.md, "Active Status"): it ran an
     execution event (invoke, elt, run, test or ui) in the 28 days ending that
@@ -9,7 +9,7 @@
     counted twice. Days after the last day with data are not extrapolated.
     28-day active projects of a day: count the rows of that day; monthly
     active projects: count is_monthly_active.
-#}
+*/
 
 with
 
@@ -23,6 +23,14 @@ snowplow_executions as (
 
     select * from {{ ref('int_snowplow_executions_grouped') }}
     where project_id is not null
+
+),
+
+-- 0..27: an execution keeps its project active that day and 27 more.
+day_offsets as (
+
+    select * from {{ ref('util_day_spine') }}
+    where day_offset <= 27
 
 ),
 
@@ -72,40 +80,6 @@ execution_days as (
             'day'
         ) }} >= 7
     group by project_commands.project_id, project_commands.activity_date
-
-),
-
-digits as (
-
-    select 0 as digit
-    union all
-    select 1
-    union all
-    select 2
-    union all
-    select 3
-    union all
-    select 4
-    union all
-    select 5
-    union all
-    select 6
-    union all
-    select 7
-    union all
-    select 8
-    union all
-    select 9
-
-),
-
--- 0..27: an execution keeps its project active that day and 27 more.
-day_offsets as (
-
-    select units.digit + 10 * tens.digit as day_offset
-    from digits as units
-    cross join digits as tens
-    where units.digit + 10 * tens.digit <= 27
 
 ),
 

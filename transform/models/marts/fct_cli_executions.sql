@@ -1,4 +1,4 @@
-{#
+/*
     One row per Meltano CLI execution Snowplow saw with a project id: a struct
     event without contexts (1.97-1.105, event_type structured) or an
     execution grouped by context_uuid (2.x, event_type unstructured, with a
@@ -6,7 +6,7 @@
     fct_daily_project_commands. is_after_snowplow_activation marks the
     executions fct_daily_project_commands counts. A table, not an incremental
     model: an activation date can move when new Snowplow data arrives.
-#}
+*/
 
 with
 

@@ -1,8 +1,8 @@
-{#
+/*
     One row per day with at least one counted command: how many projects ran
     commands (overall, on GA, on Snowplow) and how many commands, from the
     same per-project daily counts as fct_daily_project_commands.
-#}
+*/
 
 with
 

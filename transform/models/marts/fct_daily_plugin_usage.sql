@@ -1,4 +1,4 @@
-{#
+/*
     One row per day and plugin (dim_plugins' plugin_key) that some counted
     command named: how many projects named it, and how often, across both
     eras. GA counts (ga_*) are successes only, because GA was sent an event
@@ -6,7 +6,7 @@
     executions by the plugin's completion status. Executions are the
     handbook's execution events (elt, run, invoke, test, ui); commands count
     every command naming the plugin (add, install, config... too).
-#}
+*/
 
 with
 

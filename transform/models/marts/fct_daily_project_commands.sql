@@ -1,10 +1,10 @@
-{#
+/*
     One row per project_id, day, event_source and command (command_category,
     cli_command): the project's daily command count across both eras, GA
     before its Snowplow activation date and Snowplow from it on (see
     int_project_commands_aggregated_to_days). A table: an activation date can
     move when new Snowplow data arrives, and that moves days between eras.
-#}
+*/
 
 with
 

@@ -1,4 +1,4 @@
-{#
+/*
     One row per project, day and feature the project used that day, across
     both eras (the commands int_cli_commands_counted counts: GA before the
     project's Snowplow activation date, Snowplow from it). Features of a
@@ -10,7 +10,7 @@
     plugin_inheritance (Snowplow 2.x: a plugin whose parent is another
     plugin; the GA era cannot see inheritance). commands counts the commands
     using the feature: GA's event counts, Snowplow's executions.
-#}
+*/
 
 with
 

@@ -1,4 +1,4 @@
-{#
+/*
     One row per MeltanoHub plugin variant: the usage figures MeltanoHub shows
     as badges ("Total Executions (Last 3 Months)" = all_execs, "Projects
     (Last 3 Months)" = all_projects) and derives its quality tier from, for
@@ -16,7 +16,7 @@
     unstructured rows only; by_variant: each unstructured row attributed to
     at most one variant, by (name, type, variant), else by (name, type,
     pip_url) with the row's variant not on the Hub (`original`, a hash).
-#}
+*/
 
 {%- set as_of = hub_metrics_as_of() %}
 
@@ -55,8 +55,8 @@ report_window as (
 
     select
         as_of_date,
-        {#- three calendar months ending on as_of, as_of included:
-            2022-05-31 -> 2022-03-01 -#}
+        -- three calendar months ending on as_of, as_of included:
+        -- 2022-05-31 -> 2022-03-01
         cast(
             {{ dbt.dateadd('day', 1, dbt.dateadd('month', -3, 'as_of_date')) }}
             as date
@@ -100,9 +100,9 @@ counted as (
 
 pip_url_keys as (
 
-    {#- a Hub variant's pip_url, and the git URL Meltano installs from its
-        repo; one variant per key (the Hub's default first) so that a row is
-        never counted for two variants -#}
+    -- a Hub variant's pip_url, and the git URL Meltano installs from its repo;
+    -- one variant per key (the Hub's default first) so that a row is never
+    -- counted for two variants
     select
         plugin_type,
         plugin_name,
@@ -163,12 +163,7 @@ by_name as (
     select
         plugin_type,
         plugin_name,
-        count(distinct project_id) as all_projects,
-        count(distinct case when is_success then project_id end)
-            as success_projects,
-        sum(execution_count) as all_execs,
-        sum(case when is_success then execution_count else 0 end)
-            as success_execs
+        {{- hub_usage_counts() }}
     from counted
     group by plugin_type, plugin_name
 
@@ -179,12 +174,7 @@ unstruct_by_name as (
     select
         plugin_type,
         plugin_name,
-        count(distinct project_id) as all_projects,
-        count(distinct case when is_success then project_id end)
-            as success_projects,
-        sum(execution_count) as all_execs,
-        sum(case when is_success then execution_count else 0 end)
-            as success_execs
+        {{- hub_usage_counts() }}
     from unstructured_attributed
     group by plugin_type, plugin_name
 
@@ -196,12 +186,7 @@ unstruct_by_variant as (
         plugin_type,
         plugin_name,
         hub_variant as plugin_variant,
-        count(distinct project_id) as all_projects,
-        count(distinct case when is_success then project_id end)
-            as success_projects,
-        sum(execution_count) as all_execs,
-        sum(case when is_success then execution_count else 0 end)
-            as success_execs
+        {{- hub_usage_counts() }}
     from unstructured_attributed
     where hub_variant is not null
     group by plugin_type, plugin_name, hub_variant
@@ -233,9 +218,7 @@ final as (
         {%- for group in [
             'by_name', 'unstruct_by_name', 'unstruct_by_variant'
         ] %}
-            {%- for measure in [
-                'all_projects', 'success_projects', 'all_execs', 'success_execs'
-            ] %}
+            {%- for measure in hub_usage_measures() %}
                 cast(coalesce({{ group }}.{{ measure }}, 0) as bigint)
                     as {{ measure }}_{{ group }},
             {%- endfor %}
@@ -247,10 +230,10 @@ final as (
 
         -- booleans
         hub_plugins.is_default,
-        {#- the Hub looks metrics up by repo alone, and a few repos hold
-            several variants (pipelinewise's taps and targets, dbt's
-            transformer and utility): the file carries one of them, the Hub's
-            default variant first -#}
+        -- the Hub looks metrics up by repo alone, and a few repos hold several
+        -- variants (pipelinewise's taps and targets, dbt's transformer and
+        -- utility): the file carries one of them, the Hub's default variant
+        -- first
         (
             hub_plugins.plugin_repo is not null
             and row_number() over (

@@ -1,4 +1,4 @@
-{#
+/*
     One row per plugin per counted command, in its era's grain
     (execution_grain): in the Snowplow era one row per plugin per execution
     (2.x, snowplow_execution) or per struct event (1.97-1.105,
@@ -8,7 +8,7 @@
     before the project's Snowplow activation date, Snowplow from it. Join
     dim_plugins on plugin_key. The command line itself is known only by its
     SHA-256 (command_line_hash).
-#}
+*/
 
 with
 
@@ -16,50 +16,6 @@ plugin_executions as (
 
     select * from {{ ref('int_plugin_executions_unioned') }}
 
-),
-
-final as (
-
-    select
-        -- ids
-        plugin_execution_key,
-        plugin_key,
-        command_execution_key,
-        execution_id,
-        project_id,
-        command_line_hash,
-
-        -- strings
-        execution_grain,
-        event_source,
-        event_type,
-        cli_command,
-        plugin_name,
-        plugin_type,
-        plugin_category,
-        plugin_variant,
-        plugin_pip_url,
-        parent_name,
-        plugin_command,
-        plugin_role,
-        completion_status,
-
-        -- numerics
-        execution_count,
-
-        -- booleans
-        is_hub_plugin,
-        is_inherited,
-        is_execution,
-
-        -- dates
-        activity_date,
-
-        -- timestamps
-        started_at
-
-    from plugin_executions
-
 )
 
-select * from final
+select * from plugin_executions

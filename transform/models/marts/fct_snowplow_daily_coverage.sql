@@ -1,10 +1,10 @@
-{#
+/*
     One row per day of Snowplow events: how many there were, and how many
     carried no usable project id, either none at all or a project_uuid that
     is not a UUID (has_invalid_project_uuid in stg_snowplow__events). Those
     events are kept out of every other mart; this is where they are counted,
     as fct_ga_legacy_daily_coverage counts GA rows without a project_id.
-#}
+*/
 
 with
 

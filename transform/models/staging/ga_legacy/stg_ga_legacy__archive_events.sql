@@ -1,4 +1,4 @@
-{#
+/*
     The old pipeline's warehouse table (both schemas when both are set) in
     the columns of stg_ga_legacy__events, origin 'archive_table': api 'ua',
     property_id the view it was pulled from (var ga_archive_view_id), no
@@ -8,7 +8,7 @@
     loader marked deleted are left out. The old loader stored GA's empty
     strings as NULL; they are empty strings again, as the tap has them.
     Without a configured source: no rows.
-#}
+*/
 
 {%- set archives = ga_archive_sources() %}
 

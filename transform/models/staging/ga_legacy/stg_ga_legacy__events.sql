@@ -7,12 +7,13 @@
     )
 }}
 
-{#
+/*
     One row per GA event_key and origin the tap loaded, from the APIs or from
-    GA interface exports (the same GA row can come from both). A re-pulled day is upserted by the loader;
-    should a loader append instead, the latest _sdc_batched_at still wins.
+    GA interface exports (the same GA row can come from both). A re-pulled
+    day is upserted by the loader; should a loader append instead, the
+    latest _sdc_batched_at still wins.
     Incremental runs read only the batches loaded since the last run.
-#}
+*/
 
 with
 

@@ -1,10 +1,10 @@
-{#
+/*
     One row per report window the tap kept, per pull: typed. A loader that
     appends instead of upserting could hold a record twice; the latest
     _sdc_batched_at of each primary key wins. ROWS is reserved in Snowflake:
     quoted upper case, which target-snowflake writes and DuckDB matches
     case-insensitively.
-#}
+*/
 
 with
 

@@ -1,8 +1,8 @@
-{#
+/*
     One row per MeltanoHub plugin variant, from the seed. Empty strings in the
     CSV (no executable, no namespace) become nulls so that coalesce() reads
     them as "not given".
-#}
+*/
 
 with
 

@@ -7,12 +7,12 @@
     )
 }}
 
-{#
+/*
     One row per Snowplow event_id, contexts parsed. Re-delivered events keep
     the copy with the latest derived timestamp, then the latest upload.
     Incremental runs read only rows uploaded since the last run; a re-delivered
     event_id replaces the stored one (delete+insert on event_id).
-#}
+*/
 
 with
 
@@ -74,9 +74,9 @@ renamed as (
         -- ids
         event_id,
         coalesce(app_id, 'meltano') as app_id,
-        {#- A project_uuid that is not a UUID (markup, a URL fragment) is
-            null here, so it reaches no mart; has_invalid_project_uuid
-            counts it (fct_snowplow_daily_coverage). -#}
+        -- A project_uuid that is not a UUID (markup, a URL fragment) is null
+        -- here, so it reaches no mart; has_invalid_project_uuid counts it
+        -- (fct_snowplow_daily_coverage).
         coalesce(
             {{ as_uuid(json_get_text('project_context', 'project_uuid')) }},
             case
@@ -116,8 +116,8 @@ renamed as (
         end as block_event,
         coalesce(
             {{ json_get_text('project_context', 'project_uuid_source') }},
-            {#- structured events without contexts carry the raw project id
-                in se_label, turned into a UUID the way Meltano 2.x does -#}
+            -- structured events without contexts carry the raw project id in
+            -- se_label, turned into a UUID the way Meltano 2.x does
             case
                 when contexts is null and event_name = 'event'
                     then
@@ -175,8 +175,8 @@ renamed as (
             ),
             false
         ) as is_ci_environment,
-        {#- Meltano sends this event once, when a project turns its anonymous
-            usage stats off; nothing follows it -#}
+        -- Meltano sends this event once, when a project turns its anonymous
+        -- usage stats off; nothing follows it
         coalesce(
             event_name = 'telemetry_state_change_event'
             and {{ json_get_text('unstruct_json', 'data.data.setting_name') }}
@@ -205,10 +205,10 @@ renamed as (
 
 ),
 
-{# command_line_hash: the legacy struct event's action hashed, what models
+/* command_line_hash: the legacy struct event's action hashed, what models
     downstream of the command line parser join on instead of se_action.
     SHA-256 is slow, and there are few distinct actions: each is hashed
-    once. #}
+    once. */
 struct_actions as (
 
     select distinct se_action

@@ -1,4 +1,4 @@
-{#
+/*
     One row per plugin of an event's
     iglu:com.meltano/plugins_context/jsonschema/1-0-0 (its `plugins` array, in
     order), fields as Meltano sent them: the category in the clear, the name,
@@ -6,7 +6,7 @@
     and `command` in the clear. For an extract/load block of `meltano run`
     Meltano puts the plugin's arguments in `command`, text the user typed:
     it stays here, in staging; int_snowplow_plugin_executions hashes it.
-#}
+*/
 
 with
 
