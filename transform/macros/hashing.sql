@@ -1,6 +1,6 @@
 {#
-    Hashing policy (README.md, "Hashing"): one-way only. MD5 (dbt.hash) for
-    surrogate keys and IP addresses, SHA-256 (sha256 in cross_db.sql) for
+    Hashing policy (transform/README.md, "Hashing policy"): one-way only.
+    MD5 (dbt.hash) for surrogate keys and IP addresses, SHA-256 (sha256 in cross_db.sql) for
     identifiers that single out a person or a machine.
 #}
 
