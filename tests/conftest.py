@@ -1,21 +1,26 @@
-"""Shared fixtures: a running GA API emulator, and a way to run the real tap CLI."""
+"""Session-wide settings and fixtures: the GA API emulators, a tap config, and
+the installed Meltano project with a workspace per test.
+
+What the fixtures are built from is in tests/support/.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-from ga_emulator.dataset import DatasetConfig, Row, rows_in_range
-from ga_emulator.server import Emulator
+from tests.support.dataset import END, PROPERTY_ID, START, VIEW_ID
+from tests.support.emulator import EMULATORS, Emulators, reset
+from tests.support.meltano import Project, Workspace, base_env, has_dbt, install_project
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ga_emulator.server import Emulator
 
 # Application Default Credentials would probe the GCE metadata server, an
 # address outside this machine: tests (and every process they start) never do.
@@ -29,17 +34,9 @@ settings.register_profile(
 )
 settings.load_profile("any-speed")
 
-TAP = str(Path(sys.executable).with_name("tap-ga-legacy"))
-VIEW_ID = "188392047"
-PROPERTY_ID = "312647579"
-DATASET = DatasetConfig()
-#: A week with a weekend and an outage day (2021-03-05: no data at all) in it.
-START, END = dt.date(2021, 3, 4), dt.date(2021, 3, 10)
-OUTAGE_DAY = dt.date(2021, 3, 5)
-
-
 #: Each folder of tests/ is a marker, so a run can pick what it tests:
-#: ``pytest -m "tap or emulator"`` is ``make test-fast``.
+#: ``pytest -m "tap or emulator"`` is ``make test-fast``. (tests/support holds
+#: no tests.)
 SUITES = ("tap", "emulator", "e2e", "transform", "snowflake", "airflow", "docs")
 
 
@@ -52,107 +49,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(getattr(pytest.mark, suite))
 
 
-@dataclass
-class TapRun:
-    """What one run of the tap CLI printed and how it ended."""
-
-    returncode: int
-    stdout: str
-    stderr: str
-
-    @property
-    def messages(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.stdout.splitlines() if line]
-
-    @property
-    def records(self) -> list[dict[str, Any]]:
-        """The ``events`` records."""
-        return self.stream_records("events")
-
-    @property
-    def windows(self) -> list[dict[str, Any]]:
-        """The ``report_windows`` records: one per window kept."""
-        return self.stream_records("report_windows")
-
-    def stream_records(self, stream: str) -> list[dict[str, Any]]:
-        return [
-            m["record"]
-            for m in self.messages
-            if m["type"] == "RECORD" and m["stream"] == stream
-        ]
-
-    @property
-    def states(self) -> list[dict[str, Any]]:
-        return [m["value"] for m in self.messages if m["type"] == "STATE"]
-
-    def bookmarks(self, state: dict[str, Any] | None = None) -> dict[str, str]:
-        """``{"ga4:123": "2021-03-16", ...}`` from the last (or a given) state."""
-        value = state if state is not None else (self.states or [{}])[-1]
-        partitions = value.get("bookmarks", {}).get("events", {}).get("partitions", [])
-        return {
-            f"{p['context']['api']}:{p['context']['property_id']}": p.get(
-                "replication_key_value"
-            )
-            for p in partitions
-        }
-
-
-def run_tap(
-    config: dict[str, Any],
-    tmp_path: Path,
-    *,
-    state: dict[str, Any] | None = None,
-    args: tuple[str, ...] = (),
-    env: dict[str, str] | None = None,
-) -> TapRun:
-    """Run ``tap-ga-legacy`` as a user would, in a subprocess."""
-    config_file = tmp_path / "config.json"
-    config_file.write_text(json.dumps(config))
-    command = [TAP, "--config", str(config_file), *args]
-    if state is not None:
-        state_file = tmp_path / "state.json"
-        state_file.write_text(json.dumps(state))
-        command += ["--state", str(state_file)]
-    done = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={**os.environ, **(env or {})},
-    )
-    return TapRun(done.returncode, done.stdout, done.stderr)
-
-
-def expected_rows(
-    property_id: str, start: dt.date = START, end: dt.date = END
-) -> list[Row]:
-    """What the emulator serves for one property and range."""
-    return rows_in_range(DATASET, property_id, start, end)
-
-
 @pytest.fixture(scope="session")
-def emulator_session() -> Emulator:
-    with Emulator(DATASET, grpc_port=0) as emulator:
-        yield emulator
+def emulators() -> Iterator[Emulators]:
+    """One running emulator per data set (``emulators.serving(dataset)``)."""
+    yield EMULATORS
+    EMULATORS.close()
 
 
 @pytest.fixture
-def emulator(emulator_session: Emulator) -> Emulator:
-    """The shared emulator, with no pending fault and an empty request log,
-    its clock on real time, its GA4 token quotas full at their sizes and its
-    dataset the default one (a test may swap in a variant)."""
-    state = emulator_session.state
-    state.dataset = DATASET
-    state.faults.clear()
-    state.requests.clear()
-    state.clock.reset()
-    state.quota.reset()
-    yield emulator_session
-    state.dataset = DATASET
-    state.faults.clear()
-    state.clock.reset()
-    state.quota.reset()
+def emulator(emulators: Emulators) -> Iterator[Emulator]:
+    """The default data set's emulator, with no pending fault and an empty
+    request log, its clock on real time, its GA4 token quotas full at their
+    sizes and its dataset the default one (a test may swap in a variant)."""
+    running = emulators.serving()
+    reset(running)
+    yield running
+    reset(running)
 
 
 @pytest.fixture
@@ -170,3 +82,20 @@ def config(emulator: Emulator) -> dict[str, Any]:
         "window_days": 3,
         "max_window_days": 3,
     }
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The Meltano project, copied and installed once for the e2e and Airflow
+    tests: each test's Workspace gets its own system database and DuckDB file."""
+    plugins = ["tap-ga-legacy", "target-duckdb"]
+    if has_dbt():
+        plugins += ["dbt-duckdb", "hub-metrics"]
+    root = tmp_path_factory.mktemp("meltano-project")
+    return install_project(root, *plugins, env=base_env())
+
+
+@pytest.fixture
+def workspace(project: Project, emulator: Emulator, tmp_path: Path) -> Workspace:
+    """A fresh system database and DuckDB file, pointed at the emulator."""
+    return Workspace(project, tmp_path, emulator.url)

@@ -4,45 +4,31 @@ Airflow is installed exactly as orchestrate/airflow.meltano.yml's pip_url says
 (apache-airflow pinned, with --constraint orchestrate/airflow/constraints.txt)
 into ``.cache/venvs/airflow-*`` with the project's uv, once; later runs reuse
 it. The Meltano project is the end-to-end tests' installed copy
-(tests/e2e/conftest.py), with that venv linked in as the utility's, so
+(tests/conftest.py's `project`), with that venv linked in as the utility's, so
 ``meltano invoke airflow ...`` runs the real utility definition. Each test gets
-a tests.e2e Workspace (its own Meltano system database and DuckDB file) plus
-its own AIRFLOW_HOME with a SQLite metadata database.
+a Workspace (its own Meltano system database and DuckDB file) plus its own
+AIRFLOW_HOME with a SQLite metadata database.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
-import yaml
 
 from scripts.tool_venvs import tool_venv
-from tests.e2e import conftest as e2e
-from tests.e2e.meltano_project import MELTANO, REPO, Project, Result, Workspace
+from tests.support.airflow import (
+    DAGS_FOLDER,
+    AirflowWorkspace,
+    airflow_requirements,
+)
+from tests.support.meltano import REPO, Project, Workspace
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from ga_emulator.server import Emulator
-
-# The end-to-end tests' installed project, shared rather than copied; the
-# emulator is tests/conftest.py's session fixture.
-project = e2e.project
-
-PLUGIN_FILE = REPO / "orchestrate" / "airflow.meltano.yml"
-DAGS_FOLDER = "orchestrate/airflow/dags"
-
-
-def airflow_requirements() -> tuple[str, ...]:
-    """The utility's pip_url, as `meltano install` passes it to uv."""
-    (plugin,) = yaml.safe_load(PLUGIN_FILE.read_text())["plugins"]["utilities"]
-    return tuple(
-        plugin["pip_url"].replace("${MELTANO_PROJECT_ROOT}", str(REPO)).split()
-    )
+    from tests.support.emulator import Emulators
 
 
 @pytest.fixture(scope="session")
@@ -64,33 +50,15 @@ def airflow_project(project: Project, airflow_venv: Path) -> Project:
     return project
 
 
-@dataclass
-class AirflowWorkspace:
-    """A tests.e2e Workspace with its own Airflow home and metadata database."""
-
-    workspace: Workspace
-    python: Path
-
-    def airflow(self, *args: str, timeout: float = 600) -> Result:
-        """``meltano invoke airflow <args>`` in the project."""
-        return self.workspace.run(MELTANO, "invoke", "airflow", *args, timeout=timeout)
-
-    def probe(self, code: str) -> object:
-        """Run Python in Airflow's venv with the utility's settings; its JSON."""
-        done = self.workspace.run(str(self.python), "-c", code)
-        done.check()
-        return parse_json(done.output)
-
-
 @pytest.fixture
 def airflow(
     airflow_project: Project,
     airflow_venv: Path,
-    emulator_session: Emulator,
+    emulators: Emulators,
     tmp_path: Path,
 ) -> AirflowWorkspace:
     """A fresh workspace and Airflow metadata database, pointed at the emulator."""
-    workspace = Workspace(airflow_project, tmp_path, emulator_session.url)
+    workspace = Workspace(airflow_project, tmp_path, emulators.serving().url)
     # Nothing from the caller's Airflow (AIRFLOW_HOME, AIRFLOW__*) or DAG settings.
     for name in list(workspace.env):
         if name.startswith("AIRFLOW"):
@@ -109,16 +77,3 @@ def airflow(
     result = AirflowWorkspace(workspace, airflow_venv / "bin" / "python")
     result.airflow("db", "migrate").check()
     return result
-
-
-def parse_json(output: str) -> object:
-    """The JSON document that ends a command's output (after its log lines)."""
-    lines = output.splitlines()
-    for number, line in enumerate(lines):
-        if line.startswith(("[", "{")):
-            try:
-                return json.loads("\n".join(lines[number:]))
-            except ValueError:
-                continue
-    msg = f"no JSON document at the end of:\n{output[-2000:]}"
-    raise AssertionError(msg)

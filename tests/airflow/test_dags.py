@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 
 from ga_emulator.dataset import DatasetConfig, rows_in_range
 from scripts.airflow_schedules import SCHEDULES_FILE
-from tests.airflow.conftest import parse_json
-from tests.e2e.meltano_project import DAILY_STATE_ID, PROPERTY_ID, VIEW_ID, has_dbt
+from tests.support.airflow import parse_json
+from tests.support.dataset import PROPERTY_ID, VIEW_ID
+from tests.support.meltano import DAILY_STATE_ID, has_dbt
 
 if TYPE_CHECKING:
-    from tests.airflow.conftest import AirflowWorkspace
+    from tests.support.airflow import AirflowWorkspace
 
 #: The DAG structure as Airflow itself loads it, from Airflow's own Python.
 DAGBAG_PROBE = """

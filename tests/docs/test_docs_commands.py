@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.meltano_project import base_env
-from tests.fresh_copy import REPO, fresh_copy
+from tests.support.fresh_copy import REPO, fresh_copy
+from tests.support.meltano import base_env
 
 DOCS = (
     REPO / "README.md",

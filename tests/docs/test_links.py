@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fresh_copy import REPO
+from tests.support.fresh_copy import REPO
 
 PAGES = (
     REPO / "README.md",

@@ -10,7 +10,7 @@ import pytest
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from tests.e2e.meltano_project import Result, Workspace
+    from tests.support.meltano import Result, Workspace
 
 RUN = ("run", "tap-ga-legacy", "target-duckdb")
 SMALL_RANGE = {

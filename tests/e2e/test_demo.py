@@ -11,15 +11,16 @@ from typing import TYPE_CHECKING
 import pytest
 
 from ga_emulator.dataset import DatasetConfig, rows_in_range
-from tests.e2e.meltano_project import VIEW_ID, base_env, expected_rows
-from tests.fresh_copy import fresh_copy
+from tests.support.dataset import VIEW_ID, dev_rows
+from tests.support.fresh_copy import fresh_copy
+from tests.support.meltano import base_env
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 #: environments/dev.meltano.yml's range, and the tap's default lookback (3 days).
-FULL = expected_rows(dt.date(2022, 3, 1), dt.date(2022, 5, 31))
-LOOKBACK = expected_rows(dt.date(2022, 5, 29), dt.date(2022, 5, 31))
+FULL = dev_rows(dt.date(2022, 3, 1), dt.date(2022, 5, 31))
+LOOKBACK = dev_rows(dt.date(2022, 5, 29), dt.date(2022, 5, 31))
 #: The GA interface export the demo writes for February 2022: one row per
 #: (day, category, action, label), read once (state remembers the file).
 EXPORT = len(

@@ -11,16 +11,14 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
-from tests.e2e.meltano_project import (
+from tests.support.dataset import PROPERTY_ID, VIEW_ID, dev_rows
+from tests.support.meltano import (
     DAILY_STATE_ID,
     MELTANO,
-    PROPERTY_ID,
     REPO,
-    VIEW_ID,
     Project,
     Workspace,
     date_ranges,
-    expected_rows,
     has_dbt,
     kill_group,
 )
@@ -29,6 +27,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from ga_emulator.server import Emulator
+    from tests.support.emulator import Emulators
 
 #: The daily job runs on the dev environment's own range (no override): the
 #: blended dbt models expect GA coverage like the demo's.
@@ -46,12 +45,12 @@ def test_the_daily_range_is_the_dev_environments() -> None:
 @pytest.fixture(scope="module")
 def daily(
     project: Project,
-    emulator_session: Emulator,
+    emulators: Emulators,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, Any]:
     """One run of the daily job `ga-legacy-el`, and what it left behind."""
     workspace = Workspace(
-        project, tmp_path_factory.mktemp("daily"), emulator_session.url
+        project, tmp_path_factory.mktemp("daily"), emulators.serving().url
     )
     if has_dbt():
         workspace.load_snowplow_sample()
@@ -68,7 +67,7 @@ def daily(
 
 
 def test_daily_job_loads_exactly_what_the_emulator_served(daily: dict) -> None:
-    expected = expected_rows(DAILY_START, DAILY_END)
+    expected = dev_rows(DAILY_START, DAILY_END)
     assert daily["result"].loaded() == expected
     assert daily["counts"] == (expected, expected)  # rows, distinct event_key
     assert daily["bookmarks"] == {
@@ -154,7 +153,7 @@ def test_second_run_repulls_only_the_lookback_window(
         ("ga4", window_start.isoformat(), DAILY_END.isoformat()),
         ("ua", window_start.isoformat(), DAILY_END.isoformat()),
     }
-    assert result.loaded() == expected_rows(window_start, DAILY_END)
+    assert result.loaded() == dev_rows(window_start, DAILY_END)
     assert workspace.event_counts() == daily["counts"]  # upserted: no duplicate
     assert workspace.bookmarks(DAILY_STATE_ID) == daily["bookmarks"]
 
@@ -177,7 +176,7 @@ def test_backfill_is_one_run_under_its_own_state_id(
     assert states[DAILY_STATE_ID] == before
     assert set(workspace.bookmarks(backfill_id).values()) == {end.isoformat()}
     rows, keys = workspace.event_counts()
-    assert rows == keys == rows_before + expected_rows(start, end)
+    assert rows == keys == rows_before + dev_rows(start, end)
 
     # Run again, it continues from its own bookmark: only the lookback days.
     emulator.state.requests.clear()
@@ -275,7 +274,7 @@ def test_killed_backfill_resumes_at_once_and_never_runs_twice(
         firsts = [s for a, s, _ in date_ranges(emulator.state.requests) if a == api]
         resumed = max(start, bookmark - dt.timedelta(days=LOOKBACK_DAYS - 1))
         assert min(firsts) == resumed.isoformat()
-    expected = expected_rows(start, end)
+    expected = dev_rows(start, end)
     assert workspace.event_counts() == (expected, expected)  # every row once
     assert set(workspace.bookmarks(backfill_id).values()) == {end.isoformat()}
     assert DAILY_STATE_ID not in workspace.states()

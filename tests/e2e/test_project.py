@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from tests.e2e.meltano_project import REPO
+from tests.support.meltano import REPO
 
 if TYPE_CHECKING:
-    from tests.e2e.meltano_project import Workspace
+    from tests.support.meltano import Workspace
 
 #: A value that only points at an environment variable.
 ENV_REFERENCE = re.compile(r"^\$\{?[A-Z][A-Z0-9_]*\}?$")

@@ -25,7 +25,8 @@ from googleapiclient.discovery import build
 
 from tap_ga_legacy.ga4 import ga4_request
 from tap_ga_legacy.settings import GA4_DEFAULT_FIELDS, UA_DEFAULT_FIELDS
-from tests.conftest import END, PROPERTY_ID, START, VIEW_ID, expected_rows, run_tap
+from tests.support.dataset import END, PROPERTY_ID, START, VIEW_ID, expected_rows
+from tests.support.tap import run_tap
 
 DISCOVERY = json.loads(
     (

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ga_emulator import faults
-from tests.conftest import PROPERTY_ID
 from tests.emulator.test_emulator import GA4_BODY
+from tests.support.dataset import PROPERTY_ID
 
 #: The messages name what is accepted: every fault kind, every field of a spec.
 KINDS = str(faults.KINDS)

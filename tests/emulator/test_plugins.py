@@ -13,7 +13,7 @@ import pytest
 from ga_emulator import dataset
 from ga_emulator import plugins as hub
 from ga_emulator.seeds import sha256_hex
-from tests.conftest import DATASET, VIEW_ID
+from tests.support.dataset import DATASET, VIEW_ID
 
 SEED = Path(__file__).resolve().parents[2] / "transform/seeds/meltanohub_plugins.csv"
 PROJECTS = dataset.projects(DATASET.seed, DATASET.projects)

@@ -30,8 +30,8 @@ from google.protobuf import json_format
 
 from ga_emulator.dataset import DEFAULT_TIME_ZONE
 from tap_ga_legacy.settings import GA4_DEFAULT_FIELDS
-from tests.conftest import DATASET, PROPERTY_ID, VIEW_ID, expected_rows
 from tests.emulator.test_emulator import GA4_BODY, UA_BODY, check_discovery
+from tests.support.dataset import DATASET, PROPERTY_ID, VIEW_ID, expected_rows
 
 *DIMENSIONS, METRIC = GA4_DEFAULT_FIELDS.values()
 COMPATIBILITY_BODY = {

@@ -25,28 +25,22 @@ from ga_emulator.dataset import Row, rows_in_range
 from ga_emulator.old_table import DDL, old_table_rows
 from ga_emulator.ui_exports import export_csv
 from tap_ga_legacy.rekey import event_key, resolve_project_id
-from tests.snowplow_batches import later_batch
-from tests.transform.conftest import (
-    FIRST_RUN,
-    GA_DATASET,
-    README_KEY,
-    SECOND_RUN,
-    VIEW_ID,
-)
-
-from .conftest import (
+from tests.support.dataset import VIEW_ID
+from tests.support.meltano import REPO
+from tests.support.snowflake import (
     REDIRECT,
-    REPO,
     fakesnow_environment,
     fakesnow_profile,
     load_snowplow,
     uploaded_now,
 )
+from tests.support.snowplow_batches import later_batch
+from tests.support.warehouse import FIRST_RUN, GA_DATASET, README_KEY, SECOND_RUN
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from .conftest import Dbt, Project, Server, Sql
+    from tests.support.snowflake import Dbt, FakesnowProject, Server, Sql
 
 GA = "RAW.TAP_GA_LEGACY.EVENTS"
 WINDOWS = "RAW.TAP_GA_LEGACY.REPORT_WINDOWS"
@@ -100,10 +94,14 @@ def test_only_credentials_and_the_address_differ_from_prod() -> None:
 
 
 def test_snowflake_chain(  # noqa: PLR0915 - one long story, as tests/transform's
-    project: Project, sql: Sql, dbt: Dbt, fakesnow: Server, tmp_path: Path
+    snowflake_project: FakesnowProject,
+    sql: Sql,
+    dbt: Dbt,
+    fakesnow: Server,
+    tmp_path: Path,
 ) -> None:
     # -- load: meltano run, the real target, MERGE on event_key --------------
-    project.meltano("run", "tap-ga-legacy", "target-snowflake")
+    snowflake_project.meltano("run", "tap-ga-legacy", "target-snowflake")
     first = _ga_rows(*FIRST_RUN)
     assert sql(f"select count(*), count(distinct event_key) from {GA}") == [
         (first, first)
@@ -188,8 +186,8 @@ def test_snowflake_chain(  # noqa: PLR0915 - one long story, as tests/transform'
     # -- the analysts' report on the Snowflake marts, as prod invokes it ----
     # prod's ga-report config (warehouse: snowflake) with dbt-snowflake's
     # variables; SNOWFLAKE_HOST/PORT/PROTOCOL point the connector at fakesnow.
-    project.meltano("install", "utility", "ga-report")
-    said = project.meltano(
+    snowflake_project.meltano("install", "utility", "ga-report")
+    said = snowflake_project.meltano(
         "invoke", "ga-report",
         SNOWFLAKE_ROLE="TRANSFORMER",
         DBT_SNOWFLAKE_DATABASE="PROD",
@@ -198,7 +196,7 @@ def test_snowflake_chain(  # noqa: PLR0915 - one long story, as tests/transform'
         SNOWFLAKE_PORT=str(fakesnow.port),
         SNOWFLAKE_PROTOCOL=str(fakesnow.kwargs["protocol"]),
     )  # fmt: skip
-    report = project.root / "output" / "report"
+    report = snowflake_project.root / "output" / "report"
     assert f"open {(report / 'index.html').as_uri()}" in said
     assert "PROD.ANALYTICS_MARTS" in (report / "index.html").read_text()
     quality = (report / "data-quality.html").read_text()
@@ -238,7 +236,7 @@ def test_snowflake_chain(  # noqa: PLR0915 - one long story, as tests/transform'
     assert all(ephemeral[p] for p in plan.random_project_uuids)
 
     # -- re-run: Meltano state, re-pulled days upserted, nothing duplicated ---
-    project.meltano(
+    snowflake_project.meltano(
         "run", "tap-ga-legacy", "target-snowflake", TAP_GA_LEGACY_END_DATE=SECOND_RUN[1]
     )
     total = _ga_rows(FIRST_RUN[0], SECOND_RUN[1])
@@ -253,7 +251,9 @@ def test_snowflake_chain(  # noqa: PLR0915 - one long story, as tests/transform'
         f" and _sdc_batched_at > '{first_batched_at.isoformat()}'"
     )
     assert updated == _ga_rows("2022-05-29", FIRST_RUN[1])
-    state = json.loads(project.meltano("state", "get", STATE_ID).splitlines()[-1])
+    state = json.loads(
+        snowflake_project.meltano("state", "get", STATE_ID).splitlines()[-1]
+    )
     (partition,) = state["singer_state"]["bookmarks"]["events"]["partitions"]
     assert partition["replication_key_value"] == SECOND_RUN[1]
 
@@ -334,7 +334,7 @@ def _literal(value: object) -> str:
 
 
 def test_snowflake_archive_sources(
-    project: Project, sql: Sql, dbt: Dbt, tmp_path: Path
+    snowflake_project: FakesnowProject, sql: Sql, dbt: Dbt, tmp_path: Path
 ) -> None:
     """The old table in RAW and an export through Meltano: each day counts once."""
     for schema, first, last in OLD_TABLES:
@@ -354,7 +354,7 @@ def test_snowflake_archive_sources(
                    first=EXPORT[0], last=EXPORT[1], locale="de")
     )  # fmt: skip
     archive_files = [{"path": f"{exports}/*.csv", "view_id": VIEW_ID}]
-    project.meltano(
+    snowflake_project.meltano(
         "run",
         "tap-ga-legacy",
         "target-snowflake",

@@ -11,7 +11,8 @@ import datetime as dt
 import pytest
 
 from tap_ga_legacy.settings import GA4_DEFAULT_FIELDS, UA_DEFAULT_FIELDS
-from tests.conftest import PROPERTY_ID, START, VIEW_ID, expected_rows, run_tap
+from tests.support.dataset import PROPERTY_ID, START, VIEW_ID, expected_rows
+from tests.support.tap import run_tap
 
 PAGE = 50
 LAST = START + dt.timedelta(days=2)  # the first window (window_days 3)

@@ -26,11 +26,11 @@ from tap_ga_legacy.archive_files import (
 )
 from tap_ga_legacy.rekey import event_key, resolve_project_id
 from tap_ga_legacy.tap import TapGaLegacy
+from tests.support.dataset import VIEW_ID
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-VIEW_ID = "188392047"
 FIRST, LAST = dt.date(2021, 3, 1), dt.date(2021, 3, 7)
 #: A day with thousands of events for one command, so separators show up.
 BUSY = [

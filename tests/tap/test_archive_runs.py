@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from ga_emulator.ui_exports import export_csv
 from tap_ga_legacy.rekey import event_key, resolve_project_id
-from tests.conftest import VIEW_ID, expected_rows, run_tap
+from tests.support.dataset import VIEW_ID, expected_rows
+from tests.support.tap import run_tap
 
 if TYPE_CHECKING:
     from pathlib import Path

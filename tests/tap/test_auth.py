@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from ga_emulator.server import REVOKED_REFRESH_TOKEN
-from tests.conftest import PROPERTY_ID, VIEW_ID, expected_rows, run_tap
+from tests.support.dataset import PROPERTY_ID, VIEW_ID, expected_rows
+from tests.support.tap import run_tap
 
 ROWS = len(expected_rows(PROPERTY_ID)) + len(expected_rows(VIEW_ID))
 

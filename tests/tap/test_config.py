@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tap_ga_legacy.settings import CONFIG_SCHEMA
-from tests.conftest import run_tap
+from tests.support.tap import run_tap
 
 SERVICE_ACCOUNT_LIKE_OAUTH_CLIENT = json.dumps(
     {"installed": {"client_id": "x.apps.googleusercontent.com", "client_secret": "s"}}
@@ -124,7 +124,8 @@ SERVICE_ACCOUNT_LIKE_OAUTH_CLIENT = json.dumps(
 def test_bad_config_fails_before_any_request(
     config: dict, emulator, tmp_path, change: dict, message: str
 ) -> None:
-    run = run_tap({**config, **change}, tmp_path)
+    # The CLI: the exit status and stderr a shell sees.
+    run = run_tap({**config, **change}, tmp_path, cli=True)
     assert run.returncode != 0
     assert message in run.stderr
     assert "Traceback" not in run.stderr
@@ -135,7 +136,7 @@ def test_bad_config_fails_before_any_request(
 def test_secrets_never_reach_the_log(config: dict, tmp_path) -> None:
     secret = "-----BEGIN PRIVATE KEY-----\\nTOPSECRETKEYMATERIAL\\n-----END"
     key = json.dumps({"type": "authorized_user", "private_key": secret})
-    run = run_tap({**config, "credentials_json": key}, tmp_path)
+    run = run_tap({**config, "credentials_json": key}, tmp_path, cli=True)
     assert run.returncode != 0
     assert "TOPSECRETKEYMATERIAL" not in run.stderr
 
@@ -162,7 +163,7 @@ def test_no_credentials_and_no_endpoint_is_one_clear_line(config, tmp_path):
     gcloud = tmp_path / "gcloud"  # no gcloud ADC file to fall back on
     env_config = {k: v for k, v in config.items() if k != "api_endpoint"}
     os_env = {"CLOUDSDK_CONFIG": str(gcloud), "GOOGLE_APPLICATION_CREDENTIALS": ""}
-    run = run_tap(env_config, tmp_path, env=os_env)
+    run = run_tap(env_config, tmp_path, env=os_env, cli=True)
     assert run.returncode == 1
     assert "No credentials: set credentials_json" in run.stderr
     assert "or set api_endpoint to use the GA emulator" in run.stderr

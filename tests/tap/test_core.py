@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import atexit
-
 from singer_sdk.testing import SuiteConfig, get_tap_test_class
 
-from ga_emulator.server import Emulator
 from tap_ga_legacy.tap import TapGaLegacy
-from tests.conftest import DATASET, END, PROPERTY_ID, START, VIEW_ID
+from tests.support.dataset import END, PROPERTY_ID, START, VIEW_ID
+from tests.support.emulator import EMULATORS
 
-# The SDK builds its test class from a config at import time, so this module
-# runs an emulator of its own for as long as the session lasts.
-_EMULATOR = Emulator(DATASET).start()
-atexit.register(_EMULATOR.stop)
+# The SDK builds its test class from a config at import time: the session's
+# emulator of the default data set is started here, before any fixture runs.
+_EMULATOR = EMULATORS.serving()
 
 TestTapGaLegacy = get_tap_test_class(
     tap_class=TapGaLegacy,

@@ -9,7 +9,7 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.singerlib import RecordMessage
 
 from tap_ga_legacy.tap import TapGaLegacy
-from tests.conftest import run_tap
+from tests.support.tap import run_tap
 
 RECORD = {
     "event_key": "0cc175b9c0f1b6a831c399e269772661",

@@ -7,7 +7,8 @@ from collections import Counter
 
 import pytest
 
-from tests.conftest import PROPERTY_ID, VIEW_ID, expected_rows, run_tap
+from tests.support.dataset import PROPERTY_ID, VIEW_ID, expected_rows
+from tests.support.tap import run_tap
 
 ROWS = len(expected_rows(PROPERTY_ID)) + len(expected_rows(VIEW_ID))
 

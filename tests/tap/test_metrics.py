@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from tests.conftest import VIEW_ID, run_tap
+from tests.support.dataset import VIEW_ID
+from tests.support.tap import run_tap
 from tests.tap.test_archive_runs import WEEK, _export
 
 

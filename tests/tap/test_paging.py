@@ -9,7 +9,7 @@ import pytest
 
 from ga_emulator.dataset import is_outage
 from tap_ga_legacy.rekey import event_key, resolve_project_id
-from tests.conftest import (
+from tests.support.dataset import (
     DATASET,
     END,
     OUTAGE_DAY,
@@ -17,8 +17,8 @@ from tests.conftest import (
     START,
     VIEW_ID,
     expected_rows,
-    run_tap,
 )
+from tests.support.tap import run_tap
 
 
 def _expected_records(

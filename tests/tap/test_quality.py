@@ -16,16 +16,15 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from tap_ga_legacy.tap import TapGaLegacy
-from tests.conftest import (
+from tests.support.dataset import (
     DATASET,
     END,
     PROPERTY_ID,
     START,
     VIEW_ID,
-    TapRun,
     expected_rows,
-    run_tap,
 )
+from tests.support.tap import TapRun, run_tap
 
 if TYPE_CHECKING:
     from ga_emulator.dataset import Row

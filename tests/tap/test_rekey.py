@@ -6,7 +6,8 @@ import duckdb
 import pytest
 
 from tap_ga_legacy.rekey import derive_project_uuid, event_key, resolve_project_id
-from tests.conftest import VIEW_ID, run_tap
+from tests.support.dataset import VIEW_ID
+from tests.support.tap import run_tap
 
 UUID = "6c1d7c44-0a2b-4b7a-9d1e-1f2d3c4b5a69"
 OTHER_UUID = "0f5b2d7e-9c3a-4d8e-8b1f-2a3c4d5e6f70"

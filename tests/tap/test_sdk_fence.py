@@ -29,7 +29,7 @@ from tap_ga_legacy.streams import (
     ReportWindowsStream,
 )
 from tap_ga_legacy.tap import TapGaLegacy
-from tests.conftest import VIEW_ID
+from tests.support.dataset import VIEW_ID
 
 #: Every fenced SDK name, and the test below that holds it to its contract.
 CONTRACTS = {

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from ga_emulator.server import REVOKED_REFRESH_TOKEN, REVOKED_SERVICE_ACCOUNT
-from tests.conftest import run_tap
+from tests.support.tap import run_tap
 
 MARKER = "SECRETMARKER"
 NUMBER_MARKER = 7357735773

@@ -11,16 +11,8 @@ from collections import Counter
 import pytest
 import requests
 
-from tests.conftest import (
-    END,
-    PROPERTY_ID,
-    START,
-    TAP,
-    VIEW_ID,
-    TapRun,
-    expected_rows,
-    run_tap,
-)
+from tests.support.dataset import END, PROPERTY_ID, START, VIEW_ID, expected_rows
+from tests.support.tap import TAP, TapRun, run_tap
 
 GA4, UA = f"ga4:{PROPERTY_ID}", f"ua:{VIEW_ID}"
 

@@ -21,15 +21,15 @@ import pytest
 import snowplow_sample as snowplow
 from ga_emulator.dataset import rows_in_range
 from ga_emulator.old_table import COLUMNS, DDL, old_table_rows
-from ga_emulator.server import Emulator
 from ga_emulator.ui_exports import export_csv
-from scripts.tool_venvs import DBT_DUCKDB, DUCKDB_PROFILE, tool_venv
 from tap_ga_legacy.rekey import event_key, resolve_project_id
-
-from .conftest import GA_DATASET, TARGET_DUCKDB, VIEW_ID, Warehouse
+from tests.support.dataset import VIEW_ID
+from tests.support.warehouse import GA_DATASET, Warehouse
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from tests.support.emulator import Emulators
 
 MARTS = "analytics_marts"
 DAY = dt.timedelta(days=1)
@@ -108,24 +108,13 @@ def expected_counts() -> dict[tuple[str, dt.date], int]:
 
 
 @pytest.fixture(scope="module")
-def house(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+def house(tmp_path_factory: pytest.TempPathFactory, emulators: Emulators) -> Warehouse:
     workdir = tmp_path_factory.mktemp("archive")
-    (workdir / "profiles.yml").write_text(DUCKDB_PROFILE)
     rows, plan = snowplow.generate()
-    built = Warehouse(
-        path=workdir / "warehouse.duckdb",
-        workdir=workdir,
-        dbt_bin=tool_venv("dbt", DBT_DUCKDB) / "bin" / "dbt",
-        target_bin=tool_venv("target-duckdb", TARGET_DUCKDB)
-        / "bin"
-        / "target-duckdb-patched",
-        plan=plan,
-    )
+    built = Warehouse.create(workdir, plan, emulators.serving(GA_DATASET).url)
     _write_exports(workdir / "exports")
     archive_files = [{"path": str(workdir / "exports" / "*.csv"), "view_id": VIEW_ID}]
-    with Emulator(GA_DATASET) as emulator:
-        built.emulator_url = emulator.url
-        built.run_tap(*(str(d) for d in API), archive_files=archive_files)
+    built.run_tap(*(str(d) for d in API), archive_files=archive_files)
     _load_old_table(built.path)
     snowplow.load(built.path, rows)
     built.dbt("build", "--vars", VARS)

@@ -14,13 +14,12 @@ import duckdb
 
 import snowplow_sample as snowplow
 from ga_emulator.dataset import rows_in_range
-from ga_emulator.server import Emulator
-from tests.snowplow_batches import later_batch
-
-from .conftest import FIRST_RUN, GA_DATASET, README_KEY, SECOND_RUN, VIEW_ID
+from tests.support.dataset import VIEW_ID
+from tests.support.snowplow_batches import later_batch
+from tests.support.warehouse import FIRST_RUN, GA_DATASET, README_KEY, SECOND_RUN
 
 if TYPE_CHECKING:
-    from .conftest import Warehouse
+    from tests.support.warehouse import Warehouse
 
 MARTS = "analytics_marts"
 STAGING = "analytics_staging"
@@ -208,9 +207,7 @@ def test_chain(warehouse: Warehouse) -> None:  # noqa: PLR0915 - one long story
 
     # New GA days (two re-pulled, upserted) and a new Snowplow batch: one
     # execution killed mid-run plus a re-delivery of an event already loaded.
-    with Emulator(GA_DATASET) as emulator:
-        house.emulator_url = emulator.url
-        house.run_tap(*SECOND_RUN)
+    house.run_tap(*SECOND_RUN)
     new_rows = _new_snowplow_batch(house)
     snowplow.load(house.path, new_rows)
     house.dbt("build")

@@ -16,11 +16,9 @@ import duckdb
 import pytest
 
 import snowplow_sample as snowplow
-from ga_emulator.server import Emulator
-from scripts.tool_venvs import DBT_DUCKDB, DUCKDB_PROFILE, tool_venv
-from tests.conftest import PROPERTY_ID
-
-from .conftest import GA_DATASET, TARGET_DUCKDB, VIEW_ID, Warehouse
+from tests.support.dataset import PROPERTY_ID, VIEW_ID
+from tests.support.emulator import Emulators
+from tests.support.warehouse import GA_DATASET, Warehouse
 
 DAYS = ("2022-02-01", "2022-02-14")
 #: The models to build, and the tests of those alone (their parents all built).
@@ -47,23 +45,14 @@ MART_DAILY = """
 
 
 @pytest.fixture(scope="module")
-def mirrored(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+def mirrored(
+    tmp_path_factory: pytest.TempPathFactory, emulators: Emulators
+) -> Warehouse:
     """Both the GA4 property and the UA view of the same days, loaded."""
     workdir = tmp_path_factory.mktemp("mirrors")
-    (workdir / "profiles.yml").write_text(DUCKDB_PROFILE)
     rows, plan = snowplow.generate()
-    house = Warehouse(
-        path=workdir / "warehouse.duckdb",
-        workdir=workdir,
-        dbt_bin=tool_venv("dbt", DBT_DUCKDB) / "bin" / "dbt",
-        target_bin=tool_venv("target-duckdb", TARGET_DUCKDB)
-        / "bin"
-        / "target-duckdb-patched",
-        plan=plan,
-    )
-    with Emulator(GA_DATASET) as emulator:
-        house.emulator_url = emulator.url
-        house.run_tap(*DAYS, property_ids=[PROPERTY_ID])
+    house = Warehouse.create(workdir, plan, emulators.serving(GA_DATASET).url)
+    house.run_tap(*DAYS, property_ids=[PROPERTY_ID])
     snowplow.load(house.path, rows)
     return house
 

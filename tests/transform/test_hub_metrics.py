@@ -26,7 +26,7 @@ import yaml
 from moto.server import ThreadedMotoServer
 
 from scripts.tool_venvs import DBT_DUCKDB, DUCKDB_PROFILE, tool_venv
-from tests.transform.conftest import TRANSFORM
+from tests.support.warehouse import TRANSFORM
 
 HUB_METRICS = Path(sys.executable).with_name("hub-metrics")
 SEED = TRANSFORM / "seeds" / "meltanohub_plugins.csv"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .conftest import TRANSFORM
+from tests.support.warehouse import TRANSFORM
 
 JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
 

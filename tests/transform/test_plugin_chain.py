@@ -16,11 +16,10 @@ import pytest
 
 import snowplow_sample as snowplow
 from ga_emulator import dataset
-
-from .conftest import GA_DATASET, planted_plugins
+from tests.support.warehouse import GA_DATASET, planted_plugins
 
 if TYPE_CHECKING:
-    from .conftest import Warehouse
+    from tests.support.warehouse import Warehouse
 
 MARTS = "analytics_marts"
 #: Known gap, the GA parser's (int_command_line_plugins), not the marts': GA

@@ -18,8 +18,7 @@ import duckdb
 
 import snowplow_sample as snowplow
 from scripts.tool_venvs import DBT_DUCKDB, DUCKDB_PROFILE, tool_venv
-
-from .conftest import Warehouse
+from tests.support.warehouse import Warehouse
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -15,8 +15,7 @@ import duckdb
 import pytest
 
 from scripts.tool_venvs import DBT_DUCKDB, DUCKDB_PROFILE, tool_venv
-
-from .conftest import run_dbt
+from tests.support.warehouse import run_dbt
 
 MART = "analytics_marts.fct_plugin_executions"
 SELECT = ("--select", "fct_plugin_executions,test_name:no_free_text")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .conftest import TRANSFORM
+from tests.support.warehouse import TRANSFORM
 
 README = TRANSFORM / "README.md"
 

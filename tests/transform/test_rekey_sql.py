@@ -21,9 +21,8 @@ from hypothesis import strategies as st
 from ga_emulator.dataset import rows_in_range
 from scripts.tool_venvs import DBT_DUCKDB, DUCKDB_PROFILE, tool_venv
 from tap_ga_legacy.rekey import as_uuid, project_uuid, resolve_project_id
-from tests.conftest import PROPERTY_ID, VIEW_ID
-
-from .conftest import GA_DATASET, TRANSFORM
+from tests.support.dataset import PROPERTY_ID, VIEW_ID
+from tests.support.warehouse import GA_DATASET, TRANSFORM
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -28,11 +28,10 @@ from ga_report import PAGES
 from ga_report.__main__ import main
 from ga_report.build import TOP_PROJECTS
 from scripts.report_marts import Labels, numbered_projects, write_marts
-
-from .conftest import GA_DATASET, TRANSFORM
+from tests.support.warehouse import GA_DATASET, TRANSFORM
 
 if TYPE_CHECKING:
-    from .conftest import Warehouse
+    from tests.support.warehouse import Warehouse
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "output" / "screenshots"

@@ -14,10 +14,8 @@ import duckdb
 import pytest
 
 import snowplow_sample as snowplow
-from ga_emulator.server import Emulator
-from scripts.tool_venvs import DBT_DUCKDB, DUCKDB_PROFILE, tool_venv
-
-from .conftest import GA_DATASET, TARGET_DUCKDB, Warehouse
+from tests.support.emulator import Emulators
+from tests.support.warehouse import GA_DATASET, Warehouse
 
 BAD_UUID = "proj&amp=1#frag+x"
 PROJECT_CONTEXT = "iglu:com.meltano/project_context/"
@@ -49,23 +47,14 @@ def plant(rows: list[dict[str, str | None]]) -> tuple[str, int]:
 
 
 @pytest.fixture(scope="module")
-def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Warehouse, tuple]:
+def planted(
+    tmp_path_factory: pytest.TempPathFactory, emulators: Emulators
+) -> tuple[Warehouse, tuple]:
     workdir = tmp_path_factory.mktemp("snowplow-ids")
-    (workdir / "profiles.yml").write_text(DUCKDB_PROFILE)
     rows, plan = snowplow.generate()
     answer = plant(rows)
-    house = Warehouse(
-        path=workdir / "warehouse.duckdb",
-        workdir=workdir,
-        dbt_bin=tool_venv("dbt", DBT_DUCKDB) / "bin" / "dbt",
-        target_bin=tool_venv("target-duckdb", TARGET_DUCKDB)
-        / "bin"
-        / "target-duckdb-patched",
-        plan=plan,
-    )
-    with Emulator(GA_DATASET) as emulator:
-        house.emulator_url = emulator.url
-        house.run_tap("2022-03-01", "2022-03-02")
+    house = Warehouse.create(workdir, plan, emulators.serving(GA_DATASET).url)
+    house.run_tap("2022-03-01", "2022-03-02")
     snowplow.load(house.path, rows)
     house.dbt(
         "build", "--select", "+dim_projects", "+fct_cli_executions",

@@ -14,8 +14,7 @@ import pytest
 import snowplow_sample as snowplow
 from ga_emulator import plugins as hub
 from ga_emulator.seeds import sha256_hex
-
-from .conftest import BIN
+from tests.support.warehouse import BIN
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -22,8 +22,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from scripts.tool_venvs import tool_venv
-
-from .conftest import TARGET_DUCKDB
+from tests.support.warehouse import TARGET_DUCKDB
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -1,4 +1,4 @@
-"""Helpers for the end-to-end tests: the Meltano project copy and its workspaces.
+"""The installed Meltano project and its workspaces (e2e, Airflow, Snowflake tests).
 
 The project is copied to a temporary directory once per session and
 ``meltano install`` runs there once; every test then gets a *workspace*: its
@@ -10,7 +10,6 @@ no state or rows. The GA API emulator runs in-process on a free port.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import os
 import re
@@ -26,13 +25,9 @@ from typing import Any
 import duckdb
 import pytest
 
-from ga_emulator.dataset import DatasetConfig, rows_in_range
-
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 MELTANO = str(BIN / "meltano")
-PROPERTY_ID = "312647579"  # GA4, as in environments/dev.meltano.yml
-VIEW_ID = "188392047"  # UA
 DAILY_STATE_ID = "dev:tap-ga-legacy-to-target-duckdb"
 #: What the e2e copy of the project needs: the Meltano files, the tap's source
 #: (installed with `pip_url: -e .`), the dbt project and the scripts.
@@ -77,14 +72,6 @@ def copy_project(root: Path) -> None:
 def has_dbt() -> bool:
     """Whether the dbt project is there (the job's dbt step needs it)."""
     return (REPO / "transform" / "dbt_project.yml").exists()
-
-
-def expected_rows(start: dt.date, end: dt.date) -> int:
-    """Rows the emulator serves for both dev properties from start to end."""
-    return sum(
-        len(rows_in_range(DatasetConfig(), property_id, start, end))
-        for property_id in (PROPERTY_ID, VIEW_ID)
-    )
 
 
 def base_env() -> dict[str, str]:
@@ -135,10 +122,27 @@ class Result:
 
 @dataclass
 class Project:
-    """The installed copy of the Meltano project."""
+    """A copy of the Meltano project (copy_project) with plugins installed."""
 
     root: Path
-    install_seconds: float
+
+
+def install_project(root: Path, *plugins: str, env: dict[str, str]) -> Project:
+    """Copy the project to ``root`` and ``meltano install`` these plugins there."""
+    copy_project(root)
+    done = subprocess.run(
+        [MELTANO, "install", *plugins],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.fail(f"meltano install failed:\n{done.stdout[-5000:]}")
+    return Project(root)
 
 
 @dataclass

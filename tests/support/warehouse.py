@@ -1,0 +1,170 @@
+"""A DuckDB warehouse loaded by the real tap and target, and dbt run on it.
+
+For the dbt tests (tests/transform) and the Snowflake chain, which loads the
+same GA range. The tools are not dependencies of the tap, so they live in
+their own virtualenvs, created with the project's ``uv`` under
+``.cache/venvs/`` (keyed on the pinned requirements) and reused by later runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import snowplow_sample as snowplow
+from ga_emulator.dataset import DatasetConfig
+from ga_emulator.dataset import PluginUsage as DatasetPluginUsage
+from scripts.tool_venvs import DBT_DUCKDB, DUCKDB_PROFILE, tool_venv
+from tests.support.dataset import VIEW_ID
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSFORM = ROOT / "transform"
+BIN = Path(sys.executable).parent
+
+#: The target-duckdb wrapper Meltano installs (load/loaders.meltano.yml),
+#: under the same constraints (tool_venv's default).
+TARGET_DUCKDB = (str(ROOT / "load" / "target-duckdb-patched"),)
+
+#: The emulator's data, with labels and dimensions GA returned empty in 10% of
+#: rows: they must stay empty strings all the way (see load/target-duckdb-patched).
+GA_DATASET = DatasetConfig(empty_per_mille=100)
+#: The README's SQL form of event_key, true when it gives the tap's key.
+README_KEY = (
+    "event_key = md5("
+    + " || ".join(
+        f"length({c}) || ':' || {c} || ','"
+        for c in (
+            "api",
+            "property_id",
+            "cast(event_date as varchar)",
+            "event_category",
+            "event_action",
+            "event_label",
+            "project_dimension",
+        )
+    )
+    + ")"
+)
+#: The tap's first run, then a second one that re-pulls two days (upserts).
+FIRST_RUN = ("2022-03-01", "2022-05-31")
+SECOND_RUN = ("2022-05-30", "2022-06-03")
+
+
+def planted_plugins(
+    plan: snowplow.Plan,
+) -> tuple[dict[str, DatasetPluginUsage], dict[str, snowplow.PluginUsage]]:
+    """Per plugin as the marts name it: its (GA era, Snowplow era) usage.
+
+    What the first build holds: the GA rows of FIRST_RUN, the whole
+    Snowplow sample, split at each project's activation date.
+    """
+    start, end = (dt.date.fromisoformat(day) for day in FIRST_RUN)
+    return snowplow.era_usage(plan, GA_DATASET, VIEW_ID, start, end)
+
+
+@dataclasses.dataclass
+class Warehouse:
+    """A DuckDB file with both raw sources loaded, and how to run dbt on it."""
+
+    path: Path
+    workdir: Path
+    dbt_bin: Path
+    target_bin: Path
+    plan: snowplow.Plan
+    emulator_url: str = ""
+
+    @classmethod
+    def create(cls, workdir: Path, plan: snowplow.Plan, emulator_url: str) -> Warehouse:
+        """An empty warehouse in ``workdir``: its dbt profile, the tools' venvs."""
+        (workdir / "profiles.yml").write_text(DUCKDB_PROFILE)
+        target_venv = tool_venv("target-duckdb", TARGET_DUCKDB)
+        return cls(
+            path=workdir / "warehouse.duckdb",
+            workdir=workdir,
+            dbt_bin=tool_venv("dbt", DBT_DUCKDB) / "bin" / "dbt",
+            target_bin=target_venv / "bin" / "target-duckdb-patched",
+            plan=plan,
+            emulator_url=emulator_url,
+        )
+
+    def run_tap(self, start: str, end: str, **settings: object) -> None:
+        """Run tap-ga-legacy into target-duckdb for one date range."""
+        config = self.workdir / "tap.json"
+        config.write_text(
+            json.dumps(
+                {
+                    "view_ids": [VIEW_ID],
+                    "start_date": start,
+                    "end_date": end,
+                    "api_endpoint": self.emulator_url,
+                    **settings,
+                }
+            )
+        )
+        target_config = self.workdir / "target.json"
+        target_config.write_text(
+            json.dumps(
+                {
+                    "filepath": str(self.path),
+                    "default_target_schema": "tap_ga_legacy",
+                    "add_metadata_columns": True,
+                    "primary_key_required": True,
+                }
+            )
+        )
+        with (self.workdir / "tap.log").open("a") as tap_log:
+            tap = subprocess.Popen(
+                [BIN / "tap-ga-legacy", "--config", config],
+                stdout=subprocess.PIPE,
+                stderr=tap_log,
+            )
+            target = subprocess.run(
+                [self.target_bin, "--config", target_config],
+                stdin=tap.stdout,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert tap.stdout is not None
+            tap.stdout.close()
+            assert tap.wait() == 0, (self.workdir / "tap.log").read_text()[-3000:]
+        assert target.returncode == 0, target.stderr[-3000:]
+
+    def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run a dbt command on the project; fails the test when dbt fails
+        (unless ``check`` is false: then the caller reads its result)."""
+        return run_dbt(self.dbt_bin, self.path, self.workdir, *args, check=check)
+
+
+def run_dbt(
+    dbt_bin: Path, path: Path, workdir: Path, *args: str, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run dbt on the project against the DuckDB file ``path``.
+
+    The profile, target and logs live in ``workdir``. With ``check``, a
+    failing dbt fails the test (with dbt's output).
+    """
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(workdir),
+        "DBT_DUCKDB_PATH": str(path),
+        "DBT_TARGET_PATH": str(workdir / "target"),
+        "DBT_LOG_PATH": str(workdir / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    result = subprocess.run(
+        [dbt_bin, "--no-use-colors", *args,
+         "--project-dir", str(TRANSFORM), "--target", "dev"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    if check:
+        assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    return result
