@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -91,6 +92,12 @@ class Warehouse:
             plan=plan,
             emulator_url=emulator_url,
         )
+
+    def copy_to(self, workdir: Path) -> Warehouse:
+        """The same warehouse, its DuckDB file copied to ``workdir``."""
+        copy = Warehouse.create(workdir, self.plan, self.emulator_url)
+        shutil.copyfile(self.path, copy.path)
+        return copy
 
     def run_tap(self, start: str, end: str, **settings: object) -> None:
         """Run tap-ga-legacy into target-duckdb for one date range."""

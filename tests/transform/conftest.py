@@ -1,4 +1,5 @@
-"""Fixtures: a warehouse loaded once per module (tests/support/warehouse.py)."""
+"""Fixtures: the chain's warehouse (tests/support/warehouse.py), loaded for a
+module to build, or built once for the session and copied for a module."""
 
 from __future__ import annotations
 
@@ -28,3 +29,24 @@ def warehouse(
     house.run_tap(*FIRST_RUN)
     snowplow.load(house.path, rows)
     return house
+
+
+@pytest.fixture(scope="session")
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, emulators: Emulators
+) -> Warehouse:
+    """The chain's warehouse after one full dbt build (data tests included):
+    never handed to a test itself, only copied (``built``)."""
+    workdir = tmp_path_factory.mktemp("transform-built")
+    rows, plan = snowplow.generate()
+    house = Warehouse.create(workdir, plan, emulators.serving(GA_DATASET).url)
+    house.run_tap(*FIRST_RUN)
+    snowplow.load(house.path, rows)
+    house.dbt("build", "--exclude-resource-type", "unit_test")
+    return house
+
+
+@pytest.fixture(scope="module")
+def built(built_once: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """A module's own copy of the built warehouse, free to change."""
+    return built_once.copy_to(tmp_path_factory.mktemp("transform-copy"))

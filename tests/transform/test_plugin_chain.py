@@ -37,13 +37,6 @@ def _query(house: Warehouse, sql: str) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def built(warehouse: Warehouse) -> Warehouse:
-    """The chain's warehouse after one full dbt build (data tests included)."""
-    warehouse.dbt("build", "--exclude-resource-type", "unit_test")
-    return warehouse
-
-
-@pytest.fixture(scope="module")
 def planted(
     built: Warehouse,
 ) -> tuple[dict[str, dataset.PluginUsage], dict[str, snowplow.PluginUsage]]:

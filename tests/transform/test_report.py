@@ -76,14 +76,13 @@ def _partial_weeks(house: Warehouse | Marts) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def site(warehouse: Warehouse) -> Path:
-    """dbt build and docs on the chain's warehouse, then ``ga-report``."""
-    warehouse.dbt("build", "--exclude-resource-type", "unit_test")
-    warehouse.dbt("docs", "generate", "--static")
-    out = warehouse.workdir / "report"
+def site(built: Warehouse) -> Path:
+    """dbt docs on the chain's built warehouse, then ``ga-report``."""
+    built.dbt("docs", "generate", "--static")
+    out = built.workdir / "report"
     result = subprocess.run(
         [Path(sys.executable).with_name("ga-report"),
-         "--database", str(warehouse.path), "--out", str(out)],
+         "--database", str(built.path), "--out", str(out)],
         capture_output=True,
         text=True,
         check=False,
@@ -160,19 +159,17 @@ def _clean(browser: Browser) -> None:
     assert browser.outside == []
 
 
-def test_active_projects_page(
-    site: Path, warehouse: Warehouse, browser: Browser
-) -> None:
+def test_active_projects_page(site: Path, built: Warehouse, browser: Browser) -> None:
     page = browser.page
     _open(page, site / "active-projects.html")
     chart = "#chart-active-projects"
     expected = _query(
-        warehouse,
+        built,
         "select strftime(date_trunc('week', activity_date), '%Y-%m-%d'),"
         " event_source, count(distinct project_id)"
         " from analytics_marts.fct_daily_project_commands group by all",
     )
-    partial = _partial_weeks(warehouse)
+    partial = _partial_weeks(built)
     bars = _bars(page, chart)
     assert sorted(bars) == sorted(
         f"week (Monday): {w}; active projects: {n}; counted by: {s};"
@@ -193,11 +190,9 @@ def test_active_projects_page(
     page.locator(chart).screenshot(path=README_PICTURE)
 
 
-def test_project_timeline_page(
-    site: Path, warehouse: Warehouse, browser: Browser
-) -> None:
+def test_project_timeline_page(site: Path, built: Warehouse, browser: Browser) -> None:
     page = browser.page
-    plan = warehouse.plan
+    plan = built.plan
     # The late project by URL: GA until its last GA day, Snowplow from the
     # activation week weeks later, nothing in between.
     _open(page, site / "project-timeline.html", f"?project={plan.late_project_uuid}")
@@ -229,7 +224,7 @@ def test_project_timeline_page(
     assert shown.get_attribute("data-project") == plan.overlap_project_uuid
     assert page.url.endswith(f"?project={plan.overlap_project_uuid}")
     (activation_date,) = _query(
-        warehouse,
+        built,
         "select snowplow_activation_date from analytics_marts.dim_projects"
         f" where project_id = '{plan.overlap_project_uuid}'",
     )[0]
@@ -238,7 +233,7 @@ def test_project_timeline_page(
     )
     # The top projects are in the dropdown, and every project is on the page.
     (projects,) = _query(
-        warehouse,
+        built,
         "select count(distinct project_id)"
         " from analytics_marts.fct_daily_project_commands",
     )[0]
@@ -248,13 +243,13 @@ def test_project_timeline_page(
     _screenshot(page, "project-timeline-overlap")
 
 
-def test_command_mix_page(site: Path, warehouse: Warehouse, browser: Browser) -> None:
+def test_command_mix_page(site: Path, built: Warehouse, browser: Browser) -> None:
     page = browser.page
     _open(page, site / "command-mix.html")
     chart = "#chart-command-mix"
-    top, _ = _commands_ranked(warehouse)
+    top, _ = _commands_ranked(built)
     rows = _query(
-        warehouse,
+        built,
         "select strftime(date_trunc('week', activity_date), '%Y-%m-%d'),"
         " cli_command from analytics_marts.fct_daily_project_commands"
         " group by all",
@@ -283,12 +278,12 @@ def _series_named(page: Page) -> list[str]:
     return page.locator("#command-mix-series code.series").all_text_contents()
 
 
-def test_data_quality_page(site: Path, warehouse: Warehouse, browser: Browser) -> None:
+def test_data_quality_page(site: Path, built: Warehouse, browser: Browser) -> None:
     page = browser.page
     _open(page, site / "data-quality.html")
     # The raw table is the truth: every GA row the tap could not key.
     (missing,) = _query(
-        warehouse,
+        built,
         "select count(*) from tap_ga_legacy.events where project_id is null",
     )[0]
     assert missing > 0
@@ -296,7 +291,7 @@ def test_data_quality_page(site: Path, warehouse: Warehouse, browser: Browser) -
     # One bar per week of the tap's run (2022-03-01..2022-05-31: 14 ISO weeks).
     assert len(_bars(page, "#chart-rows-without-project-id")) == 14
     sources = _query(
-        warehouse,
+        built,
         "select distinct project_id_source from analytics_marts.dim_projects"
         " where has_ga_events",
     )
@@ -306,7 +301,7 @@ def test_data_quality_page(site: Path, warehouse: Warehouse, browser: Browser) -
     # The tap's report_windows is the truth: every day one of its windows covers.
     covered = dict(
         _query(
-            warehouse,
+            built,
             "select property_id, count(distinct d) from tap_ga_legacy.report_windows,"
             " generate_series(cast(first_day as date), cast(last_day as date),"
             " interval 1 day) as t(d) group by property_id",
@@ -333,12 +328,12 @@ def _typed_text(house: Warehouse) -> set[str]:
     return typed | {p.typed_name for p in planted}
 
 
-def test_plugin_usage_page(site: Path, warehouse: Warehouse, browser: Browser) -> None:
+def test_plugin_usage_page(site: Path, built: Warehouse, browser: Browser) -> None:
     page = browser.page
     _open(page, site / "plugin-usage.html")
     # The ten Hub plugins with the most projects, in that order.
     top = _query(
-        warehouse,
+        built,
         "select d.plugin_name, count(distinct f.project_id) as n"
         " from analytics_marts.fct_plugin_executions as f"
         " join analytics_marts.dim_plugins as d using (plugin_key)"
@@ -351,7 +346,7 @@ def test_plugin_usage_page(site: Path, warehouse: Warehouse, browser: Browser) -
     for rank, (name, projects) in enumerate(top, start=1):
         chart = f"#chart-plugin-usage-{rank}"
         expected = _query(
-            warehouse,
+            built,
             "select strftime(date_trunc('month', f.activity_date), '%Y-%m-%d'),"
             " f.event_source, count(distinct f.project_id)"
             " from analytics_marts.fct_plugin_executions as f"
@@ -367,19 +362,19 @@ def test_plugin_usage_page(site: Path, warehouse: Warehouse, browser: Browser) -
     # Both eras are there, and nothing a user typed.
     assert _legend(page, "#chart-plugin-usage-1") == ["ga", "snowplow"]
     content = page.content()
-    leaked = sorted(t for t in _typed_text(warehouse) if t in content)
+    leaked = sorted(t for t in _typed_text(built) if t in content)
     assert leaked == []
     _clean(browser)
     _screenshot(page, "plugin-usage")
 
 
 def test_plugin_usage_page_shows_the_hub_badges(
-    site: Path, warehouse: Warehouse, browser: Browser
+    site: Path, built: Warehouse, browser: Browser
 ) -> None:
     page = browser.page
     _open(page, site / "plugin-usage.html")
     expected = _query(
-        warehouse,
+        built,
         "select name, variant, plugin_type, all_projects, all_execs"
         " from analytics_marts.fct_hub_variant_metrics"
         " where is_published and all_projects > 0"
@@ -387,7 +382,7 @@ def test_plugin_usage_page_shows_the_hub_badges(
     )
     assert expected, "the sample's projects ran Hub plugins"
     ((as_of,),) = _query(
-        warehouse,
+        built,
         "select cast(max(as_of_date) as varchar)"
         " from analytics_marts.fct_hub_variant_metrics",
     )
@@ -399,14 +394,12 @@ def test_plugin_usage_page_shows_the_hub_badges(
     assert shown == [[n, v, t, str(p), str(e)] for n, v, t, p, e in expected]
 
 
-def test_feature_adoption_page(
-    site: Path, warehouse: Warehouse, browser: Browser
-) -> None:
+def test_feature_adoption_page(site: Path, built: Warehouse, browser: Browser) -> None:
     page = browser.page
     _open(page, site / "feature-adoption.html")
     # Monthly active projects and, of them, those that used each feature.
     expected = _query(
-        warehouse,
+        built,
         "with active as (select project_id, activity_month as month"
         " from analytics_marts.fct_active_projects where is_monthly_active)"
         " select strftime(a.month, '%Y-%m-%d'), u.feature,"
@@ -433,7 +426,7 @@ def test_feature_adoption_page(
         {f for _, f, _, _ in expected}
     )
     assert {"environments", "run", "mappers"} <= {f for _, f, _, _ in expected}
-    leaked = sorted(t for t in _typed_text(warehouse) if t in page.content())
+    leaked = sorted(t for t in _typed_text(built) if t in page.content())
     assert leaked == []
     _clean(browser)
     _screenshot(page, "feature-adoption")
@@ -450,10 +443,10 @@ def test_index_links_every_page(site: Path, browser: Browser) -> None:
 
 
 def test_dbt_docs_site_lists_the_marts(
-    site: Path, warehouse: Warehouse, browser: Browser
+    site: Path, built: Warehouse, browser: Browser
 ) -> None:
     page = browser.page
-    docs = warehouse.workdir / "target" / "static_index.html"
+    docs = built.workdir / "target" / "static_index.html"
     _open(page, docs)
     # The project tree lists every mart (collapsed, so attached, not visible).
     # Its labels split a long name in two spans; each entry's unique id is whole.
