@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from ga_emulator import ui_views
 from ga_emulator.dataset import NOT_SET, projects
 from tap_ga_legacy.rekey import resolve_project_id
 from tests.conftest import DATASET, VIEW_ID
+from tests.emulator.test_emulator import check_discovery
 
 UI_VIEW = DATASET.ui_view_ids[0]
 DIMENSIONS = ("ga:date", "ga:dimension1", "ga:dimension2", "ga:pagePath")
@@ -254,4 +256,110 @@ def test_an_unknown_field_is_refused_as_ua_does(emulator):
     assert response.status_code == 400
     assert response.json()["error"]["message"] == (
         "Field ga:pagePat is not a valid dimension."
+    )
+
+
+def _report(emulator, **kwargs: Any) -> dict[str, Any]:
+    response = _post(emulator, _request(*MARCH_2021, page_size=5000, **kwargs))
+    assert response.status_code == 200, response.text
+    payload = response.json()
+    check_discovery(payload, {"$ref": "GetReportsResponse"})
+    return payload["reports"][0]
+
+
+#: Each fault, and what a client sees of it on the UI view's report.
+FAULT_EFFECTS = {
+    "sampled": lambda r, n: r["data"]["samplesReadCounts"] == ["499630"],
+    "not_golden": lambda r, n: r["data"]["isDataGolden"] is False,
+    "other_row": lambda r, n: any(
+        row["dimensions"][3] == "(other)" for row in r["data"]["rows"]
+    ),
+    "drop_rows": lambda r, n: len(r["data"]["rows"]) == n // 2,
+    "row_count_changed": lambda r, n: (
+        r["data"]["rowCount"] == n + 1
+        and r["data"]["rows"][0]["dimensions"][3] == "/late"
+    ),
+    "totals_mismatch": lambda r, n: all(
+        int(t) == s + 1
+        for t, s in zip(
+            r["data"]["totals"][0]["values"], _sums(r["data"]["rows"]), strict=True
+        )
+    ),
+    "reordered_columns": lambda r, n: (
+        r["columnHeader"]["dimensions"]
+        == ["ga:date", "ga:dimension2", "ga:dimension1", "ga:pagePath"]
+    ),
+    "short_row": lambda r, n: len(r["data"]["rows"][0]["dimensions"]) == 3,
+    "extra_dimension": lambda r, n: r["data"]["rows"][0]["dimensions"][-1] == "extra",
+    "extra_metric": lambda r, n: len(r["data"]["rows"][0]["metrics"][0]["values"]) == 3,
+    "no_metric": lambda r, n: r["data"]["rows"][0]["metrics"] == [],
+    "no_metric_values": lambda r, n: (
+        r["data"]["rows"][0]["metrics"] == [{"values": []}]
+    ),
+    "count_value": lambda r, n: r["data"]["rows"][0]["metrics"][0]["values"][0] == "x",
+    "date_value": lambda r, n: r["data"]["rows"][0]["dimensions"][0] == "x",
+}
+
+
+def _first(report: dict[str, Any]) -> dict[str, Any]:
+    return report["data"]["rows"][0]
+
+
+def _sums(rows: list[dict]) -> list[int]:
+    return [sum(int(row["metrics"][0]["values"][i]) for row in rows) for i in range(2)]
+
+
+@pytest.mark.parametrize("kind", sorted(FAULT_EFFECTS))
+def test_faults_break_the_ui_report_as_they_break_events(emulator, kind):
+    rows = len(ui_views.rows_in_range(DATASET, UI_VIEW, *MARCH_2021))
+    clean = _report(emulator)
+    assert clean["data"]["rowCount"] == rows
+    assert [int(t) for t in clean["data"]["totals"][0]["values"]] == _sums(
+        clean["data"]["rows"]
+    )
+    emulator.add_fault(kind=kind, api="ua", property_id=UI_VIEW, value="x")
+    # Scoped to the UI view: the CLI view's report does not use it up.
+    _report(
+        emulator, view=VIEW_ID, dimensions=("ga:date",), metrics=("ga:totalEvents",)
+    )
+    broken = _report(emulator)
+    assert FAULT_EFFECTS[kind](broken, rows), broken["data"].get("rows", [])[:2]
+    assert _report(emulator) == clean, "a fault fires once"
+
+
+def test_an_error_fault_on_the_ui_view_uses_googles_envelope(emulator):
+    emulator.add_fault(kind="error", status=429, api="ua", property_id=UI_VIEW)
+    response = _post(emulator, _request(*MARCH_2021))
+    assert response.status_code == 429
+    assert response.json()["error"]["errors"][0]["reason"] == "rateLimitExceeded"
+    assert _post(emulator, _request(*MARCH_2021)).status_code == 200
+
+
+@pytest.mark.parametrize("now", ["2021-04-10T12:00:00Z", "2021-03-31T12:00:00Z"])
+def test_the_last_days_are_half_processed_until_final(emulator, now):
+    requests.post(f"{emulator.url}/__emulator/clock", json={"now": now}, timeout=5)
+    report = _report(emulator)
+    planted = ui_views.ui_pageviews(DATASET, *MARCH_2021)
+    views = sum(v for v, _ in planted.values())
+    served = int(report["data"]["totals"][0]["values"][0])
+    golden = now.startswith("2021-04-10")
+    assert report["data"]["isDataGolden"] is golden
+    assert (served == views) is golden
+    assert served <= views
+
+
+def test_sampling_and_other_rows_cover_pageviews(emulator):
+    rows = ui_views.rows_in_range(DATASET, UI_VIEW, *MARCH_2021)
+    views = sum(r.pageviews for r in rows)
+    emulator.state.dataset = replace(
+        DATASET, sampling_threshold=views // 2, cardinality_limit=20
+    )
+    report = _report(emulator)
+    data = report["data"]
+    assert data["samplingSpaceSizes"] == [str(views)]
+    others = [r for r in data["rows"] if r["dimensions"][3] == "(other)"]
+    assert others
+    assert len(data["rows"]) == 20 + len(others)
+    assert all(
+        int(v) >= int(u) for r in data["rows"] for v, u in [r["metrics"][0]["values"]]
     )
