@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 import requests
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ga_emulator import ui_exports, ui_views
 from ga_emulator.dataset import NOT_SET, projects
@@ -459,3 +461,35 @@ def test_the_command_line_serves_the_ui_view_it_is_given():
         ui_views.rows_in_range(DATASET, UI_VIEW, *MARCH_2021)
     )
     assert "rows" not in default, "188384771 is a CLI view when not named"
+
+
+def test_the_contracts_request_is_a_valid_ua_request():
+    body = _request(*MARCH_2021, dimensions=(*DIMENSIONS, "ga:pageTitle"), token="100")
+    check_discovery(body, {"$ref": "GetReportsRequest"})
+
+
+TEMPLATES = {r.template for r in ui_views.ROUTES} | {ui_views.UNKNOWN}
+SEGMENT = st.text(
+    st.characters(blacklist_characters="/?", blacklist_categories=("Cs",)), max_size=12
+)
+
+
+@given(
+    segments=st.lists(
+        st.sampled_from(["pipelines", "create", "extractors", "analyze", "-", "embed"])
+        | SEGMENT,
+        max_size=6,
+    ),
+    query=st.text(max_size=20),
+    version=st.sampled_from(
+        [NOT_SET, *(ui_views.version_text(v) for v, _ in ui_views.RELEASES)]
+    ),
+)
+def test_any_page_path_gets_a_route_whatever_its_slashes_and_query(
+    segments, query, version
+):
+    path = "/" + "/".join(segments)
+    route = ui_views.page_route(path, version)
+    assert route in TEMPLATES
+    assert ui_views.page_route(path + "/", version) == route
+    assert ui_views.page_route(f"{path}?{query}", version) == route
