@@ -13,8 +13,13 @@ API = "api"
 ARCHIVE_FILE = "archive_file"
 
 
-def _where_from(property_id: str, api: str) -> tuple[th.Property, th.Property]:
-    """``property_id`` and ``api``, the two keys every stream begins with."""
+def _where_from(
+    property_id: str, api: str, *, day: bool = False
+) -> tuple[th.Property, ...]:
+    """``property_id`` and ``api``, the two keys every stream begins with.
+
+    ``day``: and ``event_date``, the replication key of the report streams.
+    """
     return (
         th.Property(
             "property_id", th.StringType, required=True, description=property_id
@@ -25,7 +30,7 @@ def _where_from(property_id: str, api: str) -> tuple[th.Property, th.Property]:
             required=True,
             description=api,
         ),
-    )
+    ) + ((th.Property("event_date", th.DateType, required=True),) if day else ())
 
 
 def _keyed_on(source: str) -> tuple[th.Property, th.Property, th.Property]:
@@ -64,8 +69,8 @@ EVENTS_SCHEMA = th.PropertiesList(
     *_where_from(
         "GA4 property id or UA view id the row came from.",
         "`ga4` (Data API property) or `ua` (Reporting API view).",
+        day=True,
     ),
-    th.Property("event_date", th.DateType, required=True),
     th.Property("event_category", th.StringType, description="`meltano <cmd>`"),
     th.Property("event_action", th.StringType, description="The command line."),
     th.Property("event_label", th.StringType, description="As GA returned it."),
@@ -93,8 +98,8 @@ PAGEVIEWS_SCHEMA = th.PropertiesList(
     *_where_from(
         "UA view id the row came from (`ui_view_ids`).",
         "`ua` (Reporting API view).",
+        day=True,
     ),
-    th.Property("event_date", th.DateType, required=True),
     th.Property(
         "page_path",
         th.StringType,
