@@ -79,19 +79,22 @@ def records(
     """
     origin = context.get("origin", API)
     build = report.builder(context["api"], context["property_id"], origin)
-    width = report.width
     other_roles = report.spec.other_roles
     sources: Counter[str] = Counter()
-    sums = [0] * len(report.spec.metrics)
+    # The first metric is summed on its own: most reports (events) have one.
+    first, *others = range(report.width, len(report.roles))
+    summed, more = 0, [0] * len(others)
     for row in rows:
         record = build(row)
         source = record["project_id_source"]
         sources[source] += 1
-        for at, value in enumerate(row[width:]):
-            sums[at] += value
+        summed += row[first]
+        if others:
+            for n, at in enumerate(others):
+                more[n] += row[at]
         if source == MISSING and any(record.get(r) == OTHER for r in other_roles):
             tally.other_rows += 1
         yield record
     tally.sources.update(sources)
     tally.rows += sources.total()
-    tally.sums = _added(tally.sums, sums)
+    tally.sums = _added(tally.sums, [summed, *more])
