@@ -27,7 +27,7 @@ from tap_ga_legacy.archive_files import (
     iter_rows,
     read_archive,
 )
-from tap_ga_legacy.auth import CredentialsError, build_credentials, describe
+from tap_ga_legacy.auth import CredentialsError, describe
 from tap_ga_legacy.errors import ChecksFailedError, ReportError
 from tap_ga_legacy.fast_path import FastRecordsMixin
 from tap_ga_legacy.ga4 import Ga4GrpcClient, Ga4RestClient
@@ -56,7 +56,9 @@ from tap_ga_legacy.windows import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
+
+    import google.auth.credentials
 
     from tap_ga_legacy.archive_files import Export
     from tap_ga_legacy.report_client import ReportClient, Window
@@ -135,6 +137,9 @@ class ReportStream(FastRecordsMixin, Stream):
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     #: The ``report_windows`` stream this sync writes to (set by the tap).
     proof: ReportWindowsStream
+    #: The run's credentials, built (and their token fetched) once for all
+    #: report streams (set by the tap).
+    login: Callable[[], google.auth.credentials.Credentials]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """The stream, its logger filtered (ExplainedFailureFilter)."""
@@ -177,7 +182,7 @@ class ReportStream(FastRecordsMixin, Stream):
         apis = [api for api, ids in self.property_ids.items() if ids]
         if not apis:
             return {}  # archive files only: no credentials to look for
-        credentials = build_credentials(dict(self.config))
+        credentials = self.login()
         args = (settings, credentials, describe(credentials), self.logger)
         ga4 = Ga4GrpcClient if settings.transport == "grpc" else Ga4RestClient
         kinds: dict[str, type[ReportClient]] = {"ga4": ga4, "ua": UaClient}

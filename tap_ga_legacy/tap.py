@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from typing import Any
 
 import click
@@ -15,7 +16,7 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.helpers._classproperty import classproperty
 
-from tap_ga_legacy.auth import JSON_CREDENTIALS, check_credentials
+from tap_ga_legacy.auth import JSON_CREDENTIALS, build_credentials, check_credentials
 from tap_ga_legacy.errors import ChecksFailedError, ReportError
 from tap_ga_legacy.settings import (
     CONFIG_SCHEMA,
@@ -129,8 +130,9 @@ class TapGaLegacy(Tap):
         """``events``, ``pageviews`` and their proof; discovery makes no API call."""
         proof = ReportWindowsStream(self)
         reports: list[ReportStream] = [EventsStream(self), PageviewsStream(self)]
+        login = functools.cache(lambda: build_credentials(dict(self.config)))
         for stream in reports:
-            stream.proof = proof
+            stream.proof, stream.login = proof, login
         return [*reports, proof]
 
 
