@@ -164,6 +164,9 @@ class DatasetConfig:
     time_zones: tuple[tuple[str, str], ...] = ()
     #: ``(property_id, GA4 custom dimension)`` not registered on that property.
     unregistered: tuple[tuple[str, str], ...] = ()
+    #: UA views of the Meltano UI's property: they serve pageviews
+    #: (ui_views.py) and no events; every other view serves events only.
+    ui_view_ids: tuple[str, ...] = ("188384771",)
 
     def time_zone(self, property_id: str) -> str:
         """The reporting time zone of a property or view."""

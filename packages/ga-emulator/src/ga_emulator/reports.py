@@ -2,6 +2,11 @@
 
 Responses follow Google's documented wire format: proto3 JSON for GA4 (int64 as
 strings, default values omitted) and the discovery document's JSON for UA.
+
+A report is a set of dimensions and metrics over one ``RowType``: the CLI's
+events (dataset.py) or the UI's pageviews (ui_views.py). Paging, ordering,
+totals, processing lag, sampling, ``(other)`` and the faults are the same
+code for both.
 """
 
 from __future__ import annotations
@@ -9,15 +14,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from ga_emulator import dataset, ui_views
 from ga_emulator.clock import QuotaExhaustedError, is_final
-from ga_emulator.dataset import DatasetConfig, Row, iter_days, rows_in_range
+from ga_emulator.dataset import DatasetConfig, Row, iter_days
 from ga_emulator.faults import ERRORS, Fault
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from ga_emulator.clock import QuotaMeter
 
@@ -39,6 +45,18 @@ UA_DIMENSIONS = {
     "ga:clientId": "client_id",
 }
 UA_METRICS = {"ga:totalEvents": "count"}
+#: The UI view's pageviews (ui_views.PageRow).
+UA_PAGE_DIMENSIONS = {
+    "ga:date": "date",
+    "ga:dimension1": "dimension1",
+    "ga:dimension2": "dimension2",
+    "ga:pagePath": "page_path",
+    "ga:pageTitle": "page_title",
+}
+UA_PAGE_METRICS = {
+    "ga:pageviews": "pageviews",
+    "ga:uniquePageviews": "unique_pageviews",
+}
 
 GA4_MAX_LIMIT = 250_000
 GA4_DEFAULT_LIMIT = 10_000
@@ -52,6 +70,74 @@ UNCOUNTED_QUOTAS = {
     "serverErrorsPerProjectPerHour": {"remaining": 10},
     "potentiallyThresholdedRequestsPerHour": {"remaining": 120},
 }
+
+
+@dataclass(frozen=True, eq=False)
+class RowType:
+    """One kind of GA hit as GA aggregates it: the rows a report is made of.
+
+    Attributes:
+        key: the attributes that tell two rows apart, the date first.
+        metrics: the attributes GA sums, the one reconciled (and sampled,
+            ranked, checked) first.
+        rows: a property's or view's rows from start to end inclusive,
+            sorted by ``key``.
+        blank: a row of empty dimensions and zero metrics, that built rows
+            (aggregates, ``(other)``, late rows) start from.
+        late: what the ``row_count_changed`` fault's extra row changes in
+            the first row.
+        ua_dimensions: UA API name -> attribute, for the views serving it.
+        ua_metrics: the same for metrics.
+    """
+
+    key: tuple[str, ...]
+    metrics: tuple[str, ...]
+    rows: Callable[[DatasetConfig, str, dt.date, dt.date], list[Any]]
+    blank: Any
+    late: Mapping[str, str]
+    ua_dimensions: Mapping[str, str] = field(default_factory=dict)
+    ua_metrics: Mapping[str, str] = field(default_factory=dict)
+
+    def build(self, values: Mapping[str, str], metrics: list[int]) -> Any:
+        """A row of this type: ``values`` over the blank row, then the metrics."""
+        return replace(
+            self.blank, **values, **dict(zip(self.metrics, metrics, strict=True))
+        )
+
+    def measures(self, row: Any) -> list[int]:
+        """A row's metric values, in ``metrics`` order."""
+        return [getattr(row, name) for name in self.metrics]
+
+    def other(self, date: str, metrics: list[int]) -> Any:
+        """GA's ``(other)`` row of one day."""
+        return self.build(dict.fromkeys(self.key[1:], OTHER) | {"date": date}, metrics)
+
+
+EVENTS = RowType(
+    key=("date", "category", "action", "label", "dimension1"),
+    metrics=("count",),
+    rows=dataset.rows_in_range,
+    blank=Row("", "", "", "", "", "", 0),
+    late={"label": "late", "dimension1": ""},
+    ua_dimensions=UA_DIMENSIONS,
+    ua_metrics=UA_METRICS,
+)
+PAGEVIEWS = RowType(
+    key=("date", "dimension1", "dimension2", "page_path", "page_title"),
+    metrics=("pageviews", "unique_pageviews"),
+    rows=ui_views.rows_in_range,
+    blank=ui_views.PageRow("", "", "", "", "", 0, 0),
+    late={"page_path": "/late", "page_title": "Meltano"},
+    ua_dimensions=UA_PAGE_DIMENSIONS,
+    ua_metrics=UA_PAGE_METRICS,
+)
+#: What a view serves rows of when a request names fields of another kind
+#: of hit (events on the UI view, pageviews on the CLI's): nothing.
+NO_HITS = replace(EVENTS, rows=lambda *_: [])
+#: Every name UA knows: unknown names are a 400, known ones that the view
+#: has no hits of give an empty report.
+UA_ALL_DIMENSIONS = UA_DIMENSIONS | UA_PAGE_DIMENSIONS
+UA_ALL_METRICS = UA_METRICS | UA_PAGE_METRICS
 
 
 class ApiError(Exception):
@@ -90,7 +176,7 @@ class ApiError(Exception):
 class Shaped:
     """A report's rows as GA answers them, and what it says about them."""
 
-    rows: list[Row]
+    rows: list[Any]
     #: ``(samples read, sampling space)`` if the answer is sampled.
     sampled: tuple[int, int] | None = None
     other: bool = False
@@ -99,6 +185,7 @@ class Shaped:
 
 def shaped(  # noqa: PLR0917 - one report's whole coordinates
     config: DatasetConfig,
+    kind: RowType,
     property_id: str,
     start: dt.date,
     end: dt.date,
@@ -108,12 +195,12 @@ def shaped(  # noqa: PLR0917 - one report's whole coordinates
     """The rows of one report after GA's processing lag, sampling and ``(other)``.
 
     Each depends on the data and the request only, never on chance: days not
-    yet processed (by the emulator's clock) count half their events; a report
-    over more than ``sampling_threshold`` events is answered from every other
-    row, doubled; past ``cardinality_limit`` rows the smallest are summed into
-    one ``(other)`` row per day.
+    yet processed (by the emulator's clock) count half their hits; a report
+    over more than ``sampling_threshold`` hits (its first metric) is answered
+    from every other row, doubled; past ``cardinality_limit`` rows the
+    smallest are summed into one ``(other)`` row per day.
     """
-    rows = _aggregate(rows_in_range(config, property_id, start, end), dim_attrs)
+    rows = _aggregate(kind, kind.rows(config, property_id, start, end), dim_attrs)
     zone = config.time_zone(property_id)
     pending = {
         day.strftime("%Y%m%d")
@@ -122,28 +209,33 @@ def shaped(  # noqa: PLR0917 - one report's whole coordinates
     }
     if pending:
         rows = [
-            replace(r, count=(r.count + 1) // 2) if r.date in pending else r
+            _scaled(kind, r, lambda v: (v + 1) // 2) if r.date in pending else r
             for r in rows
         ]
     answer = Shaped(rows, golden=not pending)
-    space = sum(r.count for r in rows)
+    first = kind.metrics[0]
+    space = sum(getattr(r, first) for r in rows)
     if config.sampling_threshold and space > config.sampling_threshold:
-        rows = [replace(r, count=2 * r.count) for r in rows[::2]]
+        rows = [_scaled(kind, r, lambda v: 2 * v) for r in rows[::2]]
         answer.sampled = (config.sampling_threshold, space)
     limit = config.cardinality_limit
     if limit and len(rows) > limit:
         # sorted is stable: equal counts keep their order, so answers repeat.
-        ranked = sorted(rows, key=lambda r: r.count, reverse=True)
-        rolled: dict[str, int] = {}
+        ranked = sorted(rows, key=lambda r: getattr(r, first), reverse=True)
+        rolled: dict[str, list[int]] = {}
         for row in ranked[limit:]:
-            rolled[row.date] = rolled.get(row.date, 0) + row.count
-        rows = ranked[:limit] + [
-            Row(day, OTHER, OTHER, OTHER, OTHER, "", count)
-            for day, count in rolled.items()
-        ]
+            sums = rolled.setdefault(row.date, [0] * len(kind.metrics))
+            for index, value in enumerate(kind.measures(row)):
+                sums[index] += value
+        rows = ranked[:limit] + [kind.other(day, sums) for day, sums in rolled.items()]
         answer.other = True
     answer.rows = rows
     return answer
+
+
+def _scaled(kind: RowType, row: Any, scale: Callable[[int], int]) -> Any:
+    """A row with every metric scaled (processing lag, sampling)."""
+    return replace(row, **{m: scale(getattr(row, m)) for m in kind.metrics})
 
 
 def token_cost(rows: int) -> int:
@@ -192,8 +284,8 @@ def _resolve(
 
 
 def _ordered(
-    rows: list[Row], order_attrs: list[tuple[str, bool]], nonce: int
-) -> list[Row]:
+    rows: list[Any], order_attrs: list[tuple[str, bool]], nonce: int
+) -> list[Any]:
     if not order_attrs:
         # Google documents no order without orderBys; rotate per request so a
         # client that pages without orderBys sees rows move between pages.
@@ -205,25 +297,29 @@ def _ordered(
     return ordered
 
 
-_ROW_KEY = ("date", "category", "action", "label", "dimension1")
-
-
-def _aggregate(rows: list[Row], dim_attrs: list[str]) -> list[Row]:
+def _aggregate(kind: RowType, rows: list[Any], dim_attrs: list[str]) -> list[Any]:
     """Sum rows that the requested dimensions cannot tell apart, as GA does."""
-    if set(_ROW_KEY) <= set(dim_attrs):
+    if set(kind.key) <= set(dim_attrs):
         return rows
-    totals: dict[tuple[str, ...], int] = {}
+    totals: dict[tuple[str, ...], list[int]] = {}
     for row in rows:
-        key = tuple(getattr(row, a) if a in dim_attrs else "" for a in _ROW_KEY)
-        totals[key] = totals.get(key, 0) + row.count
-    return [Row(*key, client_id="", count=count) for key, count in totals.items()]
+        key = tuple(getattr(row, a) if a in dim_attrs else "" for a in kind.key)
+        sums = totals.setdefault(key, [0] * len(kind.metrics))
+        for index, value in enumerate(kind.measures(row)):
+            sums[index] += value
+    return [
+        kind.build(dict(zip(kind.key, key, strict=True)), sums)
+        for key, sums in totals.items()
+    ]
 
 
-def _apply_data_faults(rows: list[Row], faults: list[Fault]) -> list[Row]:
+def _apply_data_faults(
+    kind: RowType, rows: list[Any], faults: list[Fault]
+) -> list[Any]:
     if any(f.kind == "other_row" for f in faults) and rows:
         # High-cardinality combinations rolled up into one "(other)" row.
         last = rows[-1]
-        rows = [*rows[:-1], Row(last.date, OTHER, OTHER, OTHER, OTHER, "", last.count)]
+        rows = [*rows[:-1], kind.other(last.date, kind.measures(last))]
     return rows
 
 
@@ -232,17 +328,22 @@ def unregistered(config: DatasetConfig, property_id: str) -> frozenset[str]:
     return frozenset(name for p, name in config.unregistered if p == property_id)
 
 
-def _mismatched(total: int, faults: list[Fault]) -> int:
-    """``totals_mismatch``: GA's total disagrees with its rows."""
-    return total + any(f.kind == "totals_mismatch" for f in faults)
+def _totals(rows: list[Any], met_attrs: list[str], faults: list[Fault]) -> list[int]:
+    """GA's total of each requested metric.
+
+    ``totals_mismatch`` makes them disagree with the rows.
+    """
+    wrong = any(f.kind == "totals_mismatch" for f in faults)
+    return [sum(getattr(r, a) for r in rows) + wrong for a in met_attrs]
 
 
-def _inserted(rows: list[Row], faults: list[Fault]) -> list[Row]:
+def _inserted(kind: RowType, rows: list[Any], faults: list[Fault]) -> list[Any]:
     """``row_count_changed``: GA still processing the window adds a row at the front."""
     if not any(f.kind == "row_count_changed" for f in faults) or not rows:
         return rows
     first = rows[0]
-    return [Row(first.date, first.category, first.action, "late", "", "", 1), *rows]
+    values = {a: getattr(first, a) for a in kind.key} | dict(kind.late)
+    return [kind.build(values, [1] * len(kind.metrics)), *rows]
 
 
 def _swapped(values: list[Any]) -> list[Any]:
@@ -322,14 +423,16 @@ def run_report(
     if offset < 0 or limit < 0:
         raise ApiError(400, "offset and limit must not be negative.")
 
-    answer = shaped(config, property_id, start, end, dim_attrs, quota.clock.now())
+    answer = shaped(
+        config, EVENTS, property_id, start, end, dim_attrs, quota.clock.now()
+    )
     try:
         used = quota.charge(property_id, token_cost(len(answer.rows)))
     except QuotaExhaustedError as exc:
         raise ApiError(429, str(exc)) from None
-    rows = _apply_data_faults(answer.rows, faults)
+    rows = _apply_data_faults(EVENTS, answer.rows, faults)
     rows = _ordered(rows, order_attrs, nonce=offset + len(rows))
-    rows = _inserted(rows, faults)
+    rows = _inserted(EVENTS, rows, faults)
     page = rows[offset : offset + limit]
     if any(f.kind == "drop_rows" for f in faults):
         page = page[: len(page) // 2]
@@ -360,11 +463,11 @@ def run_report(
         faults,
     )
     if "TOTAL" in body.get("metricAggregations", []):
-        total = _mismatched(sum(getattr(r, met_attrs[0]) for r in rows), faults)
+        totals = _totals(rows, met_attrs, faults)
         response["totals"] = [
             {
                 "dimensionValues": [{"value": "RESERVED_TOTAL"} for _ in dim_attrs],
-                "metricValues": [{"value": str(total)} for _ in met_attrs],
+                "metricValues": [{"value": str(total)} for total in totals],
             }
         ]
     metadata: dict[str, Any] = {
@@ -464,15 +567,16 @@ def _ua_report(
         raise ApiError(
             400, "Selected dimensions and metrics cannot be queried together."
         )
-    dim_attrs = _resolve(dimensions, UA_DIMENSIONS, "dimension", "ua")
-    met_attrs = _resolve(metrics, UA_METRICS, "metric", "ua")
+    dim_attrs = _resolve(dimensions, UA_ALL_DIMENSIONS, "dimension", "ua")
+    met_attrs = _resolve(metrics, UA_ALL_METRICS, "metric", "ua")
+    kind = ua_row_type(config, view_id, dimensions, metrics)
     order_attrs = []
     for order in request.get("orderBys", []):
         name = order.get("fieldName")
         if name not in dimensions:
             raise ApiError(400, f"orderBys fieldName {name!r} is not a dimension.")
         order_attrs.append(
-            (UA_DIMENSIONS[name], order.get("sortOrder") == "DESCENDING")
+            (UA_ALL_DIMENSIONS[name], order.get("sortOrder") == "DESCENDING")
         )
     # Unlike GA4, UA sorts by the dimensions when no order is asked for.
     order_attrs = order_attrs or [(a, False) for a in dim_attrs]
@@ -484,15 +588,14 @@ def _ua_report(
         raise ApiError(400, f"Invalid pageToken: {token!r}.")
     offset = int(token)
 
-    answer = shaped(config, view_id, start, end, dim_attrs, now)
-    rows = _apply_data_faults(answer.rows, faults)
+    answer = shaped(config, kind, view_id, start, end, dim_attrs, now)
+    rows = _apply_data_faults(kind, answer.rows, faults)
     rows = _ordered(rows, order_attrs, nonce=0)
-    rows = _inserted(rows, faults)
+    rows = _inserted(kind, rows, faults)
     page = rows[offset : offset + page_size]
     if any(f.kind == "drop_rows" for f in faults):
         page = page[: len(page) // 2]
 
-    total = _mismatched(sum(getattr(r, met_attrs[0]) for r in rows), faults)
     data: dict[str, Any] = {}
     if page:
         data["rows"] = [
@@ -511,14 +614,14 @@ def _ua_report(
         faults,
     )
     if not request.get("hideTotals"):
-        data["totals"] = [{"values": [str(total)] * len(met_attrs)}]
+        totals = _totals(rows, met_attrs, faults)
+        data["totals"] = [{"values": [str(total) for total in totals]}]
     if rows:
         data["rowCount"] = len(rows)
         if not request.get("hideValueRanges"):
-            low = min(getattr(r, met_attrs[0]) for r in rows)
-            high = max(getattr(r, met_attrs[0]) for r in rows)
-            data["minimums"] = [{"values": [str(low)] * len(met_attrs)}]
-            data["maximums"] = [{"values": [str(high)] * len(met_attrs)}]
+            for name, pick in (("minimums", min), ("maximums", max)):
+                values = [str(pick(getattr(r, a) for r in rows)) for a in met_attrs]
+                data[name] = [{"values": values}]
     if answer.sampled:
         data["samplesReadCounts"] = [str(answer.sampled[0])]
         data["samplingSpaceSizes"] = [str(answer.sampled[1])]
@@ -545,6 +648,21 @@ def _ua_report(
     if offset + page_size < len(rows):
         report["nextPageToken"] = str(offset + page_size)
     return report
+
+
+def ua_row_type(
+    config: DatasetConfig, view_id: str, dimensions: list[str], metrics: list[str]
+) -> RowType:
+    """What a UA view serves a request: a UI view pageviews, any other events.
+
+    A request naming fields of the other kind of hit gets no rows.
+    """
+    kind = PAGEVIEWS if view_id in config.ui_view_ids else EVENTS
+    if set(dimensions) <= set(kind.ua_dimensions) and set(metrics) <= set(
+        kind.ua_metrics
+    ):
+        return kind
+    return NO_HITS
 
 
 def _refreshed(view_id: str, end: dt.date) -> str:
