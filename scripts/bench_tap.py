@@ -1,5 +1,9 @@
 """Benchmark: tap-ga-legacy on full pages vs ``requests`` + ``json.loads``.
 
+``--apis pageviews`` measures the ``pageviews`` stream instead: the
+emulator's Meltano UI view over the UI's whole era (2019-10-16..2022-09-23),
+as sparse as the UI's real traffic, in growing windows.
+
 Not a test: it measures and reports. The emulated property is dense (30,000
 rows a weekday by default) and each run pulls one window of 10 days, about
 280,000 rows: more than one page at every page size. For each API and page
@@ -39,7 +43,14 @@ BIN = Path(sys.executable).parent
 FIRST_DAY = dt.date(2020, 1, 6)
 #: One id for both APIs: the emulator generates (and caches) its rows once.
 PROPERTY_ID = "312647579"
-PAGE_SIZES = {"ga4": (10_000, 100_000, 250_000), "ua": (10_000, 100_000)}
+PAGE_SIZES = {
+    "ga4": (10_000, 100_000, 250_000),
+    "ua": (10_000, 100_000),
+    "pageviews": (10_000, 100_000),
+}
+#: The emulator's Meltano UI view and the days the UI sent pageviews.
+UI_VIEW_ID = "188384771"
+UI_DAYS = (dt.date(2019, 10, 16), dt.date(2022, 9, 23))
 
 
 def start_emulator(rows_per_day: int, ready: Path) -> subprocess.Popen:
@@ -137,19 +148,21 @@ def replay(url: str) -> None:
 
 
 def bench(api: str, page_size: int, url: str, days: int, workdir: Path) -> dict:
-    key = "property_ids" if api == "ga4" else "view_ids"
     config = workdir / f"{api}-{page_size}.json"
+    window = {
+        "start_date": str(FIRST_DAY),
+        "end_date": str(FIRST_DAY + dt.timedelta(days=days - 1)),
+        "window_days": days,
+    }
+    if api == "pageviews":
+        first, last = UI_DAYS
+        ids = {"ui_view_ids": [UI_VIEW_ID]}
+        window = {"start_date": str(first), "end_date": str(last)}
+        window |= {"window_days": 31, "max_window_days": 366}
+    else:
+        ids = {"property_ids" if api == "ga4" else "view_ids": [PROPERTY_ID]}
     config.write_text(
-        json.dumps(
-            {
-                key: [PROPERTY_ID],
-                "start_date": str(FIRST_DAY),
-                "end_date": str(FIRST_DAY + dt.timedelta(days=days - 1)),
-                "window_days": days,
-                "page_size": page_size,
-                "api_endpoint": url,
-            }
-        )
+        json.dumps({**ids, **window, "page_size": page_size, "api_endpoint": url})
     )
     requests.delete(f"{url}/__emulator/requests", timeout=60)
     run_tap(config)  # warms the emulator's cache; logs the requests to replay
@@ -196,14 +209,14 @@ def main() -> None:
             emulator.terminate()
             emulator.wait()
     print(
-        "\n                                     tap                     "
+        "\n                                          tap                     "
         "requests + json.loads"
-        "\napi  page_size     rows  requests  rec/s  CPU ms/1k  peak MB"
+        "\napi       page_size     rows  requests  rec/s  CPU ms/1k  peak MB"
         "   rows/s  CPU ms/1k  peak MB"
     )
     for r in results:
         print(
-            f"{r['api']:<4} {r['page_size']:>9} {r['rows']:>8} {r['requests']:>9}"
+            f"{r['api']:<9} {r['page_size']:>9} {r['rows']:>8} {r['requests']:>9}"
             f" {r['tap_records_per_s']:>6} {r['tap_cpu_ms_per_1k']:>10}"
             f" {r['tap_peak_rss_mb']:>8} {r['json_loads_rows_per_s']:>8}"
             f" {r['json_loads_cpu_ms_per_1k']:>10} {r['json_loads_peak_rss_mb']:>8}"

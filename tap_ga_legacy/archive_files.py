@@ -45,7 +45,9 @@ import itertools
 import os
 import re
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,7 +55,7 @@ from tap_ga_legacy.errors import ReportError
 from tap_ga_legacy.ga_values import INT64_MAX, parse_yyyymmdd
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Iterable, Iterator
     from typing import IO
 
     from tap_ga_legacy.ga_values import Row
@@ -68,7 +70,72 @@ LABEL = "Event Label"
 TOTAL_EVENTS = "Total Events"
 DAY_INDEX = "Day Index"
 ROLES = (DATE, CATEGORY, ACTION, LABEL, TOTAL_EVENTS, DAY_INDEX)
-REQUIRED = (CATEGORY, ACTION, LABEL, TOTAL_EVENTS)
+#: The events export's one column of no known name: custom dimension 1.
+CUSTOM = "(custom dimension)"
+PAGE = "Page"
+PAGE_TITLE = "Page Title"
+#: The pages export's custom dimensions, by the names given them in GA admin.
+PROJECT_ID = "Project ID"
+MELTANO_VERSION = "Meltano Version"
+PAGEVIEWS = "Pageviews"
+UNIQUE_PAGEVIEWS = "Unique Pageviews"
+PAGE_ROLES = (
+    DATE,
+    PAGE,
+    PAGE_TITLE,
+    PROJECT_ID,
+    MELTANO_VERSION,
+    PAGEVIEWS,
+    UNIQUE_PAGEVIEWS,
+    DAY_INDEX,
+)
+SETTING = "archive_files[].columns"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One ``format`` of export: its columns by role, and the rows it gives.
+
+    A row is built in the order of the stream's report (reports.py): the
+    day, the other ``dimensions``, then the ``metrics``.
+    """
+
+    #: Dimension roles in the report's row order, the day first.
+    dimensions: tuple[str, ...]
+    metrics: tuple[str, ...]
+    #: Every role a column may be named for, the ``columns`` setting's targets.
+    roles: tuple[str, ...]
+    #: Language -> column names, in ``roles`` order.
+    names: Mapping[str, tuple[str, ...]]
+    required: tuple[str, ...]
+    #: The one optional dimension whose presence changes a day's grain, and
+    #: how messages name it; the value of a row of a file without it.
+    grain: str
+    grain_name: str
+    grain_absent: str | None
+    #: The role of a column of no known name (at most one), if the report has one.
+    unnamed: str | None
+    #: Other metrics of the interface's report, refused by name.
+    other_metrics: frozenset[str]
+    #: The columns, as the header's message lists them.
+    expected: str
+    #: What the counts count, in messages.
+    noun: str
+
+    @cached_property
+    def built_in(self) -> dict[str, str]:
+        """Every built-in column name and its role."""
+        return {
+            name: role
+            for names in self.names.values()
+            for name, role in zip(names, self.roles, strict=True)
+        }
+
+    @property
+    def languages(self) -> str:
+        """The interface languages whose names are built in."""
+        return ", ".join(self.names)
+
 
 #: Column names per interface language, in ROLES order. Sources: the real
 #: exports quoted in issue 19 ("Dagindex,Sessies" in Dutch; "Datum",
@@ -135,13 +202,72 @@ OTHER_METRICS = frozenset(
         "Valor medio",
     }
 )
-BUILT_IN: dict[str, str] = {
-    name: role
-    for names in COLUMN_NAMES.values()
-    for name, role in zip(names, ROLES, strict=True)
-}
-SETTING = "archive_files[].columns"
-_LANGUAGES = ", ".join(COLUMN_NAMES)
+EVENTS_LAYOUT = Layout(
+    dimensions=(DATE, CATEGORY, ACTION, LABEL, CUSTOM),
+    metrics=(TOTAL_EVENTS,),
+    roles=ROLES,
+    names=COLUMN_NAMES,
+    required=(CATEGORY, ACTION, LABEL, TOTAL_EVENTS),
+    grain=CUSTOM,
+    grain_name="a custom dimension",
+    grain_absent="",
+    unnamed=CUSTOM,
+    other_metrics=OTHER_METRICS,
+    expected="columns Date (optional), Event Category, Event Action, Event"
+    " Label, at most one custom dimension, Total Events",
+    noun="events",
+)
+#: A custom report's flat table of the UI's view (Meltano UI's pageviews).
+#: The two custom dimensions carry the names given them in GA admin: these
+#: are the defaults, ``columns`` maps others. German from GA's help center
+#: ("Seitenaufrufe", "Eindeutige Seitenaufrufe"; answer 1257084?hl=de).
+PAGES_LAYOUT = Layout(
+    dimensions=(DATE, PROJECT_ID, MELTANO_VERSION, PAGE, PAGE_TITLE),
+    metrics=(PAGEVIEWS, UNIQUE_PAGEVIEWS),
+    roles=PAGE_ROLES,
+    names={
+        "en": PAGE_ROLES,
+        "de": (
+            "Datum",
+            "Seite",
+            "Seitentitel",
+            PROJECT_ID,
+            MELTANO_VERSION,
+            "Seitenaufrufe",
+            "Eindeutige Seitenaufrufe",
+            "Tagesindex",
+        ),
+    },
+    required=(PAGE, PROJECT_ID, MELTANO_VERSION, PAGEVIEWS, UNIQUE_PAGEVIEWS),
+    grain=PAGE_TITLE,
+    grain_name="a Page Title",
+    grain_absent=None,
+    unnamed=None,
+    other_metrics=frozenset(
+        {
+            "Entrances",
+            "Bounce Rate",
+            "% Exit",
+            "Avg. Time on Page",
+            "Page Value",
+            "Einstiege",
+            "Absprungrate",
+            "% Ausstiege",
+            "Durchschn. Zeit auf der Seite",
+            "Seitenwert",
+        }
+    ),
+    expected="columns Date (optional), Page, Page Title (optional), Project ID,"
+    " Meltano Version, Pageviews, Unique Pageviews",
+    noun="pageviews",
+)
+#: An ``archive_files`` entry's ``format``: the export its files are.
+EVENTS_FORMAT = "events"
+PAGES_FORMAT = "pages"
+LAYOUTS = {EVENTS_FORMAT: EVENTS_LAYOUT, PAGES_FORMAT: PAGES_LAYOUT}
+#: Per format, the roles its ``columns`` setting may map a file's names to.
+COLUMN_ROLES: dict[str, tuple[str, ...]] = {f: x.roles for f, x in LAYOUTS.items()}
+BUILT_IN = EVENTS_LAYOUT.built_in
 
 _RANGE = re.compile(r"^#\s*(\d{8})-(\d{8})\s*$")
 #: A count with an optional thousands separator used consistently: 1234,
@@ -176,20 +302,25 @@ class Export:
     last_day: dt.date
     #: Data rows, without the totals row.
     rows: int
-    #: The totals row's count, when the export has one (it equals the rows' sum).
-    total_events: int | None
-    #: Whether the export has a custom dimension column: rows with and without
-    #: one are two grains of the same day, never to be added together.
-    custom_dimension: bool
+    #: The totals row's counts, one per metric, when the export has one
+    #: (they equal the rows' sums).
+    totals: tuple[int, ...] | None
+    #: Whether the export has its layout's ``grain`` column (a custom
+    #: dimension, a Page Title): rows with and without one are two grains
+    #: of the same day, never to be added together.
+    grained: bool
     #: The column names the file was read with (built-in and ``columns``).
     names: Mapping[str, str]
+    layout: Layout
     #: How the file's locale orders a date (a key of _ORDERS), if it wrote any.
     date_order: str | None
 
 
-def column_names(columns: Mapping[str, str]) -> dict[str, str]:
+def column_names(
+    columns: Mapping[str, str], layout: Layout = EVENTS_LAYOUT
+) -> dict[str, str]:
     """Every known column name and its role: the built-in ones and ``columns``."""
-    return {**BUILT_IN, **columns}
+    return {**layout.built_in, **columns}
 
 
 def _has_magic(pattern: str) -> bool:
@@ -300,8 +431,9 @@ def read_archive(sources: Iterable[ArchiveSource]) -> dict[ArchiveSource, list[E
                     " file in one entry only."
                 )
                 raise ArchiveFileError(msg)
-        names = column_names(dict(source.columns))
-        exports[source] = [read_export(path, names) for path in paths]
+        layout = LAYOUTS[source.format]
+        names = column_names(dict(source.columns), layout)
+        exports[source] = [read_export(path, names, layout) for path in paths]
     grains: dict[tuple[str, int], Export] = {}
     for source, files in exports.items():
         for export in files:
@@ -309,12 +441,12 @@ def read_archive(sources: Iterable[ArchiveSource]) -> dict[ArchiveSource, list[E
                 export.first_day.toordinal(), export.last_day.toordinal() + 1
             ):
                 other = grains.setdefault((source.view_id, ordinal), export)
-                if other.custom_dimension != export.custom_dimension:
+                if other.grained != export.grained:
                     with_one, without = (
-                        (export, other) if export.custom_dimension else (other, export)
+                        (export, other) if export.grained else (other, export)
                     )
                     msg = (
-                        f"{with_one.path} (with a custom dimension column) and"
+                        f"{with_one.path} (with {export.layout.grain_name} column) and"
                         f" {without.path} (without one) both cover"
                         f" {dt.date.fromordinal(ordinal)} of view {source.view_id}:"
                         " their rows would be added together; keep one of them in"
@@ -324,10 +456,12 @@ def read_archive(sources: Iterable[ArchiveSource]) -> dict[ArchiveSource, list[E
     return exports
 
 
-def read_export(path: Path, names: Mapping[str, str] = BUILT_IN) -> Export:
+def read_export(
+    path: Path, names: Mapping[str, str] = BUILT_IN, layout: Layout = EVENTS_LAYOUT
+) -> Export:
     """Check one GA interface CSV export; raise ArchiveFileError if malformed."""
     sha256 = _sha256(path)
-    parser = _Parser(path, names, None)
+    parser = _Parser(path, names, None, layout)
     with _Seen() as seen, _open(path) as handle:
         rows = sum(1 for _ in parser.read(handle, seen))
     return Export(
@@ -339,8 +473,9 @@ def read_export(path: Path, names: Mapping[str, str] = BUILT_IN) -> Export:
         parser.last,
         rows,
         parser.total,
-        parser.custom is not None,
+        parser.grained,
         names,
+        layout,
         parser.dates.resolved(),
     )
 
@@ -351,7 +486,7 @@ def iter_rows(export: Export) -> Iterator[Row]:
     Raises:
         ArchiveFileError: the file changed since read_export checked it.
     """
-    parser = _Parser(export.path, export.names, export.date_order)
+    parser = _Parser(export.path, export.names, export.date_order, export.layout)
     with _open(export.path) as handle:
         yield from parser.read(handle, None)
     if _sha256(export.path) != export.sha256:
@@ -495,17 +630,22 @@ def _line_text(path: Path, number: int) -> str:
 class _Parser:
     """One pass over a file; ``fail`` names the line it stopped at."""
 
-    def __init__(self, path: Path, names: Mapping[str, str], order: str | None) -> None:
+    def __init__(
+        self, path: Path, names: Mapping[str, str], order: str | None, layout: Layout
+    ) -> None:
         self.path = path
         self.names = names
         self.order = order
+        self.layout = layout
         self.number = 0  # 1-based number of the last line read
         self.text = ""  # that line, without its line break
         self.view = self.report = ""
         self.first = self.last = dt.date.min
-        self.total: int | None = None
-        self.counted = 0  # the data rows' events
-        self.custom: int | None = None
+        self.total: tuple[int, ...] | None = None
+        self.counted = [0] * len(layout.metrics)  # the data rows' sums
+        #: The column of the layout's unnamed role, if the file has one.
+        self.unnamed: int | None = None
+        self.grained = False
         self.dates = _Dates(self.first, self.last, order)
 
     def fail(
@@ -610,47 +750,56 @@ class _Parser:
             header = next(reader, None)
         if header is None:
             raise self.fail("the column names of the first table")
+        layout = self.layout
         roles = [self.names.get(c.strip()) for c in header]
         unknown = [c for c, role in zip(header, roles, strict=True) if role is None]
-        others = [c for c in unknown if c.strip() in OTHER_METRICS]
-        if TOTAL_EVENTS in roles:
-            others += [
-                c for c in header[roles.index(TOTAL_EVENTS) + 1 :] if c not in others
-            ]
+        others = [c for c in unknown if c.strip() in layout.other_metrics]
+        at_metrics = [i for i, role in enumerate(roles) if role in layout.metrics]
+        if at_metrics:
+            others += [c for c in header[max(at_metrics) + 1 :] if c not in others]
         if others:
+            metrics = " and ".join(layout.metrics)
+            plural = "s" * (len(layout.metrics) > 1)
             raise self.fail(
-                f"Total Events as the only metric, not {', '.join(others)} (export"
-                " the report with Total Events alone)"
+                f"{metrics} as the only metric{plural}, not {', '.join(others)}"
+                f" (export the report with {metrics} alone)"
             )
-        missing = [r for r in REQUIRED if r not in roles]
+        missing = [r for r in layout.required if r not in roles]
         repeated = len({r for r in roles if r}) != len([r for r in roles if r])
-        if missing or len(unknown) > 1 or repeated or DAY_INDEX in roles:
+        unnamed = 1 if layout.unnamed else 0
+        if missing or len(unknown) > unnamed or repeated or DAY_INDEX in roles:
             hint = ""
-            if unknown and (missing or len(unknown) > 1):
+            if unknown and (missing or len(unknown) > unnamed):
                 shown = ", ".join(map(repr, unknown))
                 hint = (
-                    f"; not known: {shown} (built in: {_LANGUAGES}; for another"
-                    f" language map the names to GA's English ones with {SETTING})"
+                    f"; not known: {shown} (built in: {layout.languages}; for"
+                    " another language map the names to GA's English ones with"
+                    f" {SETTING})"
                 )
-            raise self.fail(
-                "columns Date (optional), Event Category, Event Action, Event"
-                f" Label, at most one custom dimension, Total Events{hint}"
-            )
+            raise self.fail(f"{layout.expected}{hint}")
         if DATE not in roles and self.first != self.last:
             raise self.fail(
                 f"a Date column: without one the export must cover one day, not"
                 f" {self.first}..{self.last}"
             )
-        self.custom = roles.index(None) if unknown else None
+        if unknown:
+            self.unnamed = roles.index(None)
+            roles[self.unnamed] = layout.unnamed
+        self.grained = layout.grain in roles
         return roles
 
     def _rows(
         self, reader: Iterator[list[str]], roles: list[str | None], seen: _Seen | None
     ) -> Iterator[Row]:
-        # Total Events is the last column (_header): the others are dimensions.
+        # The metrics are the last columns (_header): the others are dimensions.
+        layout = self.layout
         at = {role: i for i, role in enumerate(roles) if role}
-        date, custom = at.get(DATE), self.custom
-        category, action, label = at[CATEGORY], at[ACTION], at[LABEL]
+        date = at.get(DATE)
+        # Each dimension's column in row order; None: the file has none.
+        columns = [at.get(role) for role in layout.dimensions[1:]]
+        absent = {i: layout.grain_absent for i, c in enumerate(columns) if c is None}
+        metrics = [at[role] for role in layout.metrics]
+        cut = min(metrics)
         width, first_day = len(roles), self.first.isoformat()
         #: Each date cell read so far, as its ISO day: at most a few spellings
         #: of each day of the range.
@@ -665,24 +814,26 @@ class _Parser:
                 raise self.fail("no row after the totals row")
             if len(cells) != width:
                 raise self.fail(f"{width} cells like the column names")
-            count = self._count(cells[-1])
-            if not any(cells[:-1]):
-                self.total, total_line, total_text = count, self.number, self.text
+            counts = [self._count(cells[i]) for i in metrics]
+            if not any(cells[:cut]):
+                self.total = tuple(counts)
+                total_line, total_text = self.number, self.text
                 continue
             day = first_day
             if date is not None:
                 day = days.get(cells[date]) or self._day(cells[date], days)
-            dimension = cells[custom] if custom is not None else ""
-            self.counted += count
+            values = [
+                absent[n] if c is None else cells[c] for n, c in enumerate(columns)
+            ]
+            self.counted = [a + b for a, b in zip(self.counted, counts, strict=True)]
             if seen:
                 # GA writes one row per combination of the exported
                 # dimensions: a repeat would overwrite the first (same
-                # event_key) and lose its count. Keyed on the cells as
-                # written: the locale's order may not be known yet.
-                key = (cells[date] if date is not None else "", cells[category],
-                       cells[action], cells[label], dimension)  # fmt: skip
+                # key) and lose its count. Keyed on the cells as written:
+                # the locale's order may not be known yet.
+                key = (cells[date] if date is not None else "", *values)
                 seen.add(key, self.number)
-            yield (day, cells[category], cells[action], cells[label], dimension, count)
+            yield (day, *values, *counts)
         repeated = seen.repeated() if seen else None
         if repeated:
             line, first = repeated
@@ -696,13 +847,17 @@ class _Parser:
             # A complete export ends its first table with the totals row and
             # a blank line; without them the file was cut short.
             raise self.fail("the totals row that ends the table (truncated file?)")
-        if self.total is not None and self.total != self.counted:
+        wrong = [
+            n for n, total in enumerate(self.total or ()) if total != self.counted[n]
+        ]
+        if wrong:
             # The interface exports the rows shown on screen only ("Show
             # rows"), while its totals row counts the whole report: such a
             # file would undercount its days.
             raise self.fail(
-                f"the rows' sum {self.counted:,} as the total (an export of the"
-                " rows shown on one page only? Show all rows, then export again)",
+                f"the rows' sum {self.counted[wrong[0]]:,} as the total (an export"
+                " of the rows shown on one page only? Show all rows, then export"
+                " again)",
                 total_line,
                 total_text,
             )
@@ -725,8 +880,8 @@ class _Parser:
         if not header or self.names.get(header[0].strip()) != DAY_INDEX:
             raise self.fail(
                 f"the Day Index table after the first one (its first column"
-                f" named 'Day Index' or so in {_LANGUAGES}; for another language"
-                f" map it to 'Day Index' with {SETTING})"
+                f" named 'Day Index' or so in {self.layout.languages}; for another"
+                f" language map it to 'Day Index' with {SETTING})"
             )
         for cells in reader:
             if not cells:
@@ -745,10 +900,12 @@ class _Parser:
             return int(cell)  # the common case: within 64 bits
         text = cell.strip()
         if not _COUNT.match(text) and not _PLAIN_COUNT.match(text):
-            raise self.fail("a whole number of events, e.g. 1234, 1,234 or 1.234")
+            raise self.fail(
+                f"a whole number of {self.layout.noun}, e.g. 1234, 1,234 or 1.234"
+            )
         digits = re.sub(r"[^0-9]", "", text)
         # Compared as text first: int() refuses over 4,300 digits.
         digits = digits.lstrip("0") or "0"
         if len(digits) > len(str(INT64_MAX)) or int(digits) > INT64_MAX:
-            raise self.fail("a number of events within 64 bits")
+            raise self.fail(f"a number of {self.layout.noun} within 64 bits")
         return int(digits)

@@ -20,7 +20,7 @@ without (the SDK's ``_write_record_message`` and ``_process_record``), the
 tap's own work included. That halves the tap's CPU, for two overrides a
 contract test holds (tests/tap/test_sdk_fence.py).
 
-(The per-record bookmark is not the fast path's: EventsStream keeps it off,
+(The per-record bookmark is not the fast path's: ReportStream keeps it off,
 for correctness.) Anything else (a deselected column, a stream map,
 flattening) takes the SDK's own path unchanged. These hooks are private SDK
 methods, fenced in sdk_fence.py; tests/tap/test_fast_path.py compares both

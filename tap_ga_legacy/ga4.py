@@ -53,7 +53,7 @@ from tap_ga_legacy.report_client import (
 from tap_ga_legacy.responses import Ga4Response, Ga4Row
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from google.analytics.data_v1beta.types.data import Row as PbRow
 
@@ -69,17 +69,18 @@ def ga4_request(  # noqa: PLR0917 - mirrors the request's own fields
     end: dt.date,
     offset: int,
     limit: int,
+    metrics: int = 1,
 ) -> RunReportRequest:
-    """The runReport request for one page.
+    """The runReport request for one page: ``fields`` ends with ``metrics`` metrics.
 
     Ordered by every dimension, date first: offset paging is only stable with
     a total order, and date order lets state advance window by window.
     """
-    *dimensions, metric = fields
+    dimensions, metric_names = fields[:-metrics], fields[-metrics:]
     return RunReportRequest(
         property=f"properties/{property_id}",
         dimensions=[Dimension(name=name) for name in dimensions],
-        metrics=[Metric(name=metric)],
+        metrics=[Metric(name=name) for name in metric_names],
         date_ranges=[DateRange(start_date=start.isoformat(), end_date=end.isoformat())],
         order_bys=[
             OrderBy(dimension=OrderBy.DimensionOrderBy(dimension_name=name))
@@ -109,6 +110,18 @@ class _Ga4Client(ReportClient):
     api = "ga4"
     noun = "GA4 property"
 
+    def _request(self, page: PageRequest) -> RunReportRequest:
+        """The runReport request for ``page``."""
+        return ga4_request(
+            self.fields,
+            page.property_id,
+            page.start,
+            page.end,
+            page.offset,
+            page.limit,
+            len(self.report.spec.metrics),
+        )
+
     def _metadata(self, subject: str, property_id: str) -> Metadata:
         raise NotImplementedError
 
@@ -128,9 +141,10 @@ class _Ga4Client(ReportClient):
         known = {d.api_name for d in metadata.dimensions} | {
             m.api_name for m in metadata.metrics
         }
-        *dimensions, metric = self.fields
+        width = self.report.width
+        dimensions, metrics = self.fields[:width], self.fields[width:]
         problems = [
-            f"{subject}: {'metric' if name == metric else 'dimension'} {name} does"
+            f"{subject}: {'metric' if name in metrics else 'dimension'} {name} does"
             f" not exist on the property: {_register_hint(name)}, or change"
             " the `dimensions` setting. No report was requested."
             for name in self.fields
@@ -140,7 +154,7 @@ class _Ga4Client(ReportClient):
             request = CheckCompatibilityRequest(
                 property=f"properties/{property_id}",
                 dimensions=[Dimension(name=name) for name in dimensions],
-                metrics=[Metric(name=metric)],
+                metrics=[Metric(name=name) for name in metrics],
             )
             answer = self._send(
                 lambda: self._compatibility(subject, property_id, request)
@@ -176,9 +190,7 @@ class Ga4RestClient(_Ga4Client):
 
     def _fetch(self, page: PageRequest) -> Answer:
         subject, property_id = page.subject, page.property_id
-        request = ga4_request(
-            self.fields, property_id, page.start, page.end, page.offset, page.limit
-        )
+        request = self._request(page)
         fields = json_format.MessageToDict(RunReportRequest.pb(request))
         del fields["property"]  # it travels in the URL path, as the library does
         url = f"{self.http.base_url}/v1beta/properties/{property_id}:runReport"
@@ -202,9 +214,9 @@ class Ga4RestClient(_Ga4Client):
                 name: (q.remaining, q.consumed)
                 for name, q in response.propertyQuota.items()
             },
-            total=total_value(subject, totals[0].metricValues[0].value)
+            totals=tuple(total_value(subject, v.value) for v in totals[0].metricValues)
             if totals
-            else None,
+            else (),
             time_zone=meta.timeZone,
         )
 
@@ -232,18 +244,15 @@ class Ga4RestClient(_Ga4Client):
         return self._json(subject, raw, CheckCompatibilityResponse())
 
     @staticmethod
-    def cells(row: msgspec.Raw) -> Cells:
-        """The six values of one row of the JSON body."""
+    def cells(row: msgspec.Raw, dimensions: int, metrics: int) -> Cells:
+        """The values of one row of the JSON body."""
         try:
             r = _ROW.decode(row)
         except msgspec.DecodeError as exc:
             raise RowShapeError(
                 f"a row that is not the documented JSON ({exc})"
             ) from None
-        d, m = r.dimensionValues, r.metricValues
-        if len(d) != 5 or len(m) != 1:
-            raise shape(len(d), len(m))
-        return d[0].value, d[1].value, d[2].value, d[3].value, d[4].value, m[0].value
+        return _values(r.dimensionValues, r.metricValues, dimensions, metrics)
 
 
 class ServerClock(grpc.UnaryUnaryClientInterceptor):
@@ -295,10 +304,8 @@ class Ga4GrpcClient(_Ga4Client):
         )
 
     def _fetch(self, page: PageRequest) -> Answer:
-        subject, property_id = page.subject, page.property_id
-        request = ga4_request(
-            self.fields, property_id, page.start, page.end, page.offset, page.limit
-        )
+        subject = page.subject
+        request = self._request(page)
         answer = self._call(subject, self.client.run_report, request)
         # The raw protobuf message: proto-plus wrappers cost more than the data.
         response = RunReportResponse.pb(answer)
@@ -319,9 +326,11 @@ class Ga4GrpcClient(_Ga4Client):
                 "protobuf",
             ),
             thresholded=meta.subject_to_thresholding,
-            total=total_value(subject, response.totals[0].metric_values[0].value)
+            totals=tuple(
+                total_value(subject, v.value) for v in response.totals[0].metric_values
+            )
             if response.totals
-            else None,
+            else (),
             time_zone=meta.time_zone,
             quota={
                 f.camelcase_name: (
@@ -364,9 +373,13 @@ class Ga4GrpcClient(_Ga4Client):
             raise self._failure(subject, exc) from None
 
     @staticmethod
-    def cells(row: PbRow) -> Cells:
-        """The six values of one protobuf row."""
-        d, m = row.dimension_values, row.metric_values
-        if len(d) != 5 or len(m) != 1:
-            raise shape(len(d), len(m))
-        return d[0].value, d[1].value, d[2].value, d[3].value, d[4].value, m[0].value
+    def cells(row: PbRow, dimensions: int, metrics: int) -> Cells:
+        """The values of one protobuf row."""
+        return _values(row.dimension_values, row.metric_values, dimensions, metrics)
+
+
+def _values(d: Sequence[Any], m: Sequence[Any], dimensions: int, metrics: int) -> Cells:
+    """The ``.value`` of each of a GA4 row's dimension and metric values, checked."""
+    if len(d) != dimensions or len(m) != metrics:
+        raise shape(len(d), len(m))
+    return [v.value for v in d] + [v.value for v in m]

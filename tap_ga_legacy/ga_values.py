@@ -7,9 +7,11 @@ APIs (both transports) and the GA interface's CSV exports (archive_files.py).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-#: ``(event_date ISO, category, action, label, project_dimension, count)``.
-Row = tuple[str, str, str, str, str, int]
+#: One row of a report (reports.py): the day (``YYYY-MM-DD``), the other
+#: dimension values as GA sent them, then each metric as an int.
+Row = tuple[Any, ...]
 
 INT64_MAX = 2**63 - 1
 INT64_DIGITS = len(str(INT64_MAX))

@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import zoneinfo
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from time import sleep  # by name: a test on a fake clock replaces it
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -48,15 +49,16 @@ from tap_ga_legacy.retries import with_retries
 
 if TYPE_CHECKING:
     import logging
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Iterator
 
     import google.auth.credentials
 
     from tap_ga_legacy.ga_values import Row
+    from tap_ga_legacy.reports import Report
     from tap_ga_legacy.settings import Settings
 
-#: The six values of a row exactly as GA sent them.
-Cells = tuple[str, str, str, str, str, str]
+#: The values of a row exactly as GA sent them: dimensions, then metrics.
+Cells = Sequence[str]
 T = TypeVar("T")
 
 
@@ -87,7 +89,7 @@ class Answer:
     """One page of a report, whatever the API or transport.
 
     ``rows`` are still encoded (``msgspec.Raw`` or protobuf rows): the client's
-    ``cells`` turns one into its six strings when it is written.
+    ``cells`` turns one into its strings when it is written.
     """
 
     headers: list[str]
@@ -101,8 +103,9 @@ class Answer:
     thresholded: bool = False
     golden: bool | None = None
     quota: dict[str, tuple[int, int]] = field(default_factory=dict)
-    #: GA's total of the count metric over the whole window, if it sent one.
-    total: int | None = None
+    #: GA's total of each metric over the whole window, in request order;
+    #: empty if it sent none.
+    totals: tuple[int, ...] = ()
     time_zone: str = ""
 
     @property
@@ -140,7 +143,7 @@ class PageRequest:
 
 
 class ReportClient:
-    """Pages of one API's report; retries, shape checks and message wording."""
+    """Pages of one report of one API; retries, shape checks and message wording."""
 
     api = ""
     noun = ""
@@ -154,12 +157,14 @@ class ReportClient:
         credentials: google.auth.credentials.Credentials,
         principal: str,
         logger: logging.Logger,
+        report: Report,
     ) -> None:
         self.settings = settings
         self.credentials = credentials
         self.principal = principal
         self.logger = logger
-        self.fields = settings.ga4_fields if self.api == "ga4" else settings.ua_fields
+        self.report = report
+        self.fields = report.fields
         self.page_size = (
             settings.ga4_page_size if self.api == "ga4" else settings.ua_page_size
         )
@@ -175,8 +180,8 @@ class ReportClient:
         raise NotImplementedError
 
     @staticmethod
-    def cells(row: Any) -> Cells:
-        """The six values of one encoded row; RowShapeError if it has not six."""
+    def cells(row: Any, dimensions: int, metrics: int) -> Cells:
+        """The values of one encoded row; RowShapeError unless it has that many."""
         raise NotImplementedError
 
     def page_limit(self) -> int:
@@ -335,28 +340,35 @@ class ReportClient:
         # The hot loop: per row, only what is needed. Dates repeat, so their
         # parsing is memoised; a count is checked with two str methods.
         cells, dates = self.cells, {}
+        width, metrics = self.report.width, len(self.report.spec.metrics)
         for n, row in enumerate(rows, 1):
             try:
-                raw_date, category, action, label, dimension, count = cells(row)
+                values = cells(row, width, metrics)
             except RowShapeError as exc:
-                expected = shape(len(self.fields) - 1, 1)
+                expected = shape(width, metrics)
                 raise deviation(f"{where}, row {n}", "values", expected, exc) from None
+            raw_date = values[0]
             day = dates.get(raw_date)
             if day is None:
                 day = dates[raw_date] = self._day(
                     f"{where}, row {n}", raw_date, first, last
                 )
             # Up to 18 digits always fit int64: only longer ones need a look.
-            if len(count) <= INT64_DIGITS - 1 and count.isdigit() and count.isascii():
-                value = int(count)
-            elif (value := int64(count)) is None:
+            counts = [
+                int(count)
+                if len(count) < INT64_DIGITS and count.isdigit() and count.isascii()
+                else int64(count)
+                for count in values[width:]
+            ]
+            if None in counts:
+                at = counts.index(None)
                 raise deviation(
                     f"{where}, row {n}",
-                    self.fields[-1],
+                    self.fields[width + at],
                     f"an integer 0..{INT64_MAX} in ASCII digits",
-                    _shown(count),
+                    _shown(values[width + at]),
                 )
-            yield day, category, action, label, dimension, value
+            yield (day, *values[1:width], *counts)
 
     def _day(self, where: str, raw: str, first: dt.date, last: dt.date) -> str:
         """``YYYYMMDD`` from GA as ``YYYY-MM-DD``, checked to be inside the window."""

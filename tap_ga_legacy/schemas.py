@@ -1,4 +1,4 @@
-"""The schemas of the tap's two streams, ``events`` and ``report_windows``."""
+"""The schemas of the tap's streams: ``events``, ``pageviews``, ``report_windows``."""
 
 from __future__ import annotations
 
@@ -13,8 +13,13 @@ API = "api"
 ARCHIVE_FILE = "archive_file"
 
 
-def _where_from(property_id: str, api: str) -> tuple[th.Property, th.Property]:
-    """``property_id`` and ``api``, the two keys both streams begin with."""
+def _where_from(
+    property_id: str, api: str, *, day: bool = False
+) -> tuple[th.Property, ...]:
+    """``property_id`` and ``api``, the two keys every stream begins with.
+
+    ``day``: and ``event_date``, the replication key of the report streams.
+    """
     return (
         th.Property(
             "property_id", th.StringType, required=True, description=property_id
@@ -24,6 +29,30 @@ def _where_from(property_id: str, api: str) -> tuple[th.Property, th.Property]:
             th.StringType(allowed_values=["ga4", "ua"]),
             required=True,
             description=api,
+        ),
+    ) + ((th.Property("event_date", th.DateType, required=True),) if day else ())
+
+
+def _keyed_on(source: str) -> tuple[th.Property, th.Property, th.Property]:
+    """``project_id``, ``project_id_source`` and ``origin``: how a row is keyed."""
+    return (
+        th.Property(
+            "project_id",
+            th.UUIDType,
+            description="Canonical lowercase project UUID, or null.",
+        ),
+        th.Property(
+            "project_id_source",
+            th.StringType(allowed_values=list(SOURCES)),
+            required=True,
+            description=source,
+        ),
+        th.Property(
+            "origin",
+            th.StringType(allowed_values=[API, ARCHIVE_FILE]),
+            required=True,
+            description="Where the row came from: `api` (the report APIs) or"
+            " `archive_file` (a GA interface CSV export, `archive_files`).",
         ),
     )
 
@@ -40,8 +69,8 @@ EVENTS_SCHEMA = th.PropertiesList(
     *_where_from(
         "GA4 property id or UA view id the row came from.",
         "`ga4` (Data API property) or `ua` (Reporting API view).",
+        day=True,
     ),
-    th.Property("event_date", th.DateType, required=True),
     th.Property("event_category", th.StringType, description="`meltano <cmd>`"),
     th.Property("event_action", th.StringType, description="The command line."),
     th.Property("event_label", th.StringType, description="As GA returned it."),
@@ -51,30 +80,69 @@ EVENTS_SCHEMA = th.PropertiesList(
         description="Custom dimension 1 (the project_id), as GA returned it.",
     ),
     th.Property("event_count", th.IntegerType, description="Events that day."),
-    th.Property(
-        "project_id",
-        th.UUIDType,
-        description="Canonical lowercase project UUID, or null.",
-    ),
-    th.Property(
-        "project_id_source",
-        th.StringType(allowed_values=list(SOURCES)),
-        required=True,
-        description="Which rule gave project_id: label, custom_dimension,"
-        " derived or missing.",
-    ),
-    th.Property(
-        "origin",
-        th.StringType(allowed_values=[API, ARCHIVE_FILE]),
-        required=True,
-        description="Where the row came from: `api` (the report APIs) or"
-        " `archive_file` (a GA interface CSV export, `archive_files`).",
+    *_keyed_on(
+        "Which rule gave project_id: label, custom_dimension, derived or missing."
     ),
 ).to_dict()
 
-#: One record per window the tap kept: the proof of what ``events`` holds.
+#: Meltano UI's pageviews: one record per GA (day, project, version, page).
+PAGEVIEWS_SCHEMA = th.PropertiesList(
+    th.Property(
+        "pageview_key",
+        th.StringType,
+        required=True,
+        description="MD5 hex of the netstring serialisation of api,"
+        " property_id, event_date, page_path, page_title ('' when null),"
+        " project_dimension and meltano_version.",
+    ),
+    *_where_from(
+        "UA view id the row came from (`ui_view_ids`).",
+        "`ua` (Reporting API view).",
+        day=True,
+    ),
+    th.Property(
+        "page_path",
+        th.StringType,
+        description="`ga:pagePath` as GA returned it: the route path and its"
+        " query string, user-chosen names in the clear.",
+    ),
+    th.Property(
+        "page_title",
+        th.StringType,
+        description="`ga:pageTitle`, or null when not asked for (`ui_page_titles`).",
+    ),
+    th.Property(
+        "project_dimension",
+        th.StringType,
+        description="Custom dimension 1 (the project_id), as GA returned it.",
+    ),
+    th.Property(
+        "meltano_version",
+        th.StringType,
+        description="Custom dimension 2 (the Meltano version), as GA returned it.",
+    ),
+    th.Property("pageviews", th.IntegerType, description="Pageviews that day."),
+    th.Property(
+        "unique_pageviews",
+        th.IntegerType,
+        description="Unique pageviews that day (sessions that viewed the page).",
+    ),
+    *_keyed_on(
+        "Which rule gave project_id: custom_dimension, derived or missing (the"
+        " UI sent no label)."
+    ),
+).to_dict()
+
+#: One record per window the tap kept: the proof of what ``events`` and
+#: ``pageviews`` hold.
 REPORT_WINDOWS_SCHEMA = th.PropertiesList(
     *_where_from("GA4 property id or UA view id.", "`ga4` or `ua`."),
+    th.Property(
+        "stream",
+        th.StringType(allowed_values=["events", "pageviews"]),
+        description="The stream the window's rows went to: `events` or"
+        " `pageviews` (null in rows loaded before this column: `events`).",
+    ),
     th.Property(
         "first_day",
         th.DateType,
@@ -90,19 +158,22 @@ REPORT_WINDOWS_SCHEMA = th.PropertiesList(
     th.Property(
         "rows",
         th.IntegerType,
-        description="Rows written to `events` for the window (integer).",
+        description="Rows written to `stream` for the window (integer).",
     ),
     th.Property(
         "events_sum",
         th.IntegerType,
-        description="Sum of `event_count` over those rows (integer).",
+        description="Sum of the reconciled metric over those rows: `event_count`"
+        " for `events`, `pageviews` for `pageviews` (integer).",
     ),
     th.Property(
         "events_total",
         th.IntegerType,
-        description="GA's own total of the count metric for the window"
-        " (GA4 `totals`, UA `data.totals`); null if GA sent none"
-        " (integer). The tap stops when it differs from `events_sum`.",
+        description="GA's own total of the reconciled metric for the window"
+        " (`ga:totalEvents`/`eventCount`, or `ga:pageviews`; GA4 `totals`, UA"
+        " `data.totals`); null if GA sent none (integer). The tap stops when it"
+        " differs from `events_sum` (and, for `pageviews`, when the rows'"
+        " unique pageviews differ from GA's total of them).",
     ),
     th.Property(
         "sampled",

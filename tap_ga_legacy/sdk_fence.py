@@ -38,35 +38,36 @@ class Fenced:
 
 FENCE: tuple[Fenced, ...] = (
     Fenced(
-        "EventsStream",
+        "ReportStream",
         "Stream._increment_stream_state",
         "A no-op: bookmarks move at window ends, to the last final day only"
-        " (EventsStream.get_records). The SDK's own would set every record's"
-        " event_date as the bookmark (is_sorted), days that are not final yet"
-        " included, and a lookback day would move it backwards.",
+        " (ReportStream.get_records, for events and pageviews alike). The"
+        " SDK's own would set every record's event_date as the bookmark"
+        " (is_sorted), days that are not final yet included, and a lookback"
+        " day would move it backwards.",
     ),
     Fenced(
-        "EventsStream",
+        "ReportStream",
         "Stream._process_record",
         "A no-op (fast_path.py): records carry their partition keys and the"
         " stream has no children, so the SDK's work per record does nothing.",
     ),
     Fenced(
-        "EventsStream",
+        "ReportStream",
         "Stream._write_record_message",
         "The fast path (fast_path.py): a record the SDK would write unchanged"
         " is encoded straight to stdout; anything else takes the SDK's path.",
     ),
     Fenced(
-        "EventsStream",
+        "ReportStream",
         "Stream._write_schema_message",
         "Called, not overridden: report_windows records are written by the"
-        " events sync, one right after each window's rows and before its"
+        " events and pageviews syncs, one right after each window's rows and before its"
         " STATE, so a run that stops keeps the proof of what it loaded. The SDK"
         " writes a stream's records only from its own get_records.",
     ),
     Fenced(
-        "EventsStream",
+        "ReportStream",
         "Stream._write_record_message (of report_windows)",
         "Called, as _write_schema_message; it applies report_windows' stream maps.",
     ),
@@ -88,7 +89,7 @@ FENCE: tuple[Fenced, ...] = (
         " ``_config`` dict, as the SDK's check does: ``config`` is read-only.",
     ),
     Fenced(
-        "EventsStream",
+        "ReportStream",
         "Stream.sync (its ERROR line)",
         "Not an override: a logging.Filter on the stream's logger"
         " (streams.ExplainedFailureFilter) drops the SDK's 'An unhandled error"

@@ -22,13 +22,22 @@ from singer_sdk.typing import (
 if TYPE_CHECKING:
     from jsonschema import ValidationError
 
-from tap_ga_legacy.archive_files import ROLES as COLUMN_ROLES
+from tap_ga_legacy.archive_files import COLUMN_ROLES, EVENTS_FORMAT
 from tap_ga_legacy.errors import RETRIABLE_REASONS, RETRIABLE_STATUSES
+from tap_ga_legacy.reports import EVENTS, PAGEVIEWS, SPECS
+
+if TYPE_CHECKING:
+    from tap_ga_legacy.reports import Report, ReportSpec
 
 TRANSPORTS = ("rest", "grpc")
 ON_SAMPLED = ("split", "fail")
-#: What an ``archive_files`` entry can read: CSV as the UA interface exports it.
-ARCHIVE_FORMATS = ("ua_interface_csv",)
+#: What an ``archive_files`` entry can read (archive_files.COLUMN_ROLES), by
+#: the name a config gives it. ``ua_interface_csv`` is the older name of
+#: ``events``, kept so that configs written before ``pages`` still work.
+ARCHIVE_FORMATS = {
+    **{name: name for name in COLUMN_ROLES},
+    "ua_interface_csv": EVENTS_FORMAT,
+}
 GA4_MAX_PAGE_SIZE = 250_000
 UA_MAX_PAGE_SIZE = 100_000
 #: Upper bounds of the numeric settings: beyond them a run cannot work (a
@@ -40,43 +49,9 @@ MAX_FINALITY_HOURS = 8784
 MAX_WAIT_SECONDS = 86_400
 MAX_RETRIES = 100
 
-#: Field roles in request order; the count metric comes last.
-ROLES = (
-    "event_date",
-    "event_category",
-    "event_action",
-    "event_label",
-    "project_dimension",
-    "event_count",
-)
-#: How Meltano < 2.0 reported to Universal Analytics (event label and custom
-#: dimension 1 both carried the project_id).
-UA_DEFAULT_FIELDS = {
-    "event_date": "ga:date",
-    "event_category": "ga:eventCategory",
-    "event_action": "ga:eventAction",
-    "event_label": "ga:eventLabel",
-    "project_dimension": "ga:dimension1",
-    "event_count": "ga:totalEvents",
-}
-#: GA4 has no category/action/label: legacy events keep them as event-scoped
-#: custom dimensions registered under these parameter names.
-GA4_DEFAULT_FIELDS = {
-    "event_date": "date",
-    "event_category": "customEvent:event_category",
-    "event_action": "customEvent:event_action",
-    "event_label": "customEvent:event_label",
-    "project_dimension": "customEvent:project_id",
-    "event_count": "eventCount",
-}
-_ROLE_DESCRIPTIONS = {
-    "event_date": "the day (GA returns YYYYMMDD)",
-    "event_category": "the event category (`meltano <command>`)",
-    "event_action": "the event action (the command line)",
-    "event_label": "the event label (the project_id)",
-    "project_dimension": "the custom dimension carrying the project_id",
-    "event_count": "the metric counting events",
-}
+#: The events report's GA names per API (reports.EVENTS declares them).
+UA_DEFAULT_FIELDS = dict(EVENTS.defaults["ua"])
+GA4_DEFAULT_FIELDS = dict(EVENTS.defaults["ga4"])
 
 
 def _or(items: list) -> str:
@@ -110,22 +85,26 @@ def _bounded(
     )
 
 
-def _fields_schema(api: str, defaults: dict[str, str]) -> th.Property:
+def _fields_schema(
+    name: str, spec: ReportSpec, api: str, what: str = ""
+) -> th.Property:
+    """The ``dimensions`` entry ``name``: ``spec``'s GA names for ``api``."""
     return th.Property(
-        api,
+        name,
         th.ObjectType(
             *(
                 th.Property(
                     role,
                     th.StringType,
-                    default=defaults[role],
-                    description=f"{api.upper()} field for {_ROLE_DESCRIPTIONS[role]}.",
+                    default=spec.defaults[api][role],
+                    description=f"{api.upper()} field for {spec.descriptions[role]}.",
                 )
-                for role in ROLES
+                for role in spec.roles
             ),
             additional_properties=False,
         ),
-        description=f"{api.upper()} field names; unset keys keep their defaults.",
+        description=f"{what or api.upper()} field names; unset keys keep their"
+        " defaults.",
     )
 
 
@@ -149,6 +128,24 @@ CONFIG_SCHEMA = th.PropertiesList(
         " numbers).",
     ),
     th.Property(
+        "ui_view_ids",
+        th.ArrayType(th.StringType),
+        default=[],
+        title="UA views of Meltano UI",
+        examples=[["188384771"]],
+        description="Universal Analytics view ids whose pageviews to pull into the"
+        " `pageviews` stream (Meltano UI's view was `188384771`, property"
+        " UA-132758957-2; ASCII digits, compared as numbers). Default: none.",
+    ),
+    th.Property(
+        "ui_page_titles",
+        th.BooleanType,
+        default=False,
+        title="UI page titles",
+        description="Also ask for `ga:pageTitle` in the `pageviews` report: rows"
+        " then split by title too, and `page_title` is filled (null otherwise).",
+    ),
+    th.Property(
         "archive_files",
         th.ArrayType(
             th.ObjectType(
@@ -169,10 +166,13 @@ CONFIG_SCHEMA = th.PropertiesList(
                 ),
                 th.Property(
                     "format",
-                    th.StringType,
-                    default=ARCHIVE_FORMATS[0],
-                    description="`ua_interface_csv`: CSV saved from the UA interface"
-                    " (Export > CSV).",
+                    th.StringType(allowed_values=list(ARCHIVE_FORMATS)),
+                    default=EVENTS_FORMAT,
+                    description="What the files hold, as saved from the UA"
+                    " interface (Export > CSV): `events` (Top Events, into"
+                    " `events`; `ua_interface_csv` is its older name) or `pages`"
+                    " (a custom report of Date, Page, Project ID, Meltano Version,"
+                    " Pageviews and Unique Pageviews, into `pageviews`).",
                 ),
                 th.Property(
                     "columns",
@@ -181,19 +181,22 @@ CONFIG_SCHEMA = th.PropertiesList(
                     " does not know (it knows en, de, nl, fr, es): each column name"
                     " of the files mapped to GA's English one, e.g. `{\"Kategorie"
                     ' události": "Event Category"}` (`Date`, `Event Category`,'
-                    " `Event Action`, `Event Label`, `Total Events`, `Day Index`).",
+                    " `Event Action`, `Event Label`, `Total Events`, `Day Index`; for"
+                    " `pages`: `Page`, `Page Title`, `Project ID`, `Meltano"
+                    " Version`, `Pageviews`, `Unique Pageviews`).",
                 ),
                 additional_properties=False,
             )
         ),
         title="Archive files",
         examples=[[{"path": "exports/*.csv", "view_id": "188392047"}]],
-        description="GA interface CSV exports to read into the `events` stream"
-        " (`origin` `archive_file`) for days GA can no longer serve. A file is"
-        " read again only when its content changed (state keeps each file's"
-        " path and SHA-256); a malformed file, or a path that matches no file,"
-        " stops the tap. Column names as the interface writes them in en, de,"
-        " nl, fr or es, or mapped by `columns` (docs/archive-files.md).",
+        description="GA interface CSV exports to read into the `events` stream,"
+        " or `pageviews` with `format: pages` (`origin` `archive_file`), for"
+        " days GA can no longer serve. A file is read again only when its"
+        " content changed (state keeps each file's path and SHA-256); a"
+        " malformed file, or a path that matches no file, stops the tap. Column"
+        " names as the interface writes them in en, de, nl, fr or es, or mapped"
+        " by `columns` (docs/archive-files.md).",
     ),
     th.Property(
         "start_date",
@@ -387,14 +390,19 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "dimensions",
         th.ObjectType(
-            _fields_schema("ga4", GA4_DEFAULT_FIELDS),
-            _fields_schema("ua", UA_DEFAULT_FIELDS),
+            _fields_schema("ga4", EVENTS, "ga4"),
+            _fields_schema("ua", EVENTS, "ua"),
+            _fields_schema("pageviews", PAGEVIEWS, "ua", "The pageviews report's UA"),
             additional_properties=False,
         ),
         title="API field names",
         examples=[{"ga4": {"project_dimension": "customEvent:project_id"}}],
-        description="API field names of each column, per API: `ga4` and `ua` objects"
-        " with keys " + ", ".join(f"`{r}`" for r in ROLES) + ".",
+        description="API field names of each column: the `events` stream's per API"
+        " (`ga4` and `ua` objects with keys "
+        + ", ".join(f"`{r}`" for r in EVENTS.roles)
+        + "), and the `pageviews` stream's (UA only: a `pageviews` object with keys "
+        + ", ".join(f"`{r}`" for r in PAGEVIEWS.roles)
+        + ").",
     ),
     _bounded(
         "request_timeout_seconds",
@@ -541,6 +549,7 @@ class ArchiveSource:
 
     path: str
     view_id: str
+    #: What the files hold: a key of archive_files.COLUMN_ROLES.
     format: str
     #: ``columns``: a file's column name -> GA's English name (its role).
     columns: tuple[tuple[str, str], ...] = ()
@@ -552,6 +561,7 @@ class Settings:
 
     property_ids: tuple[str, ...]
     view_ids: tuple[str, ...]
+    ui_view_ids: tuple[str, ...]
     start_date: dt.date
     #: None: yesterday in each property's time zone.
     end_date: dt.date | None
@@ -563,8 +573,8 @@ class Settings:
     max_quota_wait: int
     transport: str
     api_endpoint: str | None
-    ga4_fields: tuple[str, ...]
-    ua_fields: tuple[str, ...]
+    #: Every report as each API is asked for it (``dimensions``, ``ui_page_titles``).
+    reports: tuple[Report, ...]
     ga4_page_size: int
     ua_page_size: int
     request_timeout: float
@@ -573,6 +583,10 @@ class Settings:
     backoff_max: float
     ua_use_resource_quotas: bool
     archive_files: tuple[ArchiveSource, ...] = ()
+
+    def report(self, stream: str, api: str) -> Report:
+        """The report of ``stream`` as ``api`` is asked for it."""
+        return next(r for r in self.reports if (r.spec.stream, r.api) == (stream, api))
 
 
 class SettingsError(ValueError):
@@ -646,13 +660,16 @@ def _archive_sources(value: Any, errors: list[str]) -> tuple[ArchiveSource, ...]
             errors.append(f"{name}: needs a path (a glob) and a view_id.")
             continue
         (view_id,) = _ids(f"{name}.view_id", [entry.get("view_id") or ""], errors)
-        file_format = entry.get("format") or ARCHIVE_FORMATS[0]
-        if file_format not in ARCHIVE_FORMATS:
+        written = entry.get("format") or EVENTS_FORMAT
+        if written not in ARCHIVE_FORMATS:
             errors.append(
-                f"{name}.format: {file_format!r} is not a format this tap reads;"
-                f" use {' or '.join(map(repr, ARCHIVE_FORMATS))}."
+                f"{name}.format: {written!r} is not a format this tap reads;"
+                f" use {_or(list(map(repr, ARCHIVE_FORMATS)))}."
             )
-        columns = _archive_columns(f"{name}.columns", entry.get("columns"), errors)
+        file_format = ARCHIVE_FORMATS.get(written, EVENTS_FORMAT)
+        columns = _archive_columns(
+            f"{name}.columns", entry.get("columns"), COLUMN_ROLES[file_format], errors
+        )
         source = ArchiveSource(str(entry["path"]), view_id, file_format, columns)
         if source in sources:
             errors.append(
@@ -664,25 +681,38 @@ def _archive_sources(value: Any, errors: list[str]) -> tuple[ArchiveSource, ...]
 
 
 def _archive_columns(
-    name: str, value: Any, errors: list[str]
+    name: str, value: Any, roles: tuple[str, ...], errors: list[str]
 ) -> tuple[tuple[str, str], ...]:
     if value is None:
         return ()
     if not isinstance(value, dict):
         errors.append(f"{name}: expected an object of column name to GA's name.")
         return ()
-    wrong = [f"{k!r}: {v!r}" for k, v in value.items() if v not in COLUMN_ROLES]
+    wrong = [f"{k!r}: {v!r}" for k, v in value.items() if v not in roles]
     if wrong:
         errors.append(
             f"{name}: {', '.join(wrong)}: map each column name to one of"
-            f" {', '.join(map(repr, COLUMN_ROLES))}."
+            f" {', '.join(map(repr, roles))}."
         )
-    return tuple((str(k).strip(), v) for k, v in value.items() if v in COLUMN_ROLES)
+    return tuple((str(k).strip(), v) for k, v in value.items() if v in roles)
 
 
-def _fields(api: str, config: dict[str, Any], defaults: dict[str, str]) -> tuple:
-    overrides = (config.get("dimensions") or {}).get(api) or {}
-    return tuple(overrides.get(role) or defaults[role] for role in ROLES)
+def _reports(config: dict[str, Any]) -> tuple[Report, ...]:
+    """Each report per API, with the ``dimensions`` overrides and titles asked."""
+    names = config.get("dimensions") or {}
+    titles = bool(_setting(config, "ui_page_titles"))
+    # The events report's names are per API; the pageviews report is UA's only.
+    keys = {(EVENTS.stream, "ga4"): "ga4", (EVENTS.stream, "ua"): "ua"}
+    keys[PAGEVIEWS.stream, "ua"] = PAGEVIEWS.stream
+    return tuple(
+        spec.resolve(
+            api,
+            names.get(keys[spec.stream, api]) or {},
+            frozenset() if titles else spec.optional,
+        )
+        for spec in SPECS
+        for api in spec.defaults
+    )
 
 
 def parse_settings(config: dict[str, Any], today: dt.date | None = None) -> Settings:
@@ -695,11 +725,12 @@ def parse_settings(config: dict[str, Any], today: dt.date | None = None) -> Sett
     today = today or dt.datetime.now(dt.UTC).date()
     property_ids = _ids("property_ids", config.get("property_ids"), errors)
     view_ids = _ids("view_ids", config.get("view_ids"), errors)
+    ui_view_ids = _ids("ui_view_ids", config.get("ui_view_ids"), errors)
     archive_files = _archive_sources(config.get("archive_files"), errors)
-    if not property_ids and not view_ids and not archive_files and not errors:
+    if not (property_ids or view_ids or ui_view_ids or archive_files or errors):
         errors.append(
-            "Set property_ids (GA4), view_ids (Universal Analytics) or"
-            " archive_files: there is nothing to pull."
+            "Set property_ids (GA4), view_ids (Universal Analytics), ui_view_ids"
+            " (Meltano UI's pageviews) or archive_files: there is nothing to pull."
         )
     start = None
     if config.get("start_date") in (None, ""):
@@ -740,6 +771,7 @@ def parse_settings(config: dict[str, Any], today: dt.date | None = None) -> Sett
     return Settings(
         property_ids=property_ids,
         view_ids=view_ids,
+        ui_view_ids=ui_view_ids,
         start_date=start,
         end_date=end,
         lookback_days=int(_setting(config, "lookback_days")),
@@ -754,8 +786,7 @@ def parse_settings(config: dict[str, Any], today: dt.date | None = None) -> Sett
         max_quota_wait=int(_setting(config, "max_quota_wait_seconds")),
         transport=transport,
         api_endpoint=(config.get("api_endpoint") or "").rstrip("/") or None,
-        ga4_fields=_fields("ga4", config, GA4_DEFAULT_FIELDS),
-        ua_fields=_fields("ua", config, UA_DEFAULT_FIELDS),
+        reports=_reports(config),
         ga4_page_size=min(page_size or GA4_MAX_PAGE_SIZE, GA4_MAX_PAGE_SIZE),
         ua_page_size=min(page_size or UA_MAX_PAGE_SIZE, UA_MAX_PAGE_SIZE),
         request_timeout=float(_setting(config, "request_timeout_seconds")),

@@ -1,9 +1,12 @@
-"""The tap's streams: ``events`` (GA rows keyed on project_id), ``report_windows``.
+"""The streams: ``events``, ``pageviews`` (keyed on project_id), ``report_windows``.
 
-``report_windows`` is the proof, one record per window kept. ``events`` walks
-each property's windows (windows.py) and writes their rows (sync.py); the
-schemas are in schemas.py, and the SDK hooks overridden without a public one
-are listed in sdk_fence.py.
+``events`` (Meltano's CLI) and ``pageviews`` (Meltano UI) are declarations
+over one ``ReportStream``: a report (reports.py), the settings that list its
+properties, its schema and its archive format. ``ReportStream`` walks each
+property's windows (windows.py) and writes their rows (sync.py), the same
+code for either. ``report_windows`` is the proof, one record per window kept
+by either stream. The schemas are in schemas.py, and the SDK hooks overridden
+without a public one are listed in sdk_fence.py.
 """
 
 from __future__ import annotations
@@ -13,13 +16,18 @@ import json
 import logging
 import sys
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from singer_sdk import Stream, metrics
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
-from tap_ga_legacy.archive_files import iter_rows, read_archive
-from tap_ga_legacy.auth import CredentialsError, build_credentials, describe
+from tap_ga_legacy.archive_files import (
+    EVENTS_FORMAT,
+    PAGES_FORMAT,
+    iter_rows,
+    read_archive,
+)
+from tap_ga_legacy.auth import CredentialsError, describe
 from tap_ga_legacy.errors import ChecksFailedError, ReportError
 from tap_ga_legacy.fast_path import FastRecordsMixin
 from tap_ga_legacy.ga4 import Ga4GrpcClient, Ga4RestClient
@@ -27,7 +35,13 @@ from tap_ga_legacy.ga_values import int64
 from tap_ga_legacy.quality import warn_quality
 from tap_ga_legacy.rekey import SOURCES
 from tap_ga_legacy.report_client import STOPPED
-from tap_ga_legacy.schemas import ARCHIVE_FILE, EVENTS_SCHEMA, REPORT_WINDOWS_SCHEMA
+from tap_ga_legacy.reports import EVENTS, PAGEVIEWS
+from tap_ga_legacy.schemas import (
+    ARCHIVE_FILE,
+    EVENTS_SCHEMA,
+    PAGEVIEWS_SCHEMA,
+    REPORT_WINDOWS_SCHEMA,
+)
 from tap_ga_legacy.settings import Settings, parse_settings
 from tap_ga_legacy.sync import WindowTally, reconcile, records
 from tap_ga_legacy.ua import UaClient
@@ -42,10 +56,13 @@ from tap_ga_legacy.windows import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
+
+    import google.auth.credentials
 
     from tap_ga_legacy.archive_files import Export
     from tap_ga_legacy.report_client import ReportClient, Window
+    from tap_ga_legacy.reports import Report, ReportSpec
     from tap_ga_legacy.settings import ArchiveSource
 
 #: Failures whose message says what and why: they end the run with that line.
@@ -94,13 +111,20 @@ class ExplainedFailureFilter(logging.Filter):
 EXPLAINED_FAILURE_FILTER = ExplainedFailureFilter()
 
 
-class EventsStream(FastRecordsMixin, Stream):
-    """Legacy Meltano CLI events, one record per GA (day, category, action, label)."""
+class ReportStream(FastRecordsMixin, Stream):
+    """One report's rows, property by property and window by window.
 
-    name = "events"
-    # The same GA row can come from the API and from an export (same
-    # event_key): both are kept, and dbt counts one origin per view and day.
-    primary_keys = ("event_key", "origin")
+    A subclass declares the report (``report``), which settings list its
+    properties (``property_settings``), its schema and the ``format`` of its
+    archive files; everything else is here.
+    """
+
+    #: The report the stream pulls.
+    report: ReportSpec
+    #: API -> the setting (a ``Settings`` field) listing its properties.
+    property_settings: ClassVar[dict[str, str]]
+    #: The ``format`` of the ``archive_files`` entries read into this stream.
+    archive_format: str
     replication_key = "event_date"
     # Rows come ordered by date (orderBys) and windows advance in date order.
     is_sorted = True
@@ -111,10 +135,11 @@ class EventsStream(FastRecordsMixin, Stream):
     # Records are built with their final types; conforming them again per
     # record would only cost time.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
-    schema = EVENTS_SCHEMA
-    _proof_schema_sent = False
     #: The ``report_windows`` stream this sync writes to (set by the tap).
     proof: ReportWindowsStream
+    #: The run's credentials, built (and their token fetched) once for all
+    #: report streams (set by the tap).
+    login: Callable[[], google.auth.credentials.Credentials]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """The stream, its logger filtered (ExplainedFailureFilter)."""
@@ -136,20 +161,35 @@ class EventsStream(FastRecordsMixin, Stream):
         return parse_settings(dict(self.config))
 
     @cached_property
+    def property_ids(self) -> dict[str, tuple[str, ...]]:
+        """API -> the properties (GA4) or views (UA) to pull, from the settings."""
+        return {
+            api: getattr(self.settings, name)
+            for api, name in self.property_settings.items()
+        }
+
+    @cached_property
+    def archive_sources(self) -> tuple[ArchiveSource, ...]:
+        """The ``archive_files`` entries whose files this stream reads."""
+        return tuple(
+            s for s in self.settings.archive_files if s.format == self.archive_format
+        )
+
+    @cached_property
     def clients(self) -> dict[str, ReportClient]:
         """One report client per API in use, built on first use."""
         settings = self.settings
-        if not settings.property_ids and not settings.view_ids:
+        apis = [api for api, ids in self.property_ids.items() if ids]
+        if not apis:
             return {}  # archive files only: no credentials to look for
-        credentials = build_credentials(dict(self.config))
+        credentials = self.login()
         args = (settings, credentials, describe(credentials), self.logger)
-        clients: dict[str, ReportClient] = {}
-        if settings.property_ids:
-            ga4 = Ga4GrpcClient if settings.transport == "grpc" else Ga4RestClient
-            clients["ga4"] = ga4(*args)
-        if settings.view_ids:
-            clients["ua"] = UaClient(*args)
-        return clients
+        ga4 = Ga4GrpcClient if settings.transport == "grpc" else Ga4RestClient
+        kinds: dict[str, type[ReportClient]] = {"ga4": ga4, "ua": UaClient}
+        return {
+            api: kinds[api](*args, settings.report(self.report.stream, api))
+            for api in apis
+        }
 
     @cached_property
     def archive(self) -> dict[ArchiveSource, list[Export]]:
@@ -161,7 +201,7 @@ class EventsStream(FastRecordsMixin, Stream):
         for context in self.partitions:
             if context.get("origin") == ARCHIVE_FILE:
                 self._files_read(context)
-        return read_archive(self.settings.archive_files)
+        return read_archive(self.archive_sources)
 
     def _files_read(self, context: dict[str, Any]) -> dict[str, str]:
         """The partition's ``files`` state (path -> SHA-256), checked."""
@@ -187,20 +227,19 @@ class EventsStream(FastRecordsMixin, Stream):
 
         Then one per ``archive_files`` entry, whose state lists the files read.
         """
-        settings = self.settings
-        return (
-            [{"api": "ga4", "property_id": p} for p in settings.property_ids]
-            + [{"api": "ua", "property_id": v} for v in settings.view_ids]
-            + [
-                {
-                    "api": "ua",
-                    "property_id": source.view_id,
-                    "origin": ARCHIVE_FILE,
-                    "path": source.path,
-                }
-                for source in settings.archive_files
-            ]
-        )
+        return [
+            {"api": api, "property_id": p}
+            for api, ids in self.property_ids.items()
+            for p in ids
+        ] + [
+            {
+                "api": "ua",
+                "property_id": source.view_id,
+                "origin": ARCHIVE_FILE,
+                "path": source.path,
+            }
+            for source in self.archive_sources
+        ]
 
     def preflight(self) -> None:
         """Every check of every property, before the run's first report.
@@ -262,7 +301,9 @@ class EventsStream(FastRecordsMixin, Stream):
 
     def get_records(self, context: dict[str, Any] | None) -> Iterable[dict[str, Any]]:
         """Pull each window of one property, then save its bookmark."""
-        assert context is not None
+        if context is None:
+            # No partition: the SDK asks once without one. Nothing is listed.
+            return
         if context.get("origin") == ARCHIVE_FILE:
             yield from self._archive_records(context)
             return
@@ -300,6 +341,7 @@ class EventsStream(FastRecordsMixin, Stream):
                 continue
             if self._split(planner, client, window, property_id, depth):
                 continue
+            report = client.report
             warn_quality(
                 self.logger,
                 client.subject(property_id, first, last),
@@ -311,8 +353,8 @@ class EventsStream(FastRecordsMixin, Stream):
             tally = WindowTally()
             for rows in window.pages:
                 self.set_time_extracted(dt.datetime.now(dt.UTC))
-                yield from records(context, rows, tally)
-            reconcile(client.subject(property_id, first, last), tally, answer)
+                yield from records(report, context, rows, tally)
+            reconcile(client.subject(property_id, first, last), report, tally, answer)
             through = final_through(
                 answer, first, last, client.server_now(), settings.finality_hours
             )
@@ -382,20 +424,23 @@ class EventsStream(FastRecordsMixin, Stream):
         proof = self.proof
         if not proof.selected:
             return
-        if not self._proof_schema_sent:
+        if not proof.schema_sent:
             proof._write_schema_message()
-            self._proof_schema_sent = True
+            proof.schema_sent = True
         answer = window.answer
         read, space = answer.sampled[0] if answer.sampled else (None, None)
+        # The first reconciled metric is the one the proof columns hold.
+        (at, *_) = self.clients[context["api"]].report.reconciled_at
         proof._write_record_message(
             {
                 "property_id": context["property_id"],
                 "api": context["api"],
+                "stream": self.name,
                 "first_day": window.first.isoformat(),
                 "last_day": window.last.isoformat(),
                 "rows": tally.rows,
-                "events_sum": tally.events,
-                "events_total": answer.total,
+                "events_sum": tally.sums[at] if at < len(tally.sums) else 0,
+                "events_total": answer.totals[at] if at < len(answer.totals) else None,
                 "sampled": bool(answer.sampled),
                 # None too for a figure that is not an int64: see warn_quality.
                 "samples_read": None if read is None else int64(read),
@@ -437,7 +482,7 @@ class EventsStream(FastRecordsMixin, Stream):
                 continue
             self.set_time_extracted(dt.datetime.now(dt.UTC))
             tally = WindowTally()
-            yield from records(context, iter_rows(export), tally)
+            yield from records(self.archive_report, context, iter_rows(export), tally)
             done[name] = export.sha256
             self.finalize_state_progress_markers(state)
             self.logger.info(
@@ -450,6 +495,11 @@ class EventsStream(FastRecordsMixin, Stream):
                 tally.missing,
             )
 
+    @cached_property
+    def archive_report(self) -> Report:
+        """The report as an export holds it: every dimension, optional ones too."""
+        return self.report.resolve("ua", {})
+
     def _log_window(  # noqa: PLR0917
         self,
         label: str,
@@ -459,14 +509,17 @@ class EventsStream(FastRecordsMixin, Stream):
         totals: WindowTally,
         through: dt.date | None,
     ) -> None:
+        counted = self.report.reconciled[0]
+        at = self.report.metrics.index(counted)
         self.logger.info(
-            "%s: %s..%s: %d rows, %d events (GA's total agrees), %d without"
+            "%s: %s..%s: %d rows, %d %s (GA's total agrees), %d without"
             " project_id; final through %s; %d rows so far",
             label,
             first,
             last,
             tally.rows,
-            tally.events,
+            tally.sums[at] if at < len(tally.sums) else 0,
+            self.report.units[counted],
             tally.missing,
             through or "none of it: pulled again next run",
             totals.rows,
@@ -482,21 +535,48 @@ class EventsStream(FastRecordsMixin, Stream):
             )
 
 
+class EventsStream(ReportStream):
+    """Legacy Meltano CLI events, one record per GA (day, category, action, label)."""
+
+    name = "events"
+    # The same GA row can come from the API and from an export (same
+    # event_key): both are kept, and dbt counts one origin per view and day.
+    primary_keys = ("event_key", "origin")
+    schema = EVENTS_SCHEMA
+    report = EVENTS
+    property_settings: ClassVar = {"ga4": "property_ids", "ua": "view_ids"}
+    archive_format = EVENTS_FORMAT
+
+
+class PageviewsStream(ReportStream):
+    """Meltano UI pageviews, one record per GA (day, project, version, page)."""
+
+    name = "pageviews"
+    primary_keys = ("pageview_key", "origin")
+    schema = PAGEVIEWS_SCHEMA
+    report = PAGEVIEWS
+    property_settings: ClassVar = {"ua": "ui_view_ids"}
+    archive_format = PAGES_FORMAT
+
+
 class ReportWindowsStream(Stream):
     """``report_windows``: the proof, one record per window the tap kept.
 
-    Written by the ``events`` sync, right after a window's rows and before
-    its STATE, so a run that stops keeps the proof of what it loaded.
+    Written by the ``events`` and ``pageviews`` syncs, right after a window's
+    rows and before its STATE, so a run that stops keeps the proof of what it
+    loaded; ``stream`` says whose window it was.
     """
 
     name = "report_windows"
     primary_keys = ("property_id", "api", "first_day", "last_day", "extracted_at")
 
     schema = REPORT_WINDOWS_SCHEMA
+    #: Whether a sync has written the SCHEMA message before its first record.
+    schema_sent = False
 
     @cached_property
     def counter(self) -> PartitionCounter:
-        """Counts the records the ``events`` sync writes here, per partition.
+        """Counts the records the report syncs write here, per partition.
 
         The SDK's own counter of this stream sees none: they do not come
         from ``get_records``. The tap logs it when the sync ends.
@@ -504,5 +584,5 @@ class ReportWindowsStream(Stream):
         return partition_counter(self)
 
     def get_records(self, context: dict[str, Any] | None) -> Iterable[dict[str, Any]]:
-        """Nothing of its own: the ``events`` sync writes each window's record."""
+        """Nothing of its own: the report syncs write each window's record."""
         return []

@@ -1,14 +1,15 @@
-"""One window's rows as ``events`` records, and the tally that proves them."""
+"""One window's rows as records of their report, and the tally that proves them."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from typing import TYPE_CHECKING, Any
 
 from tap_ga_legacy.errors import ReportError
 from tap_ga_legacy.ga_values import OTHER
-from tap_ga_legacy.rekey import MISSING, event_key, resolve_project_id
+from tap_ga_legacy.rekey import MISSING
 from tap_ga_legacy.report_client import STOPPED
 from tap_ga_legacy.schemas import API
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
     from tap_ga_legacy.ga_values import Row
     from tap_ga_legacy.report_client import Answer
+    from tap_ga_legacy.reports import Report
 
 
 @dataclass
@@ -24,8 +26,8 @@ class WindowTally:
     """What a window's (or a run's, or a file's) records add up to."""
 
     rows: int = 0
-    #: The sum of their ``event_count``.
-    events: int = 0
+    #: The sum of each metric of the report, in its order (``ReportSpec.metrics``).
+    sums: list[int] = field(default_factory=list)
     #: Rows GA rolled into ``(other)``, without a project id.
     other_rows: int = 0
     #: Rows per ``project_id_source`` (rekey.SOURCES).
@@ -39,57 +41,60 @@ class WindowTally:
     def add(self, other: WindowTally) -> None:
         """Count ``other``'s records in too."""
         self.rows += other.rows
-        self.events += other.events
+        self.sums = _added(self.sums, other.sums)
         self.other_rows += other.other_rows
         self.sources.update(other.sources)
 
 
-def reconcile(subject: str, tally: WindowTally, answer: Answer) -> None:
-    """Stop unless the window's rows add up to GA's own total."""
-    if answer.total is not None and tally.events != answer.total:
-        msg = (
-            f"{subject}: the rows add up to {tally.events} events, GA's total"
-            f" for the window is {answer.total}: GA changed or dropped rows while"
-            " they were read. Run again; if it persists, lower window_days and"
-            f" report it. {STOPPED}"
-        )
-        raise ReportError(msg)
+def _added(a: list[int], b: list[int]) -> list[int]:
+    """Two lists of sums added position by position; a missing one counts 0."""
+    return [x + y for x, y in zip_longest(a, b, fillvalue=0)]
+
+
+def reconcile(subject: str, report: Report, tally: WindowTally, answer: Answer) -> None:
+    """Stop unless the window's rows add up to GA's own totals of them."""
+    units = report.spec.units
+    for at in report.reconciled_at:
+        if at >= len(answer.totals):
+            continue  # GA sent no total of this metric: nothing to hold it to
+        summed = tally.sums[at] if at < len(tally.sums) else 0
+        if summed != answer.totals[at]:
+            msg = (
+                f"{subject}: the rows add up to {summed}"
+                f" {units[report.spec.metrics[at]]}, GA's total for the window is"
+                f" {answer.totals[at]}: GA changed or dropped rows while they were"
+                " read. Run again; if it persists, lower window_days and report"
+                f" it. {STOPPED}"
+            )
+            raise ReportError(msg)
 
 
 def records(
-    context: dict[str, Any], rows: Iterator[Row], tally: WindowTally
+    report: Report, context: dict[str, Any], rows: Iterator[Row], tally: WindowTally
 ) -> Iterator[dict[str, Any]]:
-    """The ``events`` records of ``rows``, counted into ``tally``.
+    """The records of ``rows`` (one report's), counted into ``tally``.
 
     The hot loop: per row, only what is needed. The client has checked and
     typed the values; project ids are memoised in rekey.
     """
-    property_id, api = context["property_id"], context["api"]
     origin = context.get("origin", API)
+    build = report.builder(context["api"], context["property_id"], origin)
+    other_roles = report.spec.other_roles
     sources: Counter[str] = Counter()
-    events = 0
-    for event_date, category, action, label, dimension, event_count in rows:
-        project_id, source = resolve_project_id(label, dimension)
+    # The first metric is summed on its own: most reports (events) have one.
+    first, *others = range(report.width, len(report.roles))
+    summed, more = 0, [0] * len(others)
+    for row in rows:
+        record = build(row)
+        source = record["project_id_source"]
         sources[source] += 1
-        events += event_count
-        if source == MISSING and OTHER in (category, action, label):
+        summed += row[first]
+        if others:
+            for n, at in enumerate(others):
+                more[n] += row[at]
+        if source == MISSING and any(record.get(r) == OTHER for r in other_roles):
             tally.other_rows += 1
-        yield {
-            "event_key": event_key(
-                api, property_id, event_date, category, action, label, dimension
-            ),
-            "property_id": property_id,
-            "api": api,
-            "event_date": event_date,
-            "event_category": category,
-            "event_action": action,
-            "event_label": label,
-            "project_dimension": dimension,
-            "event_count": event_count,
-            "project_id": project_id,
-            "project_id_source": source,
-            "origin": origin,
-        }
+        yield record
     tally.sources.update(sources)
     tally.rows += sources.total()
-    tally.events += events
+    tally.sums = _added(tally.sums, [summed, *more])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from typing import Any
 
 import click
@@ -15,7 +16,7 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.helpers._classproperty import classproperty
 
-from tap_ga_legacy.auth import JSON_CREDENTIALS, check_credentials
+from tap_ga_legacy.auth import JSON_CREDENTIALS, build_credentials, check_credentials
 from tap_ga_legacy.errors import ChecksFailedError, ReportError
 from tap_ga_legacy.settings import (
     CONFIG_SCHEMA,
@@ -23,19 +24,24 @@ from tap_ga_legacy.settings import (
     parse_settings,
     schema_errors,
 )
-from tap_ga_legacy.streams import EXPLAINED, EventsStream, ReportWindowsStream
+from tap_ga_legacy.streams import (
+    EXPLAINED,
+    EventsStream,
+    PageviewsStream,
+    ReportStream,
+    ReportWindowsStream,
+)
 
-#: ``report_windows`` records are written by the ``events`` sync, per window.
+#: ``report_windows`` records are written by the report syncs, per window.
 PROOF_ALONE = (
-    "report_windows is selected without events: its records are written by"
-    " the events sync, one per window of events pulled. Select events too"
-    " (e.g. `meltano select tap-ga-legacy events '*'`), or deselect"
-    " report_windows."
+    "report_windows is selected without events or pageviews: its records are"
+    " written by their syncs, one per window pulled. Select events too (e.g."
+    " `meltano select tap-ga-legacy events '*'`), or deselect report_windows."
 )
 
 
 class TapGaLegacy(Tap):
-    """Pulls GA4 Data API and UA Reporting API v4 events; one `events` stream."""
+    """Pulls GA4 Data API and UA Reporting API v4 reports: `events`, `pageviews`."""
 
     name = "tap-ga-legacy"
     # A copy: the SDK appends its built-in settings to this dict in place, and
@@ -92,12 +98,13 @@ class TapGaLegacy(Tap):
         message text may hold newlines: they are folded, so the line is one.
         """
         try:
-            for stream in self.streams.values():
-                if not isinstance(stream, EventsStream):
-                    continue
+            reports = [s for s in self.streams.values() if isinstance(s, ReportStream)]
+            if self.streams[ReportWindowsStream.name].selected and not any(
+                s.selected for s in reports
+            ):
+                raise ReportError(PROOF_ALONE)
+            for stream in reports:
                 if not stream.selected:
-                    if self.streams[ReportWindowsStream.name].selected:
-                        raise ReportError(PROOF_ALONE)
                     continue
                 # Credentials and their token first: refused credentials stop
                 # the run here, before any stream starts or any request is sent;
@@ -119,11 +126,14 @@ class TapGaLegacy(Tap):
                 self.logger.error("%s", line)  # noqa: TRY400 - the message is the point
             raise click.exceptions.Exit(1) from None
 
-    def discover_streams(self) -> list[EventsStream | ReportWindowsStream]:
-        """``events`` and its proof; discovery makes no API call."""
-        events, proof = EventsStream(self), ReportWindowsStream(self)
-        events.proof = proof
-        return [events, proof]
+    def discover_streams(self) -> list[ReportStream | ReportWindowsStream]:
+        """``events``, ``pageviews`` and their proof; discovery makes no API call."""
+        proof = ReportWindowsStream(self)
+        reports: list[ReportStream] = [EventsStream(self), PageviewsStream(self)]
+        login = functools.cache(lambda: build_credentials(dict(self.config)))
+        for stream in reports:
+            stream.proof, stream.login = proof, login
+        return [*reports, proof]
 
 
 if __name__ == "__main__":

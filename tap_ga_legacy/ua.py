@@ -43,14 +43,15 @@ class UaClient(ReportClient):
     def _body(
         self, view_id: str, start: dt.date, end: dt.date, token: str, limit: int
     ) -> bytes:
-        *dimensions, metric = self.fields
+        width = self.report.width
+        dimensions, metrics = self.fields[:width], self.fields[width:]
         request: dict[str, Any] = {
             "viewId": view_id,
             "dateRanges": [
                 {"startDate": start.isoformat(), "endDate": end.isoformat()}
             ],
             "dimensions": [{"name": name} for name in dimensions],
-            "metrics": [{"expression": metric}],
+            "metrics": [{"expression": metric} for metric in metrics],
             "orderBys": [
                 {"fieldName": name, "sortOrder": "ASCENDING"} for name in dimensions
             ],
@@ -90,23 +91,23 @@ class UaClient(ReportClient):
             ),
             golden=data.isDataGolden,
             other_row=rolled_into_other(False, raw),
-            total=total_value(subject, data.totals[0].values[0])
-            if data.totals and data.totals[0].values
-            else None,
+            totals=tuple(total_value(subject, v) for v in data.totals[0].values)
+            if data.totals
+            else (),
             quota={
                 k: (v, 0) for k, v in (response.resourceQuotasRemaining or {}).items()
             },
         )
 
     @staticmethod
-    def cells(row: msgspec.Raw) -> Cells:
-        """The six values of one row: one date range, so one list of metrics."""
+    def cells(row: msgspec.Raw, dimensions: int, metrics: int) -> Cells:
+        """The values of one row: one date range, so one list of metrics."""
         try:
             r = _ROW.decode(row)
         except msgspec.DecodeError as exc:
             msg = f"a row that is not the documented JSON ({exc})"
             raise RowShapeError(msg) from None
         d, m = r.dimensions, r.metrics
-        if len(d) != 5 or len(m) != 1 or len(m[0].values) != 1:
+        if len(d) != dimensions or len(m) != 1 or len(m[0].values) != metrics:
             raise shape(len(d), sum(len(v.values) for v in m))
-        return d[0], d[1], d[2], d[3], d[4], m[0].values[0]
+        return d + m[0].values

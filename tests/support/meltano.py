@@ -211,12 +211,13 @@ class Workspace:
 
     def windows(self) -> list[tuple[Any, ...]]:
         """The loaded report_windows: (api, first_day, last_day, rows,
-        events_sum, events_total, final_through), in order."""
+        events_sum, events_total, final_through, stream), in order."""
         return self.query(
             "select api, cast(first_day as date), cast(last_day as date), rows,"
-            " events_sum, events_total, cast(final_through as date)"
+            " events_sum, events_total, cast(final_through as date),"
+            " coalesce(stream, 'events')"
             " from tap_ga_legacy.report_windows"
-            " order by api, first_day, extracted_at"
+            " order by stream, api, first_day, extracted_at"
         )
 
     def event_counts(self) -> tuple[int, int]:

@@ -1,7 +1,8 @@
 """Property: over any GA answer, the tap writes exactly the rows given, value for
 value, or stops with one clear line and no STATE beyond what it fully wrote.
 
-A small server speaks both APIs' wire format over rows that hypothesis draws
+For each report (``events`` over both APIs, ``pageviews`` over UA), a small
+server speaks the API's wire format over rows that hypothesis draws
 (any text, counts up to int64, several pages and two windows), optionally with
 one deviation: a row with a value too few or too many, a count or date GA
 would never send, columns out of order, or a ``rowCount`` that changes. The
@@ -30,7 +31,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from singer_sdk.logging import ConsoleFormatter
 
-from tap_ga_legacy.settings import GA4_DEFAULT_FIELDS, UA_DEFAULT_FIELDS
+from tap_ga_legacy.reports import EVENTS, PAGEVIEWS, Report
+from tap_ga_legacy.settings import GA4_DEFAULT_FIELDS
 from tap_ga_legacy.tap import TapGaLegacy
 
 START = dt.date(2021, 3, 4)
@@ -59,8 +61,8 @@ class Deviation:
 class Scenario:
     """What the server answers: sorted rows per window, and a deviation."""
 
-    api: str
-    windows: list[list[tuple[str, str, str, str, str, str]]]
+    report: Report
+    windows: list[list[tuple[str, ...]]]
     deviation: Deviation | None
     served: bool = False  # whether a page with the deviation went out
 
@@ -110,7 +112,8 @@ class _Server(ThreadingHTTPServer):
 
     def answer(self, body: dict[str, Any]) -> dict[str, Any]:
         scenario = self.scenario
-        ua = scenario.api == "ua"
+        report = scenario.report
+        ua = report.api == "ua"
         request = body["reportRequests"][0] if ua else body
         first = dt.date.fromisoformat(request["dateRanges"][0]["startDate"])
         window = next(i for i, (s, _) in enumerate(WINDOWS) if s == first)
@@ -120,7 +123,7 @@ class _Server(ThreadingHTTPServer):
         else:
             offset, size = int(body.get("offset", 0)), int(body["limit"])
         page = [list(r) for r in rows[offset : offset + size]]
-        headers = list((UA_DEFAULT_FIELDS if ua else GA4_DEFAULT_FIELDS).values())
+        headers = list(report.fields)
         row_count = len(rows)
         d = scenario.deviation
         if (
@@ -136,13 +139,14 @@ class _Server(ThreadingHTTPServer):
             elif d.kind == "row_count":
                 row_count += d.value
             else:
-                page[d.at - offset] = _broken(page[d.at - offset], d)
-        # GA's total is what the window's rows add up to: past int64 too.
-        total = str(sum(int(r[-1]) for r in rows))
+                page[d.at - offset] = _broken(page[d.at - offset], d, report.width)
+        # GA's totals are what the window's rows add up to: past int64 too.
+        width = report.width
+        totals = [str(sum(int(r[n]) for r in rows)) for n in range(width, len(headers))]
         if ua:
             more = offset + size < len(rows)
-            return _ua(headers, page, row_count, more, offset, total)
-        return _ga4(headers, page, row_count, total)
+            return _ua(headers, width, page, row_count, more, offset, totals)
+        return _ga4(headers, width, page, row_count, totals)
 
 
 def _compatible(body: dict[str, Any]) -> dict[str, Any]:
@@ -156,9 +160,9 @@ def _compatible(body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _broken(row: list[Any], d: Deviation) -> list[Any]:
+def _broken(row: list[Any], d: Deviation, width: int) -> list[Any]:
     """The row as ``[dimension values, metric values]`` after the deviation."""
-    dims, metrics = row[:5], row[5:]
+    dims, metrics = row[:width], row[width:]
     if d.kind == "short":
         dims = dims[:-1]
     elif d.kind == "extra_dimension":
@@ -168,26 +172,32 @@ def _broken(row: list[Any], d: Deviation) -> list[Any]:
     elif d.kind == "no_metric":
         metrics = []
     elif d.kind == "count":
-        metrics = [d.value]
+        metrics = [d.value, *metrics[1:]]
     elif d.kind == "date":
         dims = [d.value, *dims[1:]]
     return [dims, metrics]
 
 
-def _split(row: list[Any]) -> tuple[list[str], list[str]]:
+def _split(row: list[Any], width: int) -> tuple[list[str], list[str]]:
     if len(row) == 2 and isinstance(row[0], list):
         return row[0], row[1]
-    return row[:5], row[5:]
+    return row[:width], row[width:]
 
 
-def _ga4(headers: list[str], page: list[list[Any]], row_count: int, total: str) -> dict:
+def _ga4(
+    headers: list[str],
+    width: int,
+    page: list[list[Any]],
+    row_count: int,
+    totals: list[str],
+) -> dict:
     answer: dict[str, Any] = {
-        "dimensionHeaders": [{"name": h} for h in headers[:-1]],
-        "metricHeaders": [{"name": headers[-1], "type": "TYPE_INTEGER"}],
+        "dimensionHeaders": [{"name": h} for h in headers[:width]],
+        "metricHeaders": [{"name": h, "type": "TYPE_INTEGER"} for h in headers[width:]],
         "totals": [
             {
-                "dimensionValues": [{"value": "RESERVED_TOTAL"} for _ in headers[:-1]],
-                "metricValues": [{"value": total}],
+                "dimensionValues": [{"value": "RESERVED_TOTAL"} for _ in range(width)],
+                "metricValues": [{"value": total} for total in totals],
             }
         ],
         "metadata": {"timeZone": "Etc/UTC"},
@@ -198,7 +208,7 @@ def _ga4(headers: list[str], page: list[list[Any]], row_count: int, total: str) 
                 "dimensionValues": [{"value": v} for v in dims],
                 "metricValues": [{"value": v} for v in metrics],
             }
-            for dims, metrics in map(_split, page)
+            for dims, metrics in (_split(row, width) for row in page)
         ]
     if row_count:  # proto3 JSON omits zeros
         answer["rowCount"] = row_count
@@ -207,26 +217,26 @@ def _ga4(headers: list[str], page: list[list[Any]], row_count: int, total: str) 
 
 def _ua(
     headers: list[str],
+    width: int,
     page: list[list[Any]],
     row_count: int,
     more: bool,
     offset: int,
-    total: str,
+    totals: list[str],
 ) -> dict:
-    data: dict[str, Any] = {"totals": [{"values": [total]}], "isDataGolden": True}
+    data: dict[str, Any] = {"totals": [{"values": totals}], "isDataGolden": True}
     if row_count:
         data["rowCount"] = row_count
     if page:
         data["rows"] = [
             {"dimensions": dims, "metrics": [{"values": metrics}]}
-            for dims, metrics in map(_split, page)
+            for dims, metrics in (_split(row, width) for row in page)
         ]
+    entries = [{"name": h, "type": "INTEGER"} for h in headers[width:]]
     report: dict[str, Any] = {
         "columnHeader": {
-            "dimensions": headers[:-1],
-            "metricHeader": {
-                "metricHeaderEntries": [{"name": headers[-1], "type": "INTEGER"}]
-            },
+            "dimensions": headers[:width],
+            "metricHeader": {"metricHeaderEntries": entries},
         },
         "data": data,
     }
@@ -274,16 +284,17 @@ BAD_COUNTS = st.one_of(
 
 
 @st.composite
-def scenarios(draw: st.DrawFn, api: str) -> tuple[Scenario, int]:
+def scenarios(draw: st.DrawFn, report: Report) -> tuple[Scenario, int]:
     windows = []
+    width, metrics = report.width, len(report.spec.metrics)
     for first, last in WINDOWS:
         days = st.dates(first, last).map(lambda d: d.strftime("%Y%m%d"))
         count = st.integers(0, INT64_MAX).map(str)
         rows = draw(
             st.lists(
-                st.tuples(days, TEXT, TEXT, TEXT, TEXT, count),
+                st.tuples(days, *[TEXT] * (width - 1), *[count] * metrics),
                 max_size=9,
-                unique_by=lambda r: r[:5],
+                unique_by=lambda r: r[:width],
             )
         )
         windows.append(sorted(rows))
@@ -307,7 +318,7 @@ def scenarios(draw: st.DrawFn, api: str) -> tuple[Scenario, int]:
             "row_count": st.integers(-len(windows[window]), 3).filter(bool),
         }.get(kind, st.none())
         deviation = Deviation(kind, window, at, draw(value))
-    return Scenario(api, windows, deviation), page_size
+    return Scenario(report, windows, deviation), page_size
 
 
 def _run(config: dict[str, Any]) -> tuple[int, list[dict], str]:
@@ -331,16 +342,26 @@ def _run(config: dict[str, Any]) -> tuple[int, list[dict], str]:
     return result.exit_code, messages, log.getvalue() + result.stderr
 
 
-def _record(row: tuple[str, ...]) -> tuple[Any, ...]:
+def _record(row: tuple[str, ...], width: int) -> tuple[Any, ...]:
     """What the tap must write for one row GA sent."""
-    date, category, action, label, dimension, count = row
+    date = row[0]
     day = f"{date[:4]}-{date[4:6]}-{date[6:]}"
-    return day, category, action, label, dimension, int(count)
+    return day, *row[1:width], *map(int, row[width:])
+
+
+#: The setting that lists a report's properties, per stream and API.
+SETTING = {
+    ("events", "ga4"): "property_ids",
+    ("events", "ua"): "view_ids",
+    ("pageviews", "ua"): "ui_view_ids",
+}
 
 
 def _check(server: _Server, scenario: Scenario, page_size: int) -> None:
     server.scenario = scenario
-    key = "view_ids" if scenario.api == "ua" else "property_ids"
+    report = scenario.report
+    stream = report.spec.stream
+    key = SETTING[stream, report.api]
     code, messages, stderr = _run(
         {
             key: [ID],
@@ -351,19 +372,17 @@ def _check(server: _Server, scenario: Scenario, page_size: int) -> None:
             "api_endpoint": f"http://127.0.0.1:{server.server_address[1]}",
         }
     )
-    fields = ("event_date", "event_category", "event_action", "event_label")
-    fields += ("project_dimension", "event_count")
     written = [
-        tuple(m["record"][f] for f in fields)
+        tuple(m["record"][f] for f in report.roles)
         for m in messages
-        if m["type"] == "RECORD" and m["stream"] == "events"
+        if m["type"] == "RECORD" and m["stream"] == stream
     ]
-    expected = [_record(r) for rows in scenario.windows for r in rows]
+    expected = [_record(r, report.width) for rows in scenario.windows for r in rows]
     bookmarks = [
         p.get("replication_key_value")
         for m in messages
         if m["type"] == "STATE"
-        for p in m["value"]["bookmarks"]["events"].get("partitions", [])
+        for p in m["value"]["bookmarks"].get(stream, {}).get("partitions", [])
     ]
     errors = [line for line in stderr.splitlines() if "| ERROR" in line]
     if not scenario.served:
@@ -398,12 +417,18 @@ SETTINGS = settings(
 
 
 @SETTINGS
-@given(case=scenarios("ga4"))
+@given(case=scenarios(EVENTS.resolve("ga4", {})))
 def test_ga4_answers_are_written_exactly_or_stop_cleanly(server, case):
     _check(server, *case)
 
 
 @SETTINGS
-@given(case=scenarios("ua"))
+@given(case=scenarios(EVENTS.resolve("ua", {})))
 def test_ua_answers_are_written_exactly_or_stop_cleanly(server, case):
+    _check(server, *case)
+
+
+@SETTINGS
+@given(case=scenarios(PAGEVIEWS.resolve("ua", {}, PAGEVIEWS.optional)))
+def test_ua_pageviews_answers_are_written_exactly_or_stop_cleanly(server, case):
     _check(server, *case)

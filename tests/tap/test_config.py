@@ -34,8 +34,8 @@ SERVICE_ACCOUNT_LIKE_OAUTH_CLIENT = json.dumps(
         ),
         pytest.param(
             {"property_ids": [], "view_ids": []},
-            "Set property_ids (GA4), view_ids (Universal Analytics) or"
-            " archive_files: there is nothing to pull.",
+            "Set property_ids (GA4), view_ids (Universal Analytics), ui_view_ids"
+            " (Meltano UI's pageviews) or archive_files: there is nothing to pull.",
             id="nothing-to-pull",
         ),
         pytest.param(
@@ -115,6 +115,49 @@ SERVICE_ACCOUNT_LIKE_OAUTH_CLIENT = json.dumps(
             id="wrong-type-is-not-parsed",
         ),
         pytest.param(
+            {"ui_view_ids": ["UA-132758957-2"]},
+            "ui_view_ids: 'UA-132758957-2' is not a GA id",
+            id="ui-tracking-id-not-view-id",
+        ),
+        pytest.param(
+            {"ui_view_ids": ["188384771", "0188384771"]},
+            "ui_view_ids: lists id 188384771 2 times ('188384771', '0188384771'):"
+            " list it once.",
+            id="ui-view-written-twice",
+        ),
+        pytest.param(
+            {"ui_page_titles": "yes"},
+            "ui_page_titles: 'yes' is not of type 'boolean'",
+            id="ui-page-titles-not-boolean",
+        ),
+        pytest.param(
+            {"dimensions": {"pageviews": {"page": "ga:pagePath"}}},
+            "dimensions.pageviews: Additional properties are not allowed ('page'",
+            id="unknown-pageviews-role",
+        ),
+        pytest.param(
+            {"archive_files": [{"path": "a.csv", "view_id": "1", "format": "xls"}]},
+            "archive_files.0.format: 'xls' is not one of ['events', 'pages',"
+            " 'ua_interface_csv']",
+            id="unknown-archive-format",
+        ),
+        pytest.param(
+            {
+                "archive_files": [
+                    {
+                        "path": "a.csv",
+                        "view_id": "1",
+                        "format": "pages",
+                        "columns": {"Projekt": "Event Label"},
+                    }
+                ]
+            },
+            "archive_files[0].columns: 'Projekt': 'Event Label': map each column"
+            " name to one of 'Date', 'Page', 'Page Title', 'Project ID', 'Meltano"
+            " Version', 'Pageviews', 'Unique Pageviews', 'Day Index'.",
+            id="pages-columns-map-to-page-roles",
+        ),
+        pytest.param(
             {"transport": "http2"},
             "transport: 'http2' is not a transport",
             id="unknown-transport",
@@ -145,10 +188,13 @@ def test_discovery_needs_no_credentials_or_ids(tmp_path) -> None:
     run = run_tap({}, tmp_path, args=("--discover",))
     assert run.returncode == 0, run.stderr
     catalog = json.loads(run.stdout)
-    events, windows = catalog["streams"]
+    events, pageviews, windows = catalog["streams"]
     assert events["tap_stream_id"] == "events"
     assert events["key_properties"] == ["event_key", "origin"]
     assert events["replication_key"] == "event_date"
+    assert pageviews["tap_stream_id"] == "pageviews"
+    assert pageviews["key_properties"] == ["pageview_key", "origin"]
+    assert pageviews["replication_key"] == "event_date"
     assert windows["tap_stream_id"] == "report_windows"
     assert windows["key_properties"] == [
         "property_id",

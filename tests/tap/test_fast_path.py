@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.singerlib import RecordMessage
 
@@ -25,15 +26,35 @@ RECORD = {
     "project_id_source": "missing",
 }
 
+PAGEVIEW = {
+    "pageview_key": "0cc175b9c0f1b6a831c399e269772661",
+    "property_id": "188384771",
+    "api": "ua",
+    "event_date": "2021-03-10",
+    "page_path": '/pipelines/create?extractor=tap-"ü"&loader=target-csv',
+    "page_title": None,
+    "project_dimension": "(not set)",
+    "meltano_version": "1.66.0",
+    "pageviews": 3,
+    "unique_pageviews": 2,
+    "project_id": None,
+    "project_id_source": "missing",
+}
 
-def test_fast_line_is_byte_identical_to_the_sdk_writer(config, capsysbinary):
-    stream = TapGaLegacy(config=config).streams["events"]
+
+@pytest.mark.parametrize(
+    ("name", "record"), [("events", RECORD), ("pageviews", PAGEVIEW)]
+)
+def test_fast_line_is_byte_identical_to_the_sdk_writer(
+    config, capsysbinary, name, record
+):
+    stream = TapGaLegacy(config=config).streams[name]
     moment = dt.datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC)
     stream.set_time_extracted(moment)
-    stream._write_record_message(dict(RECORD))
+    stream._write_record_message(dict(record))
     fast = capsysbinary.readouterr().out
     sdk = MsgSpecWriter().format_message(
-        RecordMessage(stream="events", record=dict(RECORD), time_extracted=moment)
+        RecordMessage(stream=name, record=dict(record), time_extracted=moment)
     )
     assert fast == bytes(sdk)
 

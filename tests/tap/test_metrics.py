@@ -64,8 +64,8 @@ def test_report_windows_alone_is_refused_with_one_line(config, emulator, tmp_pat
     assert "Traceback" not in run.stderr
     (line,) = [line for line in run.stderr.splitlines() if "| ERROR" in line]
     assert line.endswith(
-        "| report_windows is selected without events: its records are written by"
-        " the events sync, one per window of events pulled. Select events too"
+        "| report_windows is selected without events or pageviews: its records"
+        " are written by their syncs, one per window pulled. Select events too"
         " (e.g. `meltano select tap-ga-legacy events '*'`), or deselect"
         " report_windows."
     )

@@ -26,10 +26,17 @@ from tap_ga_legacy.sdk_fence import FENCE, SDK_CHECKED
 from tap_ga_legacy.streams import (
     EventsStream,
     ExplainedFailureFilter,
+    PageviewsStream,
+    ReportStream,
     ReportWindowsStream,
 )
 from tap_ga_legacy.tap import TapGaLegacy
 from tests.support.dataset import VIEW_ID
+
+#: The emulator's Meltano UI view (ga_emulator DatasetConfig.ui_view_ids).
+UI_VIEW_ID = "188384771"
+#: Every stream the fenced overrides serve: each must inherit them.
+REPORT_STREAMS = (EventsStream, PageviewsStream)
 
 #: Every fenced SDK name, and the test below that holds it to its contract.
 CONTRACTS = {
@@ -86,13 +93,18 @@ def test_every_fenced_name_exists_in_the_sdk_and_has_a_contract():
 
 
 def test_the_sync_calls_every_override(config, emulator, monkeypatch, capsysbinary):
-    """A sync whose last days are not final: the SDK keeps off the bookmark."""
+    """A sync of both report streams whose last days are not final: the SDK
+    keeps off the bookmark of either."""
     spies = Spies(monkeypatch)
     for name in ("_increment_stream_state", "_process_record"):
-        assert getattr(EventsStream, name) is not getattr(Stream, name), name
-        spies.wrap(EventsStream, name, name)
-    assert EventsStream._write_record_message is not Stream._write_record_message
-    spies.wrap(EventsStream, "_write_record_message", "_write_record_message")
+        for stream in REPORT_STREAMS:
+            assert getattr(stream, name) is getattr(ReportStream, name), stream
+        assert getattr(ReportStream, name) is not getattr(Stream, name), name
+        spies.wrap(ReportStream, name, name)
+    assert ReportStream._write_record_message is not Stream._write_record_message
+    for stream in REPORT_STREAMS:
+        assert stream._write_record_message is ReportStream._write_record_message
+    spies.wrap(ReportStream, "_write_record_message", "_write_record_message")
     spies.wrap(ReportWindowsStream, "_write_schema_message", "proof schema")
     spies.wrap(ReportWindowsStream, "_write_record_message", "proof record")
     spies.wrap(TapGaLegacy, "_validate_config", "_validate_config")
@@ -101,39 +113,49 @@ def test_the_sync_calls_every_override(config, emulator, monkeypatch, capsysbina
     # and UA's is 03-06 (its window 03-07..03-09 is not golden yet).
     emulator.state.clock.set(dt.datetime(2021, 3, 11, 12, tzinfo=dt.UTC))
     run_config = {k: v for k, v in config.items() if k != "end_date"}
+    run_config["ui_view_ids"] = [UI_VIEW_ID]
 
     TapGaLegacy(config=run_config, parse_env_config=False).sync_all()
 
     messages = _messages(capsysbinary.readouterr().out)
     records = [m for m in messages if m["type"] == "RECORD"]
     events = [m for m in records if m["stream"] == "events"]
+    pageviews = [m for m in records if m["stream"] == "pageviews"]
     proofs = [m for m in records if m["stream"] == "report_windows"]
     assert max(m["record"]["event_date"] for m in events) == "2021-03-10"
+    assert max(m["record"]["event_date"] for m in pageviews) == "2021-03-10"
+    written = len(events) + len(pageviews)
     assert spies.calls == {
-        "_increment_stream_state": len(events),
-        "_process_record": len(events),
-        "_write_record_message": len(events),
+        "_increment_stream_state": written,
+        "_process_record": written,
+        "_write_record_message": written,
         # Ours before the first window's record, then the SDK's own, when it
         # syncs report_windows (whose get_records has nothing).
         "proof schema": 2,
         "proof record": len(proofs),
         "_validate_config": 1,
     }
-    assert proofs
+    assert {m["record"]["stream"] for m in proofs} == {"events", "pageviews"}
     # Every STATE holds the tap's bookmarks only: a final day at a window's
     # end, never a record's event_date nor the SDK's progress markers.
     states = [m["value"] for m in messages if m["type"] == "STATE"]
     bookmarks = set()
     for state in states:
-        for partition in state["bookmarks"]["events"]["partitions"]:
-            assert "progress_markers" not in partition, partition
-            bookmarks.add(partition.get("replication_key_value"))
+        for stream in ("events", "pageviews"):
+            for partition in state["bookmarks"].get(stream, {}).get("partitions", []):
+                assert "progress_markers" not in partition, partition
+                bookmarks.add(partition.get("replication_key_value"))
     assert bookmarks <= {None, "2021-03-06", "2021-03-07", "2021-03-04"}
-    last = states[-1]["bookmarks"]["events"]["partitions"]
-    assert {p["context"]["api"]: p["replication_key_value"] for p in last} == {
-        "ga4": "2021-03-07",
-        "ua": "2021-03-06",
-    }
+    last = states[-1]["bookmarks"]
+    assert {
+        p["context"]["api"]: p["replication_key_value"]
+        for p in last["events"]["partitions"]
+    } == {"ga4": "2021-03-07", "ua": "2021-03-06"}
+    # The UI view's windows are UA's too: golden through 03-06 only.
+    assert [
+        (p["context"]["property_id"], p["replication_key_value"])
+        for p in last["pageviews"]["partitions"]
+    ] == [(UI_VIEW_ID, "2021-03-06")]
 
 
 def test_credentials_from_the_environment_stay_text(
