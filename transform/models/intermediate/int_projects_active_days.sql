@@ -9,7 +9,12 @@
     counted twice. Days after the last day with data are not extrapolated.
     28-day active projects of a day: count the rows of that day; monthly
     active projects: count is_monthly_active.
+    The rule lives here, not in fct_active_projects (which only selects
+    it), so that fct_ui_monthly_adoption counts the same active projects
+    without a mart reading a mart. A table: both read all of it.
 */
+
+{{ config(materialized='table') }}
 
 with
 
