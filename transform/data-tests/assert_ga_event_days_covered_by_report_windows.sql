@@ -11,7 +11,7 @@ with
 ga_days as (
 
     select distinct
-        'events' as stream,
+        'events' as stream_name,
         property_id,
         api,
         event_date
@@ -19,7 +19,7 @@ ga_days as (
     where origin = 'api'
     union
     select distinct
-        'pageviews' as stream,
+        'pageviews' as stream_name,
         property_id,
         api,
         event_date
@@ -43,7 +43,7 @@ uncovered as (
             from windows
             where windows.property_id = ga_days.property_id
                 and windows.api = ga_days.api
-                and windows.stream = ga_days.stream
+                and windows.stream_name = ga_days.stream_name
                 and ga_days.event_date
                 between windows.first_day and windows.last_day
         )

@@ -110,7 +110,7 @@ route_patterns as (
         - (length(page_route) - length(replace(page_route, ':', '')))
             as literal_segments,
         length(page_route) - length(replace(page_route, ':', ''))
-            as parameters,
+            as parameter_count,
         -- The path segment of the plugin name: the slashes before it.
         length({{ regex_extract(
             'page_route', '^(.*/):(extractor|loader|plugin)(/.*)?$'
@@ -130,12 +130,12 @@ matches as (
         route_patterns.page_route,
         route_patterns.plugin_type,
         route_patterns.plugin_segment,
-        route_patterns.parameters,
+        route_patterns.parameter_count,
         row_number() over (
             partition by paths.page_path, paths.meltano_version
             order by
                 route_patterns.literal_segments desc,
-                route_patterns.parameters asc
+                route_patterns.parameter_count asc
         ) as match_rank
     from paths
     inner join route_patterns
@@ -179,7 +179,7 @@ routed_paths as (
         -- A parameter other than the plugin (or no route at all): the
         -- path names something a user chose.
         matches.page_route is null
-        or matches.parameters > case
+        or matches.parameter_count > case
             when matches.plugin_segment is null then 0 else 1
         end as has_chosen_names,
         paths.route_path

@@ -46,7 +46,7 @@ window_days as (
 latest as (
 
     {{ dedupe_latest(
-        'window_days', 'property_id, api, stream, report_day',
+        'window_days', 'property_id, api, stream_name, report_day',
         'extracted_at desc'
     ) }}
 
@@ -61,7 +61,7 @@ final as (
         report_window_key,
 
         -- strings
-        stream,
+        stream_name,
 
         -- numerics
         other_rows,

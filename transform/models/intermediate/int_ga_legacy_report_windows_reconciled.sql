@@ -19,7 +19,7 @@ windows as (
 ga_rows as (
 
     select
-        'events' as stream,
+        'events' as stream_name,
         property_id,
         api,
         event_date,
@@ -29,7 +29,7 @@ ga_rows as (
     where origin = 'api'
     union all
     select
-        'pageviews' as stream,
+        'pageviews' as stream_name,
         property_id,
         api,
         event_date,
@@ -47,7 +47,7 @@ superseded as (
     inner join windows as later
         on earlier.property_id = later.property_id
             and earlier.api = later.api
-            and earlier.stream = later.stream
+            and earlier.stream_name = later.stream_name
             and earlier.last_day >= later.first_day
             and earlier.first_day <= later.last_day
             and earlier.extracted_at < later.extracted_at
@@ -64,7 +64,7 @@ loaded as (
     left join ga_rows
         on windows.property_id = ga_rows.property_id
             and windows.api = ga_rows.api
-            and windows.stream = ga_rows.stream
+            and windows.stream_name = ga_rows.stream_name
             and ga_rows.event_date between windows.first_day
             and windows.last_day
     group by windows.report_window_key

@@ -15,7 +15,7 @@ with
 window_days as (
 
     select * from {{ ref('int_ga_legacy_report_window_days_latest') }}
-    where stream = 'events'
+    where stream_name = 'events'
 
 ),
 

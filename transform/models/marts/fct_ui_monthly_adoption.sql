@@ -107,8 +107,9 @@ final as (
         - coalesce(active_counts.active_ui_projects, 0) as cli_only_projects,
         case
             when active_counts.active_projects > 0
-                then 1.0 * active_counts.active_ui_projects
-                / active_counts.active_projects
+                then
+                    1.0 * active_counts.active_ui_projects
+                    / active_counts.active_projects
         end as ui_share,
         coalesce(ui_months.screens_used, 0) as screens_used,
         coalesce(ui_months.pageviews, 0) as pageviews,
