@@ -178,7 +178,7 @@ select counted.activity_month, active_projects, active_ui_projects,
        (select count(distinct page_route) from {schema}.fct_ui_daily_route_usage
         as u where u.activity_month = counted.activity_month
         and not u.is_unknown_route) as screens_used,
-       0 as pageviews
+       0 as pageviews, true as has_ui_data
 from counted;
 
 create table {schema}.fct_ga_legacy_report_window_days as

@@ -813,7 +813,8 @@ def test_ui_usage_page(marts: Marts, browser: Browser) -> None:
         marts,
         "select strftime(activity_month, '%Y-%m-%d'), active_projects,"
         " active_ui_projects, cli_only_projects, screens_used"
-        " from analytics_marts.fct_ui_monthly_adoption order by 1",
+        " from analytics_marts.fct_ui_monthly_adoption"
+        " where has_ui_data order by 1",
     )
     assert any(ui for _, _, ui, _, _ in months)
     assert any(cli for _, _, _, cli, _ in months)

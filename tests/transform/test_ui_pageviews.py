@@ -178,13 +178,18 @@ def pageviews() -> list[Pageview]:
 
 
 def cli_events() -> list[tuple]:
-    """GA CLI rows that make A and B monthly active in March 2021."""
+    """GA CLI rows that make A and B monthly active in March 2021, and A in
+    May, after the last UI pageview."""
     rows = []
-    for project in (PROJECT_A, PROJECT_B):
+    elt = ("meltano elt", "meltano elt tap-gitlab target-csv")
+    days = {
+        PROJECT_A: ("2021-03-05", "2021-03-31", "2021-05-10", "2021-05-31"),
+        PROJECT_B: ("2021-03-05", "2021-03-31"),
+    }
+    for project, elt_days in days.items():
         for day, category, action in (
             ("2021-02-20", "meltano add", "meltano add extractor tap-gitlab"),
-            ("2021-03-05", "meltano elt", "meltano elt tap-gitlab target-csv"),
-            ("2021-03-31", "meltano elt", "meltano elt tap-gitlab target-csv"),
+            *((day, *elt) for day in elt_days),
         ):
             key = event_key("ua", CLI_VIEW, day, category, action, project, project)
             rows.append((key, CLI_VIEW, "ua", day, category, action, project,
@@ -240,7 +245,7 @@ def write_raw(path: Path) -> None:
         # the pageviews window over the API's pageview rows.
         api_views = [view for view in pageviews() if view.origin == "api"]
         for stream, first, last, rows, total in (
-            (None, "2021-02-01", "2021-03-31", 6, 6),
+            (None, "2021-02-01", "2021-05-31", 8, 8),
             ("pageviews", "2021-03-01", "2021-04-30", len(api_views),
              sum(view.pageviews for view in api_views)),
         ):  # fmt: skip
@@ -322,7 +327,7 @@ def test_monthly_adoption_reuses_the_active_projects(house: Path) -> None:
     rows = query(
         house,
         "select activity_month, active_projects, ui_projects, active_ui_projects,"
-        " cli_only_projects, ui_share, screens_used"
+        " cli_only_projects, ui_share, screens_used, has_ui_data"
         f" from {MARTS}.fct_ui_monthly_adoption order by activity_month",
     )
     march_screens = {case.route for case in CASES} - {"(unknown)"} | {
@@ -330,8 +335,10 @@ def test_monthly_adoption_reuses_the_active_projects(house: Path) -> None:
         "/loaders",
     }
     assert rows == [
-        (MARCH, 2, 2, 1, 1, 0.5, len(march_screens)),
-        (dt.date(2021, 4, 1), 0, 1, 0, 0, None, 1),
+        (MARCH, 2, 2, 1, 1, 0.5, len(march_screens), True),
+        (dt.date(2021, 4, 1), 0, 1, 0, 0, None, 1, True),
+        # Active after the UI's last pageview: no UI data, not "0 % used it".
+        (dt.date(2021, 5, 1), 1, 0, 0, 1, 0.0, 0, False),
     ]
     (active,) = query(
         house,

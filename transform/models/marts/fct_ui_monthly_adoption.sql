@@ -6,7 +6,10 @@
     viewed at least one UI page that month; a CLI-only project is a monthly
     active project that did not. ui_projects also counts projects the CLI
     rule does not call active (new ones, the UI alone). Screens are the
-    distinct routes viewed, `(unknown)` left out.
+    distinct routes viewed, `(unknown)` left out. has_ui_data marks the
+    months from the first to the last with UI pageviews: outside them a
+    share of 0 says nothing (the UI stopped reporting to GA in v2.7, or the
+    warehouse has no pageviews of that time).
 */
 
 with
@@ -96,6 +99,15 @@ months as (
 
 ),
 
+ui_span as (
+
+    select
+        min(activity_month) as first_ui_month,
+        max(activity_month) as last_ui_month
+    from ui_months
+
+),
+
 final as (
 
     select
@@ -114,6 +126,13 @@ final as (
         coalesce(ui_months.screens_used, 0) as screens_used,
         coalesce(ui_months.pageviews, 0) as pageviews,
 
+        -- booleans
+        coalesce(
+            months.activity_month
+            between ui_span.first_ui_month and ui_span.last_ui_month,
+            false
+        ) as has_ui_data,
+
         -- dates
         months.activity_month
 
@@ -124,6 +143,7 @@ final as (
         on months.activity_month = ui_counts.activity_month
     left join ui_months
         on months.activity_month = ui_months.activity_month
+    cross join ui_span
 
 )
 

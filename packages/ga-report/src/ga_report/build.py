@@ -655,6 +655,7 @@ def ui_usage(query: Query) -> dict[str, Any]:
         select activity_month as month, active_projects, active_ui_projects,
                cli_only_projects, ui_projects, ui_share, screens_used, pageviews
         from fct_ui_monthly_adoption
+        where has_ui_data
         order by month
         """
     )
