@@ -35,6 +35,10 @@ class Labels:
     plugins: Sequence[str] = ("tap-github", "target-jsonl", "dbt-duckdb")
     features: Sequence[str] = ("environments", "run", "mappers")
     properties: Sequence[str] = ("188392047", "312647579")
+    routes: Sequence[str] = (
+        "/extractors/:plugin", "/pipelines/:jobId", "/pipelines/create",
+        "(unknown)",
+    )  # fmt: skip
 
 
 def numbered_projects(count: int) -> list[str]:
@@ -138,6 +142,45 @@ select distinct project_id,
        true as is_monthly_active
 from {schema}.fct_daily_project_commands;
 
+create table {schema}.fct_ui_daily_route_usage as
+select *, page_route = '(unknown)' as is_unknown_route
+from (
+    select project_id, activity_date,
+           date_trunc('month', activity_date)::date as activity_month,
+           list_extract($routes,
+               1 + cast(hash(project_number, activity_date, 'r')
+                        % len($routes) as integer)) as page_route,
+           3 as pageviews, 2 as unique_pageviews
+    from {schema}.fct_daily_project_commands
+    where project_number % 3 = 0
+);
+
+create table {schema}.fct_ui_monthly_adoption as
+with active as (
+    select activity_month, project_id from {schema}.fct_active_projects
+),
+ui as (
+    select distinct activity_month, project_id
+    from {schema}.fct_ui_daily_route_usage
+),
+counted as (
+    select active.activity_month, count(*) as active_projects,
+           count(ui.project_id) as active_ui_projects
+    from active
+    left join ui using (activity_month, project_id)
+    group by all
+)
+select counted.activity_month, active_projects, active_ui_projects,
+       active_projects - active_ui_projects as cli_only_projects,
+       (select count(*) from ui where ui.activity_month = counted.activity_month)
+           as ui_projects,
+       active_ui_projects / active_projects as ui_share,
+       (select count(distinct page_route) from {schema}.fct_ui_daily_route_usage
+        as u where u.activity_month = counted.activity_month
+        and not u.is_unknown_route) as screens_used,
+       0 as pageviews, true as has_ui_data
+from counted;
+
 create table {schema}.fct_ga_legacy_report_window_days as
 select property_id, case when property_id like '3%' then 'ga4' else 'ua' end
            as api,
@@ -164,6 +207,7 @@ def write_marts(
         "plugins": list(labels.plugins),
         "features": list(labels.features),
         "properties": list(labels.properties),
+        "routes": list(labels.routes),
         "first": first_day,
         "last": last_day,
         "days": (last_day - first_day).days + 1,

@@ -1,7 +1,8 @@
 """The privacy test (transform/data-tests/generic/no_free_text.sql) catches a leak.
 
 Real dbt and DuckDB: the seeds the allowlist reads are loaded, a mart table
-holds allowed values, then a planted project name and markup. The mart is
+holds allowed values, then a planted project name and markup; a UI mart
+holds route templates, then a typed path segment and a custom plugin name. The mart is
 written by hand, not built, so the test needs no GA or Snowplow data; the
 chain tests (test_dbt_chain.py) run the same test on every built mart.
 """
@@ -38,6 +39,18 @@ ALLOWED = {
 }
 
 
+UI_MART = "analytics_marts.fct_ui_daily_route_usage"
+UI_SELECT = ("--select", "fct_ui_daily_route_usage,test_name:no_free_text")
+#: What the UI mart may hold: route templates (seed meltano_ui_routes),
+#: `(unknown)`, Hub plugin names, hashes, versions.
+UI_ALLOWED = (
+    ("/pipelines/:jobId", "tap-gitlab", "extractors", "1.60.0"),
+    ("/analyze/:namespace+/:model/:design", None, None, "1.20.0"),
+    ("(unknown)", hashlib.sha256(b"tap-acme-internal").hexdigest(), "extractors",
+     "2.3.0"),
+)  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def house(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     """A DuckDB file with the allowlist's relations and a hand-written mart."""
@@ -56,6 +69,11 @@ def house(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     with duckdb.connect(str(path)) as con:
         con.execute("create schema analytics_marts")
         con.execute(f"create table {MART} as select {columns}")
+        con.execute(
+            f"create table {UI_MART} (page_route varchar, route_plugin_name"
+            " varchar, route_plugin_type varchar, meltano_version varchar)"
+        )
+        con.executemany(f"insert into {UI_MART} values (?, ?, ?, ?)", UI_ALLOWED)
     return dbt_bin, path, workdir
 
 
@@ -92,3 +110,28 @@ def test_privacy_test_passes_allowed_values_and_fails_on_a_planted_leak(
     assert hashlib.sha256(b"acme prod").hexdigest() in output
     assert "acme" not in output
     assert "<script>" not in output
+
+
+def test_a_typed_ui_path_segment_or_plugin_name_fails_the_build(
+    house: tuple[Path, Path, Path],
+) -> None:
+    dbt_bin, path, workdir = house
+    passed = run_dbt(dbt_bin, path, workdir, "test", *UI_SELECT, check=False)
+    assert passed.returncode == 0, passed.stdout[-3000:]
+    assert "PASS=1 " in passed.stdout
+
+    # What a routing bug would let through: the path's schedule name as
+    # the route, a custom plugin name in the clear.
+    _plant(
+        path,
+        f"insert into {UI_MART} values ('/pipelines/acme-prod-secret',"
+        " 'tap-acme-internal', 'extractors', '1.60.0')",
+    )
+    failed = run_dbt(dbt_bin, path, workdir, "test", *UI_SELECT, check=False)
+    assert failed.returncode == 1
+    output = failed.stdout
+    assert "fct_ui_daily_route_usage.page_route: 1 value(s)" in output
+    assert "fct_ui_daily_route_usage.route_plugin_name: 1 value(s)" in output
+    assert "fct_ui_daily_route_usage.route_plugin_type" not in output
+    assert hashlib.sha256(b"/pipelines/acme-prod-secret").hexdigest() in output
+    assert "acme" not in output

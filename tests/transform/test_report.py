@@ -489,6 +489,7 @@ HOSTILE = Labels(
     ),
     features=("<script>window.pwned=6</script>", "\"env\" & 'x'"),
     properties=("312647579", "<b>&\"'</b>"),
+    routes=("<script>window.pwned=7</script>", "/pipelines/:jobId", "(unknown)"),
 )
 #: A project that ran one command, once.
 ONE_COMMAND = "11111111-1111-4111-8111-111111111111"
@@ -529,6 +530,7 @@ SHOWN = {
     "data-quality": HOSTILE.properties,
     "plugin-usage": HOSTILE.plugins,
     "feature-adoption": HOSTILE.features,
+    "ui-usage": [route for route in HOSTILE.routes if route != "(unknown)"],
 }
 #: The scripts of the report's own: the project page's data and its code.
 SCRIPTS = {"project-timeline": 2}
@@ -793,3 +795,48 @@ def test_the_pages_state_the_activation_rule(marts: Marts, browser: Browser) -> 
     for slug in ("project-timeline", "plugin-usage", "active-projects"):
         _open(page, marts.out / f"{slug}.html")
         assert "once Snowplow did" not in page.locator("body").inner_text()
+
+
+def test_ui_usage_page(marts: Marts, browser: Browser) -> None:
+    """Projects using the UI next to CLI-only ones per month, and the screens."""
+    page = browser.page
+    _open(page, marts.out / "ui-usage.html")
+    months = _query(
+        marts,
+        "select strftime(activity_month, '%Y-%m-%d'), active_projects,"
+        " active_ui_projects, cli_only_projects, screens_used"
+        " from analytics_marts.fct_ui_monthly_adoption"
+        " where has_ui_data order by 1",
+    )
+    assert any(ui for _, _, ui, _, _ in months)
+    assert any(cli for _, _, _, cli, _ in months)
+    rows = page.locator("#ui-months tr[data-month]")
+    assert rows.count() == len(months)
+    for month, active, ui, cli, screens in months:
+        row = page.locator(f"#ui-months tr[data-month='{month}']")
+        assert row.locator("td.active").text_content() == str(active)
+        assert row.locator("td.ui").text_content() == str(ui)
+        assert row.locator("td.cli-only").text_content() == str(cli)
+        assert row.locator("td.screens").text_content() == str(screens)
+    assert sorted(_legend(page, "#chart-ui-projects")) == ["CLI only", "used the UI"]
+    # A bar per month for each of the two (an empty one when 0).
+    bars = page.locator("#chart-ui-projects [aria-roledescription='bar']")
+    assert bars.count() == 2 * len(months)
+    # Screens by projects overall; a typed URL is no screen.
+    screens = _query(
+        marts,
+        "select page_route, count(distinct project_id) as projects,"
+        " count(distinct activity_month)"
+        " from analytics_marts.fct_ui_daily_route_usage"
+        " where not is_unknown_route group by all order by projects desc, 1",
+    )
+    shown = page.locator("#ui-screens tr[data-screen]").evaluate_all(
+        "els => els.map(e => [e.dataset.screen,"
+        " e.querySelector('.projects').textContent])"
+    )
+    assert shown == [[screen, str(projects)] for screen, projects, _ in screens]
+    assert "(unknown)" not in page.locator("#ui-screens").inner_text()
+    cells = page.locator("#chart-ui-screens [aria-roledescription='rect mark']")
+    assert cells.count() == sum(count for _, _, count in screens)
+    _clean(browser)
+    _screenshot(page, "ui-usage")

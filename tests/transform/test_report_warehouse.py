@@ -111,10 +111,18 @@ def test_pages_without_their_marts_say_so(
         "id='marts-missing'"
         not in (tmp_path / "report" / "command-mix.html").read_text()
     )
+    ui_page = (tmp_path / "report" / "ui-usage.html").read_text()
+    assert "<code>fct_ui_monthly_adoption</code>" in ui_page
+    assert "id='marts-missing'" in ui_page
+    err = capsys.readouterr().err
     assert (
         "ga-report: Plugin usage per month: no fct_plugin_executions, dim_plugins,"
         " fct_hub_variant_metrics yet"
-    ) in capsys.readouterr().err
+    ) in err
+    assert (
+        "ga-report: Meltano UI usage per month: no fct_ui_monthly_adoption,"
+        " fct_ui_daily_route_usage yet"
+    ) in err
 
 
 def test_empty_marts_are_error_boxes(tmp_path: Path) -> None:
@@ -140,6 +148,7 @@ def test_empty_marts_are_error_boxes(tmp_path: Path) -> None:
         "data-quality": 2,
         "plugin-usage": 1,
         "feature-adoption": 1,
+        "ui-usage": 2,
     }
 
 

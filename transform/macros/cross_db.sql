@@ -134,16 +134,25 @@
 {%- endmacro %}
 
 
+{# Whether `text` matches the regular expression `pattern` as a whole. #}
 {% macro regex_matches(text, pattern) %}
-    {{- return(adapter.dispatch('regex_matches', 'meltano_telemetry')(text, pattern)) -}}
+    {{- return(regex_matches_expression(text, "'" ~ pattern ~ "'")) -}}
 {% endmacro %}
 
-{% macro default__regex_matches(text, pattern) -%}
-    regexp_full_match({{ text }}, '{{ pattern }}')
+{#
+    regex_matches with a pattern that is an SQL expression (a column):
+    patterns kept as data, such as the UI route templates.
+#}
+{% macro regex_matches_expression(text, pattern) %}
+    {{- return(adapter.dispatch('regex_matches_expression', 'meltano_telemetry')(text, pattern)) -}}
+{% endmacro %}
+
+{% macro default__regex_matches_expression(text, pattern) -%}
+    regexp_full_match({{ text }}, {{ pattern }})
 {%- endmacro %}
 
-{% macro snowflake__regex_matches(text, pattern) -%}
-    regexp_like({{ text }}, '{{ pattern }}')
+{% macro snowflake__regex_matches_expression(text, pattern) -%}
+    regexp_like({{ text }}, {{ pattern }})
 {%- endmacro %}
 
 

@@ -86,3 +86,40 @@
     {%- endif -%}
     {{ return(sources) }}
 {%- endmacro %}
+
+
+{#
+    The relation of ga_legacy source table `table_name`, or none when the
+    warehouse does not have it: the tap writes pageviews only for the UI
+    views it is given (ui_view_ids), and a warehouse loaded before the
+    stream existed has none. source() is called either way, so the model
+    keeps its lineage and `source:` selectors.
+#}
+{% macro ga_legacy_optional_source(table_name) -%}
+    {%- set relation = source('ga_legacy', table_name) -%}
+    {%- if execute and adapter.get_relation(
+        relation.database, relation.schema, relation.identifier
+    ) is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(relation) }}
+{%- endmacro %}
+
+
+{#
+    Whether ga_legacy source table `table_name` has column `column_name` in
+    the warehouse: report_windows gained `stream` with the pageviews stream,
+    and a table loaded before that lacks it. False while parsing.
+#}
+{% macro ga_legacy_source_has_column(table_name, column_name) -%}
+    {%- if not execute -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set names = [] -%}
+    {%- for column in adapter.get_columns_in_relation(
+        source('ga_legacy', table_name)
+    ) -%}
+        {%- do names.append(column.name | lower) -%}
+    {%- endfor -%}
+    {{ return(column_name | lower in names) }}
+{%- endmacro %}

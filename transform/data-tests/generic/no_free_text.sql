@@ -10,7 +10,8 @@
         them, `original`), the common environment names (seed
         environment_names), the command
         vocabulary (seed meltano_cli_vocabulary: command words, flags,
-        plugin types, Hub command names), every accepted_values of the
+        plugin types, Hub command names), the Meltano UI's route templates
+        (seed meltano_ui_routes, and `(unknown)`), every accepted_values of the
         project's tests and the mirror group names of var ga_mirrors;
       - a hex hash (32 or 64 hex digits: MD5 keys, SHA-256 hashes), a UUID,
         an ISO date or timestamp, a number or a version (2.3.0);
@@ -38,6 +39,7 @@
     (ref('environment_names'), ['environment_name']),
     (ref('meltano_cli_vocabulary'), ['token']),
     (ref('int_hash_lookup'), ['clear_value']),
+    (ref('meltano_ui_routes'), ['page_route']),
 ] -%}
 {#- What the parser's command shapes put in place of typed text. -#}
 {%- set placeholders = ['hashed', 'cron'] -%}
@@ -124,6 +126,8 @@ allowed as (
     select '{{ value | replace("'", "''") }}'
     union
     {%- endfor %}
+    select '{{ ui_unknown_route() }}'
+    union
     select ''
 
 ),

@@ -1,7 +1,7 @@
 /*
-    One row per GA property (or view), API and day that a report window
-    covers: the latest pull covering the day. Pulls overlap when the tap
-    re-reads days that were not final yet, and
+    One row per GA property (or view), API, stream (events, pageviews) and
+    day that a report window covers: the latest pull covering the day.
+    Pulls overlap when the tap re-reads days that were not final yet, and
     int_ga_legacy_report_windows_reconciled has one row per pull. Each
     window is stepped through day by day on the day spine (util_day_spine:
     windows are at most 1,000 days, tested on the staging model). Days
@@ -46,7 +46,8 @@ window_days as (
 latest as (
 
     {{ dedupe_latest(
-        'window_days', 'property_id, api, report_day', 'extracted_at desc'
+        'window_days', 'property_id, api, stream_name, report_day',
+        'extracted_at desc'
     ) }}
 
 ),
@@ -58,6 +59,9 @@ final as (
         property_id,
         api,
         report_window_key,
+
+        -- strings
+        stream_name,
 
         -- numerics
         other_rows,

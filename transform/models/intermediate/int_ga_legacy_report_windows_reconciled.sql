@@ -1,9 +1,11 @@
 /*
-    One row per report window pull, with the events table's rows and events
-    over the window's days. A window is current when no later pull overlaps
-    its days: only then does the table (upserted by every pull) still hold
-    what that pull loaded, so only then must the two agree. Only API rows
-    count: archive rows of the same days come from no report window.
+    One row per report window pull, with its stream's table's rows and
+    metric (events: event_count; pageviews: pageviews) over the window's
+    days. A window is current when no later pull of the same stream
+    overlaps its days: only then does the table (upserted by every pull)
+    still hold what that pull loaded, so only then must the two agree. Only
+    API rows count: archive rows of the same days come from no report
+    window.
 */
 
 with
@@ -14,9 +16,26 @@ windows as (
 
 ),
 
-ga_events as (
+ga_rows as (
 
-    select * from {{ ref('stg_ga_legacy__events') }}
+    select
+        'events' as stream_name,
+        property_id,
+        api,
+        event_date,
+        event_key as row_key,
+        event_count as metric
+    from {{ ref('stg_ga_legacy__events') }}
+    where origin = 'api'
+    union all
+    select
+        'pageviews' as stream_name,
+        property_id,
+        api,
+        event_date,
+        pageview_key as row_key,
+        pageviews as metric
+    from {{ ref('stg_ga_legacy__pageviews') }}
     where origin = 'api'
 
 ),
@@ -28,6 +47,7 @@ superseded as (
     inner join windows as later
         on earlier.property_id = later.property_id
             and earlier.api = later.api
+            and earlier.stream_name = later.stream_name
             and earlier.last_day >= later.first_day
             and earlier.first_day <= later.last_day
             and earlier.extracted_at < later.extracted_at
@@ -38,13 +58,14 @@ loaded as (
 
     select
         windows.report_window_key,
-        count(ga_events.event_key) as loaded_rows,
-        coalesce(sum(ga_events.event_count), 0) as loaded_events
+        count(ga_rows.row_key) as loaded_rows,
+        coalesce(sum(ga_rows.metric), 0) as loaded_events
     from windows
-    left join ga_events
-        on windows.property_id = ga_events.property_id
-            and windows.api = ga_events.api
-            and ga_events.event_date between windows.first_day
+    left join ga_rows
+        on windows.property_id = ga_rows.property_id
+            and windows.api = ga_rows.api
+            and windows.stream_name = ga_rows.stream_name
+            and ga_rows.event_date between windows.first_day
             and windows.last_day
     group by windows.report_window_key
 

@@ -13,6 +13,8 @@
     whole life fits in var('ephemeral_max_lifespan_minutes'), or a project
     whose Snowplow executions all ran in CI. Opted out: Snowplow saw the
     project turn its anonymous usage stats off (GA never said).
+    A project seen only by the UI's GA view is here too (first_ui_day,
+    last_ui_day), so that every UI mart's project_id reaches dim_projects.
 */
 
 with
@@ -35,6 +37,13 @@ executions as (
 
     select * from {{ ref('int_snowplow_executions_grouped') }}
     where project_id is not null
+
+),
+
+ui_pageviews as (
+
+    select * from {{ ref('int_ga_legacy_pageviews_routed') }}
+    where has_project_id
 
 ),
 
@@ -70,6 +79,22 @@ ga_projects as (
 
 ),
 
+ui_projects as (
+
+    select
+        project_id,
+        min(event_date) as first_ui_day,
+        max(event_date) as last_ui_day,
+        case
+            when {{ dbt.bool_or("project_id_source = 'derived'") }}
+                then 'derived'
+            else 'custom_dimension'
+        end as ui_project_id_source
+    from ui_pageviews
+    group by project_id
+
+),
+
 snowplow_projects as (
 
     select
@@ -100,6 +125,8 @@ project_ids as (
     select project_id from ga_projects
     union
     select project_id from snowplow_projects
+    union
+    select project_id from ui_projects
 
 ),
 
@@ -118,32 +145,43 @@ joined as (
         activations.snowplow_activation_date,
         coalesce(
             snowplow_projects.snowplow_project_uuid_source,
-            ga_projects.ga_project_uuid_source
+            ga_projects.ga_project_uuid_source,
+            case ui_projects.ui_project_id_source
+                when 'derived' then 'derived'
+                when 'custom_dimension' then 'explicit'
+            end
         ) as project_uuid_source,
-        ga_projects.ga_project_id_source as project_id_source,
+        coalesce(
+            ga_projects.ga_project_id_source, ui_projects.ui_project_id_source
+        ) as project_id_source,
         ga_projects.project_id is not null as has_ga_events,
+        ui_projects.project_id is not null as has_ui_pageviews,
+        ui_projects.first_ui_day,
+        ui_projects.last_ui_day,
         snowplow_projects.project_id is not null as has_snowplow_events,
         coalesce(execution_projects.is_ci_only, false) as is_ci_only,
         coalesce(snowplow_projects.has_opted_out, false) as has_opted_out,
+        -- least/greatest of what is there: null if any argument is null
+        -- in Snowflake, so each slot falls back on the others.
+        {%- set firsts = [
+            'cast(ga_projects.ga_first_event_date as timestamp)',
+            'snowplow_projects.snowplow_first_event_at',
+            'cast(ui_projects.first_ui_day as timestamp)',
+        ] %}
+        {%- set lasts = [
+            'cast(ga_projects.ga_last_event_date as timestamp)',
+            'snowplow_projects.snowplow_last_event_at',
+            'cast(ui_projects.last_ui_day as timestamp)',
+        ] %}
         least(
-            coalesce(
-                cast(ga_projects.ga_first_event_date as timestamp),
-                snowplow_projects.snowplow_first_event_at
-            ),
-            coalesce(
-                snowplow_projects.snowplow_first_event_at,
-                cast(ga_projects.ga_first_event_date as timestamp)
-            )
+            coalesce({{ firsts | join(', ') }}),
+            coalesce({{ firsts[1:] | join(', ') }}, {{ firsts[0] }}),
+            coalesce({{ firsts[2] }}, {{ firsts[:2] | join(', ') }})
         ) as first_seen_at,
         greatest(
-            coalesce(
-                cast(ga_projects.ga_last_event_date as timestamp),
-                snowplow_projects.snowplow_last_event_at
-            ),
-            coalesce(
-                snowplow_projects.snowplow_last_event_at,
-                cast(ga_projects.ga_last_event_date as timestamp)
-            )
+            coalesce({{ lasts | join(', ') }}),
+            coalesce({{ lasts[1:] | join(', ') }}, {{ lasts[0] }}),
+            coalesce({{ lasts[2] }}, {{ lasts[:2] | join(', ') }})
         ) as last_seen_at
     from project_ids
     left join ga_projects
@@ -152,6 +190,8 @@ joined as (
         on project_ids.project_id = snowplow_projects.project_id
     left join execution_projects
         on project_ids.project_id = execution_projects.project_id
+    left join ui_projects
+        on project_ids.project_id = ui_projects.project_id
     left join activations
         on project_ids.project_id = activations.project_id
 
@@ -166,9 +206,11 @@ final as (
         -- strings
         project_uuid_source,
         project_id_source,
+        -- The UI's pageviews are GA's too.
         case
-            when has_ga_events and has_snowplow_events then 'ga, snowplow'
-            when has_ga_events then 'ga'
+            when (has_ga_events or has_ui_pageviews) and has_snowplow_events
+                then 'ga, snowplow'
+            when has_ga_events or has_ui_pageviews then 'ga'
             else 'snowplow'
         end as event_sources,
 
@@ -180,6 +222,7 @@ final as (
         -- booleans
         has_ga_events,
         has_snowplow_events,
+        has_ui_pageviews,
         is_ci_only,
         has_opted_out,
         (
@@ -187,6 +230,7 @@ final as (
             or is_ci_only
             or (
                 not has_ga_events
+                and not has_ui_pageviews
                 and {{ dbt.datediff(
                     'snowplow_first_event_at', 'snowplow_last_event_at', 'minute'
                 ) }} <= {{ var('ephemeral_max_lifespan_minutes') }}
@@ -199,6 +243,8 @@ final as (
         ga_first_event_date,
         ga_last_event_date,
         snowplow_activation_date,
+        first_ui_day,
+        last_ui_day,
 
         -- timestamps
         first_seen_at,

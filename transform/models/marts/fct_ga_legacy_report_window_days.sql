@@ -5,7 +5,9 @@
     reconciled, with the rows and events the API gave that day
     (int_ga_legacy_days_counted). Days without any GA row are here too (a
     window with no rows proves the day was empty), which
-    fct_ga_legacy_daily_coverage cannot show.
+    fct_ga_legacy_daily_coverage cannot show. The events report's windows
+    only: the UI pageviews' windows are reconciled in
+    int_ga_legacy_report_windows_reconciled.
 */
 
 with
@@ -13,6 +15,7 @@ with
 window_days as (
 
     select * from {{ ref('int_ga_legacy_report_window_days_latest') }}
+    where stream_name = 'events'
 
 ),
 

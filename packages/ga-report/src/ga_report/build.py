@@ -640,6 +640,100 @@ def feature_adoption(query: Query) -> dict[str, Any]:
     return {"rows": rows, "chart": _chart(spec, rows, "chart-feature-adoption")}
 
 
+#: How many of the Meltano UI's screens the UI page charts, by projects.
+TOP_SCREENS = 15
+
+
+def ui_usage(query: Query) -> dict[str, Any]:
+    """The Meltano UI per month: UI projects next to CLI-only ones, and screens.
+
+    From the UI's GA view (v1.1.0 to v2.6.0): screens are route templates
+    (``/extractors/:plugin``), never the paths, so no typed name shows.
+    """
+    months = query(
+        """
+        select activity_month as month, active_projects, active_ui_projects,
+               cli_only_projects, ui_projects, ui_share, screens_used, pageviews
+        from fct_ui_monthly_adoption
+        where has_ui_data
+        order by month
+        """
+    )
+    # Every month on both axes, so a month without UI use shows as a gap.
+    axis = (
+        {"scale": {"domain": _months(months[0]["month"], months[-1]["month"])}}
+        if months
+        else {}
+    )
+    projects = [
+        {"month": row["month"], "projects": row[column], "use": use}
+        for row in months
+        for column, use in (("active_ui_projects", "used the UI"),
+                            ("cli_only_projects", "CLI only"))
+    ]  # fmt: skip
+    projects_spec = {
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "month", "type": "ordinal", "title": "month",
+                  "axis": {"labelAngle": -45}, **axis},
+            "y": _count_axis("projects", "monthly active projects",
+                             _stacked_largest(projects, "month", "projects")),
+            "color": {"field": "use", "type": "nominal", "title": None,
+                      "scale": {"domain": ["used the UI", "CLI only"],
+                                "range": ["#f58518", "#4c78a8"]}},
+            "tooltip": [{"field": "month"}, {"field": "use"},
+                        {"field": "projects"}],
+        },
+    }  # fmt: skip
+    screens = query(
+        f"""
+        with used as (
+            select activity_month as month, page_route as screen,
+                   count(distinct project_id) as projects,
+                   sum(pageviews) as pageviews
+            from fct_ui_daily_route_usage
+            where not is_unknown_route
+            group by all
+        ),
+        top as (
+            select page_route as screen,
+                   count(distinct project_id) as total_projects
+            from fct_ui_daily_route_usage
+            where not is_unknown_route
+            group by page_route
+            order by total_projects desc, screen
+            limit {TOP_SCREENS}
+        )
+        select used.*, top.total_projects
+        from used inner join top on used.screen = top.screen
+        order by top.total_projects desc, used.screen, used.month
+        """  # noqa: S608 - TOP_SCREENS is a constant
+    )
+    order = list(dict.fromkeys(row["screen"] for row in screens))
+    screens_spec = {
+        "height": max(120, 18 * len(order)),
+        "mark": "rect",
+        "encoding": {
+            "x": {"field": "month", "type": "ordinal", "title": "month",
+                  "axis": {"labelAngle": -45}, **axis},
+            "y": {"field": "screen", "type": "nominal", "title": None,
+                  "sort": order, "axis": {"labelLimit": 180}},
+            "color": {"field": "projects", "type": "quantitative",
+                      "title": "projects", "scale": {"scheme": "oranges"}},
+            "tooltip": [{"field": "month"}, {"field": "screen"},
+                        {"field": "projects"}, {"field": "pageviews"}],
+        },
+    }  # fmt: skip
+    totals = {row["screen"]: row["total_projects"] for row in screens}
+    return {
+        "months": months,
+        "top": TOP_SCREENS,
+        "screens": [{"screen": screen, "projects": totals[screen]} for screen in order],
+        "projects_chart": _chart(projects_spec, projects, "chart-ui-projects"),
+        "screens_chart": _chart(screens_spec, screens, "chart-ui-screens"),
+    }
+
+
 #: The proof per day (tap-ga-legacy's report_windows, issue 11).
 WINDOW_DAYS_MART = "fct_ga_legacy_report_window_days"
 
@@ -722,6 +816,8 @@ PAGES = (
          ("fct_plugin_executions", "dim_plugins", "fct_hub_variant_metrics")),
     Page("feature-adoption", "Feature adoption", feature_adoption,
          ("fct_feature_usage", "fct_active_projects")),
+    Page("ui-usage", "Meltano UI usage per month", ui_usage,
+         ("fct_ui_monthly_adoption", "fct_ui_daily_route_usage")),
 )  # fmt: skip
 
 

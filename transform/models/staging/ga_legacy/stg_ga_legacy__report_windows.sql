@@ -3,8 +3,14 @@
     appends instead of upserting could hold a record twice; the latest
     _sdc_batched_at of each primary key wins. ROWS is reserved in Snowflake:
     quoted upper case, which target-snowflake writes and DuckDB matches
-    case-insensitively.
+    case-insensitively. stream_name (the raw `stream`, renamed: a keyword)
+    says which report the window belongs to, events or pageviews; windows
+    loaded before the tap had the column are events windows.
 */
+
+{%- set stream_name = "coalesce(stream, 'events')"
+    if ga_legacy_source_has_column('report_windows', 'stream')
+    else "'events'" %}
 
 with
 
@@ -34,6 +40,7 @@ renamed as (
         property_id,
         api,
         time_zone,
+        {{ stream_name }} as stream_name,  -- noqa: RF04
 
         -- numerics
         cast("ROWS" as bigint) as window_rows,  -- noqa: RF06
