@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from importlib.metadata import version
 from pathlib import Path
 
 import duckdb
@@ -35,6 +36,8 @@ from ga_emulator import dataset
 from tap_ga_legacy.rekey import resolve_project_id
 
 ROOT = Path(__file__).resolve().parents[1]
+#: How many of a run's slowest nodes to print.
+SLOWEST = 12
 
 
 def load_ga(
@@ -156,11 +159,24 @@ def load_ga(
     )
 
 
+def generator_version() -> str:
+    """snowplow_sample's version and a digest of its source files.
+
+    Part of the cached TSV's name: a changed generator, released or not, is
+    never served events an older one wrote.
+    """
+    package = Path(snowplow.__file__).parent
+    digest = hashlib.sha256()
+    for file in sorted(package.glob("*.py")):
+        digest.update(file.read_bytes())
+    return f"{version('snowplow-sample')}-{digest.hexdigest()[:12]}"
+
+
 def snowplow_tsv(executions_per_day: float) -> tuple[Path, dict]:
     """The enriched TSV and plan for the Snowplow sample, cached by config."""
     bench = CACHE / "bench"
     bench.mkdir(parents=True, exist_ok=True)
-    tsv = bench / f"snowplow-{executions_per_day}.tsv"
+    tsv = bench / f"snowplow-{generator_version()}-{executions_per_day}.tsv"
     plan_file = tsv.with_suffix(".json")
     if not plan_file.exists():
         plan = snowplow.Plan()
@@ -171,7 +187,10 @@ def snowplow_tsv(executions_per_day: float) -> tuple[Path, dict]:
 
 
 def dbt(bin_dir: Path, workdir: Path, database: Path, *args: str) -> float:
-    """Run dbt; return wall seconds."""
+    """Run dbt; return wall seconds, and print its slowest nodes.
+
+    Each run's run_results.json is kept as run_results-<n>.json in workdir.
+    """
     env = {
         **os.environ,
         "DBT_PROFILES_DIR": str(workdir),
@@ -192,6 +211,18 @@ def dbt(bin_dir: Path, workdir: Path, database: Path, *args: str) -> float:
         raise SystemExit(result.returncode)
     summary = [line for line in result.stdout.splitlines() if "Done." in line]
     print(f"  {' '.join(args)}: {elapsed:.1f} s  {summary[-1].split('Done.')[-1]}")
+    results = workdir / "target" / "run_results.json"
+    kept = workdir / f"run_results-{len(list(workdir.glob('run_results-*.json')))}.json"
+    kept.write_bytes(results.read_bytes())
+    nodes = json.loads(kept.read_text())["results"]
+    by_kind: dict[str, float] = {}
+    for node in nodes:
+        kind = node["unique_id"].split(".")[0]
+        by_kind[kind] = by_kind.get(kind, 0.0) + node["execution_time"]
+    print("    node seconds:", ", ".join(f"{k} {t:.1f}" for k, t in by_kind.items()))
+    for node in sorted(nodes, key=lambda n: -n["execution_time"])[:SLOWEST]:
+        name = node["unique_id"].split(".", 2)[-1]
+        print(f"    {node['execution_time']:7.1f} s  {name}")
     return elapsed
 
 

@@ -36,6 +36,14 @@
     {%- set hex = "lpad(replace(lower(translate(" ~ ascii
         ~ ", ' +_', '')), '0x', ''), 32, '0')" -%}
     case
+        {#- The canonical form, what Meltano sends, reads as itself: tested
+            first, so the translate()s below (a map of ~700 characters built
+            per row) run only for the rare other forms. #}
+        when {{ regex_matches(
+            text,
+            '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
+        ) }}
+            then {{ text }}
         when length({{ bare }}) = 32
             and {{ regex_matches(
                 ascii, ' *[+]?(0[xX]_?)?[0-9a-fA-F](_?[0-9a-fA-F])* *'
