@@ -7,15 +7,21 @@ contract's route table and the discovery document.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import json
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from dataclasses import replace
 from typing import Any
 
 import pytest
 import requests
+from hypothesis import given
+from hypothesis import strategies as st
 
-from ga_emulator import ui_views
+from ga_emulator import ui_exports, ui_views
 from ga_emulator.dataset import NOT_SET, projects
 from tap_ga_legacy.rekey import resolve_project_id
 from tests.conftest import DATASET, VIEW_ID
@@ -363,3 +369,127 @@ def test_sampling_and_other_rows_cover_pageviews(emulator):
     assert all(
         int(v) >= int(u) for r in data["rows"] for v, u in [r["metrics"][0]["values"]]
     )
+
+
+def _csv_tables(text: str) -> tuple[list[str], list[list[str]], list[list[str]]]:
+    """The comment block, the report table and the Day Index table of an export."""
+    head, report, days = text.split("\n\n")
+    return (
+        head.splitlines(),
+        list(csv.reader(report.splitlines())),
+        list(csv.reader(days.splitlines())),
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "locale", "header", "day_index"),
+    [
+        ("en", "en", "Date,Page,Project ID,Meltano Version,Pageviews,Unique Pageviews",
+         ["Day Index", "Pageviews"]),
+        ("de", "de", "Datum,Seite,Project ID,Meltano Version,Seitenaufrufe,"
+         "Eindeutige Seitenaufrufe", ["Tagesindex", "Seitenaufrufe"]),
+    ],
+)  # fmt: skip
+def test_the_pages_export_is_the_interfaces_flat_table(
+    language, locale, header, day_index
+):
+    first, last = dt.date(2021, 3, 1), dt.date(2021, 5, 31)
+    rows = ui_views.rows_in_range(DATASET, UI_VIEW, first, last)
+    text = ui_exports.export_pages_csv(
+        rows, view_name="Meltano UI", first=first, last=last, language=language,
+        locale=locale,
+    )  # fmt: skip
+    comments, table, days = _csv_tables(text)
+    assert comments[1:4] == ["# Meltano UI", "# Pages", "# 20210301-20210531"]
+    assert ",".join(table[0]) == header
+    assert days[0] == day_index
+    separator = ui_exports.SEPARATORS[locale]
+
+    def number(cell: str) -> int:
+        return int(cell.replace(separator, ""))
+
+    *body, totals = table[1:]
+    assert len(body) == len(rows), "one title per path: nothing to sum"
+    views = sum(r.pageviews for r in rows)
+    unique = sum(r.unique_pageviews for r in rows)
+    assert views > 1000, "the totals need a thousands separator"
+    assert totals == ["", "", "", "", f"{views:,}".replace(",", separator),
+                      f"{unique:,}".replace(",", separator)]  # fmt: skip
+    assert {(r[0], r[1], r[2], r[3]) for r in body} == {
+        (r.date, r.page_path, r.dimension1, r.dimension2) for r in rows
+    }
+    per_day = Counter()
+    for r in rows:
+        per_day[r.date] += r.pageviews
+    assert [number(c) for _, c in days[1:-1]] == [per_day[d] for d in sorted(per_day)]
+    assert number(days[-1][1]) == views
+
+
+def test_the_pages_export_can_name_the_title_and_the_custom_dimensions():
+    rows = ui_views.rows_in_range(DATASET, UI_VIEW, *MARCH_2021)
+    text = ui_exports.export_pages_csv(
+        rows, view_name="Meltano UI", first=MARCH_2021[0], last=MARCH_2021[1],
+        page_title=True, custom_dimensions=("project_id", "version"), day_index=False,
+    )  # fmt: skip
+    _, table = text.split("\n\n")
+    header, first, *_ = csv.reader(table.splitlines())
+    assert header == ["Date", "Page", "Page Title", "project_id", "version",
+                      "Pageviews", "Unique Pageviews"]  # fmt: skip
+    assert first[2].startswith("Meltano")
+
+
+def _ua_data(url: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = requests.post(f"{url}/v4/reports:batchGet", json=body, timeout=30)
+    return response.json()["reports"][0]["data"]
+
+
+def test_the_command_line_serves_the_ui_view_it_is_given():
+    # The emulator prints its URLs once it serves: no waiting on a clock.
+    with subprocess.Popen(
+        [sys.executable, "-m", "ga_emulator", "--ui-view-id", "111"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as process:
+        try:
+            url = json.loads(process.stdout.readline())["url"]
+            served = _ua_data(url, _request(*MARCH_2021, view="111"))
+            default = _ua_data(url, _request(*MARCH_2021))
+        finally:
+            process.terminate()
+    assert served["rowCount"] == len(
+        ui_views.rows_in_range(DATASET, UI_VIEW, *MARCH_2021)
+    )
+    assert "rows" not in default, "188384771 is a CLI view when not named"
+
+
+def test_the_contracts_request_is_a_valid_ua_request():
+    body = _request(*MARCH_2021, dimensions=(*DIMENSIONS, "ga:pageTitle"), token="100")
+    check_discovery(body, {"$ref": "GetReportsRequest"})
+
+
+TEMPLATES = {r.template for r in ui_views.ROUTES} | {ui_views.UNKNOWN}
+SEGMENT = st.text(
+    st.characters(blacklist_characters="/?", blacklist_categories=("Cs",)), max_size=12
+)
+
+
+@given(
+    segments=st.lists(
+        st.sampled_from(["pipelines", "create", "extractors", "analyze", "-", "embed"])
+        | SEGMENT,
+        max_size=6,
+    ),
+    query=st.text(max_size=20),
+    version=st.sampled_from(
+        [NOT_SET, *(ui_views.version_text(v) for v, _ in ui_views.RELEASES)]
+    ),
+)
+def test_any_page_path_gets_a_route_whatever_its_slashes_and_query(
+    segments, query, version
+):
+    path = "/" + "/".join(segments)
+    route = ui_views.page_route(path, version)
+    assert route in TEMPLATES
+    assert ui_views.page_route(path + "/", version) == route
+    assert ui_views.page_route(f"{path}?{query}", version) == route

@@ -27,8 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     defaults = DatasetConfig()
     parser = argparse.ArgumentParser(
         prog="ga-emulator",
-        description="Serve Meltano legacy GA telemetry through local GA4 Data API"
-        " and UA Reporting API v4 endpoints.",
+        description="Serve Meltano legacy GA telemetry (the CLI's events and the"
+        " UI's pageviews) through local GA4 Data API and UA Reporting API v4"
+        " endpoints.",
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
@@ -55,6 +56,13 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=defaults.empty_per_mille,
         help="rows per 1000 whose label and/or dimension 1 is an empty string",
+    )
+    parser.add_argument(
+        "--ui-view-id",
+        action="append",
+        metavar="ID",
+        help="a UA view that serves the Meltano UI's pageviews instead of events"
+        f" (repeatable; default: {', '.join(defaults.ui_view_ids)})",
     )
     parser.add_argument(
         "--cache-pages", type=int, default=0, help="keep this many encoded answers"
@@ -85,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         last_day=args.last_day,
         outage_every=args.outage_every,
         empty_per_mille=args.empty_per_mille,
+        ui_view_ids=tuple(args.ui_view_id or DatasetConfig().ui_view_ids),
     )
     emulator = Emulator(
         dataset,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ga_emulator import dataset, ui_views
@@ -95,8 +95,8 @@ class RowType:
     rows: Callable[[DatasetConfig, str, dt.date, dt.date], list[Any]]
     blank: Any
     late: Mapping[str, str]
-    ua_dimensions: Mapping[str, str] = field(default_factory=dict)
-    ua_metrics: Mapping[str, str] = field(default_factory=dict)
+    ua_dimensions: Mapping[str, str]
+    ua_metrics: Mapping[str, str]
 
     def build(self, values: Mapping[str, str], metrics: list[int]) -> Any:
         """A row of this type: ``values`` over the blank row, then the metrics."""

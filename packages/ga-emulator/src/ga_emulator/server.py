@@ -5,7 +5,8 @@ HTTP (REST, JSON):
 * ``POST /v1beta/properties/{id}:runReport``: GA4 Data API.
 * ``GET /v1beta/properties/{id}/metadata`` and
   ``POST /v1beta/properties/{id}:checkCompatibility``: what the property has.
-* ``POST /v4/reports:batchGet``: UA Reporting API v4.
+* ``POST /v4/reports:batchGet``: UA Reporting API v4: the CLI's events, and
+  the Meltano UI's pageviews on the views of ``DatasetConfig.ui_view_ids``.
 * ``POST /token``: an OAuth 2 token endpoint (service-account JWT grant and
   refresh-token grant) for credentials whose ``token_uri`` points here.
 

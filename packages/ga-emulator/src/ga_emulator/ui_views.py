@@ -229,6 +229,7 @@ def _segments_match(pattern: list[str], path: list[str]) -> bool:
     return _segments_match(rest, path[1:])
 
 
+@functools.lru_cache(maxsize=65_536)
 def page_route(page_path: str, dimension2: str) -> str:
     """The route template of a page path for the release in dimension 2.
 
@@ -379,7 +380,8 @@ def _unknown_path(rng: random.Random, user: UiUser, version: Version) -> str:
     return rng.choice(TYPED).format(rng.choice(user.project.taps))
 
 
-@functools.lru_cache(maxsize=512)
+# Every UI day fits (about 1,070, a few rows each).
+@functools.lru_cache(maxsize=2048)
 def _day(config: DatasetConfig, day: dt.date) -> tuple[PageRow, ...]:
     """Every pageview row of one day, sorted by its dimensions."""
     if not max(config.first_day, UI_FIRST_DAY) <= day <= UI_LAST_DAY or is_outage(
