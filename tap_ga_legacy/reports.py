@@ -126,32 +126,31 @@ def _event_builder(_: Report, api: str, property_id: str, origin: str) -> Build:
 
 
 def _pageview_builder(report: Report, api: str, property_id: str, origin: str) -> Build:
-    roles = report.roles
+    # Unpacked by name as the events are: a zip into a dict per row cost a
+    # third more CPU per record.
+    titled = "page_title" in report.dimensions
 
-    # No label in the UI's hits: dimension 1 alone carries the project_id.
     def build(row: Row) -> dict[str, Any]:
-        values = dict(zip(roles, row, strict=True))
-        title = values.get("page_title")
-        project_id, source = resolve_project_id("", values["project_dimension"])
+        if titled:
+            event_date, dimension, version, path, title, views, unique = row
+        else:
+            event_date, dimension, version, path, views, unique = row
+            title = None
+        # No label in the UI's hits: dimension 1 alone carries the project_id.
+        project_id, source = resolve_project_id("", dimension)
         return {
             "pageview_key": pageview_key(
-                api,
-                property_id,
-                values["event_date"],
-                values["page_path"],
-                title,
-                values["project_dimension"],
-                values["meltano_version"],
+                api, property_id, event_date, path, title, dimension, version
             ),
             "property_id": property_id,
             "api": api,
-            "event_date": values["event_date"],
-            "page_path": values["page_path"],
+            "event_date": event_date,
+            "page_path": path,
             "page_title": title,
-            "project_dimension": values["project_dimension"],
-            "meltano_version": values["meltano_version"],
-            "pageviews": values["pageviews"],
-            "unique_pageviews": values["unique_pageviews"],
+            "project_dimension": dimension,
+            "meltano_version": version,
+            "pageviews": views,
+            "unique_pageviews": unique,
             "project_id": project_id,
             "project_id_source": source,
             "origin": origin,

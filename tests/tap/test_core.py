@@ -17,6 +17,8 @@ TestTapGaLegacy = get_tap_test_class(
     config={
         "property_ids": [PROPERTY_ID],
         "view_ids": [VIEW_ID],
+        # The emulator's Meltano UI view: pageviews returns records too.
+        "ui_view_ids": list(DATASET.ui_view_ids),
         "start_date": START.isoformat(),
         "end_date": END.isoformat(),
         "api_endpoint": _EMULATOR.url,

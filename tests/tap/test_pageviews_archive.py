@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from ga_emulator.ui_exports import export_pages_csv
+from ga_emulator.ui_views import rows_in_range
 from tap_ga_legacy.archive_files import (
     PAGES_LAYOUT,
     ArchiveFileError,
@@ -19,7 +21,7 @@ from tap_ga_legacy.archive_files import (
     read_export,
 )
 from tap_ga_legacy.rekey import pageview_key, resolve_project_id
-from tests.conftest import run_tap
+from tests.conftest import DATASET, END, START, run_tap
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -205,3 +207,30 @@ def test_pages_dates_stay_within_the_range(tmp_path: Path) -> None:
     late = [("20210309", "/extractors", PROJECT, "1.66.0", 1, 1)]
     with pytest.raises(ArchiveFileError, match="a date YYYYMMDD within 2021-03-01"):
         _read(tmp_path, _pages_csv(late))
+
+
+@pytest.mark.parametrize(("language", "titles"), [("en", False), ("de", True)])
+def test_the_emulators_pages_export_reads_back_row_for_row(
+    tmp_path: Path, language: str, titles: bool
+) -> None:
+    served = rows_in_range(DATASET, DATASET.ui_view_ids[0], START, END)
+    text = export_pages_csv(
+        served,
+        view_name="Meltano UI",
+        first=START,
+        last=END,
+        locale=language,
+        language=language,
+        page_title=titles,
+    )
+    export = _read(tmp_path, text)
+    sums: dict[tuple, list[int]] = {}
+    for r in served:
+        day = f"{r.date[:4]}-{r.date[4:6]}-{r.date[6:]}"
+        title = r.page_title if titles else None
+        key = (day, r.dimension1, r.dimension2, r.page_path, title)
+        total = sums.setdefault(key, [0, 0])
+        total[0] += r.pageviews
+        total[1] += r.unique_pageviews
+    assert sorted(iter_rows(export)) == sorted((*k, *v) for k, v in sums.items())
+    assert export.grained == titles
