@@ -24,10 +24,9 @@ from hypothesis import strategies as st
 from ga_emulator import ui_exports, ui_views
 from ga_emulator.dataset import NOT_SET, projects
 from tap_ga_legacy.rekey import resolve_project_id
-from tests.conftest import DATASET, VIEW_ID
 from tests.emulator.test_emulator import check_discovery
+from tests.support.dataset import DATASET, UI_VIEW_ID, VIEW_ID
 
-UI_VIEW = DATASET.ui_view_ids[0]
 DIMENSIONS = ("ga:date", "ga:dimension1", "ga:dimension2", "ga:pagePath")
 METRICS = ("ga:pageviews", "ga:uniquePageviews")
 #: A month of v1.x and one of v2.x (the UI outlived the CLI's GA).
@@ -39,7 +38,7 @@ def _request(
     first: dt.date,
     last: dt.date,
     *,
-    view: str = UI_VIEW,
+    view: str = UI_VIEW_ID,
     dimensions: tuple[str, ...] = DIMENSIONS,
     metrics: tuple[str, ...] = METRICS,
     token: str | None = None,
@@ -115,7 +114,7 @@ def test_rows_per_day_and_totals(emulator):
     rows = _rows(pages)
     served = Counter(_day(dims[0]) for dims, _ in rows)
     stored = Counter(
-        _day(r.date) for r in ui_views.rows_in_range(DATASET, UI_VIEW, *MARCH_2021)
+        _day(r.date) for r in ui_views.rows_in_range(DATASET, UI_VIEW_ID, *MARCH_2021)
     )
     assert served == stored
     # Totals are the rows' sums, metric by metric, on every page.
@@ -144,7 +143,7 @@ def test_dimensions_and_metrics_follow_the_request(emulator):
     # Fewer dimensions: GA sums the rows they cannot tell apart.
     served = sum(views for _, (_, views) in rows)
     assert served == sum(
-        r.pageviews for r in ui_views.rows_in_range(DATASET, UI_VIEW, *MARCH_2021)
+        r.pageviews for r in ui_views.rows_in_range(DATASET, UI_VIEW_ID, *MARCH_2021)
     )
 
 
@@ -152,7 +151,7 @@ def test_versions_and_dimensions_are_the_eras(emulator):
     rows = [
         r
         for month in (MARCH_2021, AUGUST_2022)
-        for r in ui_views.rows_in_range(DATASET, UI_VIEW, *month)
+        for r in ui_views.rows_in_range(DATASET, UI_VIEW_ID, *month)
     ]
     versions = {r.dimension2 for r in rows}
     assert NOT_SET not in versions, "dimension 2 is set from v1.2.1"
@@ -172,21 +171,21 @@ def test_versions_and_dimensions_are_the_eras(emulator):
 
 def test_the_first_days_have_no_dimension_2():
     first = ui_views.UI_FIRST_DAY
-    rows = ui_views.rows_in_range(DATASET, UI_VIEW, first, dt.date(2019, 12, 31))
+    rows = ui_views.rows_in_range(DATASET, UI_VIEW_ID, first, dt.date(2019, 12, 31))
     assert rows, "the UI sent pageviews from v1.1.0"
     assert min(r.date for r in rows) >= first.strftime("%Y%m%d")
     versions = {r.dimension2 for r in rows}
     assert NOT_SET in versions
     assert versions - {NOT_SET}, "and dimension 2 from v1.2.1"
-    before = ui_views.rows_in_range(DATASET, UI_VIEW, dt.date(2019, 6, 1), first)
+    before = ui_views.rows_in_range(DATASET, UI_VIEW_ID, dt.date(2019, 6, 1), first)
     assert all(r.date == first.strftime("%Y%m%d") for r in before)
     after = ui_views.UI_LAST_DAY + dt.timedelta(days=1)
-    assert not ui_views.rows_in_range(DATASET, UI_VIEW, after, dt.date(2022, 12, 31))
+    assert not ui_views.rows_in_range(DATASET, UI_VIEW_ID, after, dt.date(2022, 12, 31))
 
 
 def test_every_path_maps_to_its_route_unless_it_was_not_found():
     rows = ui_views.rows_in_range(
-        DATASET, UI_VIEW, dt.date(2019, 10, 1), dt.date(2022, 9, 30)
+        DATASET, UI_VIEW_ID, dt.date(2019, 10, 1), dt.date(2022, 9, 30)
     )
     routes = Counter()
     for row in rows:
@@ -317,13 +316,13 @@ def _sums(rows: list[dict]) -> list[int]:
 
 @pytest.mark.parametrize("kind", sorted(FAULT_EFFECTS))
 def test_faults_break_the_ui_report_as_they_break_events(emulator, kind):
-    rows = len(ui_views.rows_in_range(DATASET, UI_VIEW, *MARCH_2021))
+    rows = len(ui_views.rows_in_range(DATASET, UI_VIEW_ID, *MARCH_2021))
     clean = _report(emulator)
     assert clean["data"]["rowCount"] == rows
     assert [int(t) for t in clean["data"]["totals"][0]["values"]] == _sums(
         clean["data"]["rows"]
     )
-    emulator.add_fault(kind=kind, api="ua", property_id=UI_VIEW, value="x")
+    emulator.add_fault(kind=kind, api="ua", property_id=UI_VIEW_ID, value="x")
     # Scoped to the UI view: the CLI view's report does not use it up.
     _report(
         emulator, view=VIEW_ID, dimensions=("ga:date",), metrics=("ga:totalEvents",)
@@ -334,7 +333,7 @@ def test_faults_break_the_ui_report_as_they_break_events(emulator, kind):
 
 
 def test_an_error_fault_on_the_ui_view_uses_googles_envelope(emulator):
-    emulator.add_fault(kind="error", status=429, api="ua", property_id=UI_VIEW)
+    emulator.add_fault(kind="error", status=429, api="ua", property_id=UI_VIEW_ID)
     response = _post(emulator, _request(*MARCH_2021))
     assert response.status_code == 429
     assert response.json()["error"]["errors"][0]["reason"] == "rateLimitExceeded"
@@ -355,7 +354,7 @@ def test_the_last_days_are_half_processed_until_final(emulator, now):
 
 
 def test_sampling_and_other_rows_cover_pageviews(emulator):
-    rows = ui_views.rows_in_range(DATASET, UI_VIEW, *MARCH_2021)
+    rows = ui_views.rows_in_range(DATASET, UI_VIEW_ID, *MARCH_2021)
     views = sum(r.pageviews for r in rows)
     emulator.state.dataset = replace(
         DATASET, sampling_threshold=views // 2, cardinality_limit=20
@@ -394,7 +393,7 @@ def test_the_pages_export_is_the_interfaces_flat_table(
     language, locale, header, day_index
 ):
     first, last = dt.date(2021, 3, 1), dt.date(2021, 5, 31)
-    rows = ui_views.rows_in_range(DATASET, UI_VIEW, first, last)
+    rows = ui_views.rows_in_range(DATASET, UI_VIEW_ID, first, last)
     text = ui_exports.export_pages_csv(
         rows, view_name="Meltano UI", first=first, last=last, language=language,
         locale=locale,
@@ -426,7 +425,7 @@ def test_the_pages_export_is_the_interfaces_flat_table(
 
 
 def test_the_pages_export_can_name_the_title_and_the_custom_dimensions():
-    rows = ui_views.rows_in_range(DATASET, UI_VIEW, *MARCH_2021)
+    rows = ui_views.rows_in_range(DATASET, UI_VIEW_ID, *MARCH_2021)
     text = ui_exports.export_pages_csv(
         rows, view_name="Meltano UI", first=MARCH_2021[0], last=MARCH_2021[1],
         page_title=True, custom_dimensions=("project_id", "version"), day_index=False,
@@ -458,7 +457,7 @@ def test_the_command_line_serves_the_ui_view_it_is_given():
         finally:
             process.terminate()
     assert served["rowCount"] == len(
-        ui_views.rows_in_range(DATASET, UI_VIEW, *MARCH_2021)
+        ui_views.rows_in_range(DATASET, UI_VIEW_ID, *MARCH_2021)
     )
     assert "rows" not in default, "188384771 is a CLI view when not named"
 

@@ -12,6 +12,7 @@ from ga_emulator.dataset import DatasetConfig, Row, rows_in_range
 
 PROPERTY_ID = "312647579"  # GA4
 VIEW_ID = "188392047"  # UA, the CLI's view
+UI_VIEW_ID = "188384771"  # UA, the Meltano UI's view ("Google Analytics for MAUI")
 DATASET = DatasetConfig()
 #: A week with a weekend and an outage day (2021-03-05: no data at all) in it.
 START, END = dt.date(2021, 3, 4), dt.date(2021, 3, 10)

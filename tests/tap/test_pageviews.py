@@ -14,10 +14,9 @@ import pytest
 
 from ga_emulator.ui_views import rows_in_range
 from tap_ga_legacy.rekey import pageview_key, resolve_project_id
-from tests.conftest import DATASET, END, START, VIEW_ID, run_tap
+from tests.support.dataset import DATASET, END, START, UI_VIEW_ID, VIEW_ID
+from tests.support.tap import run_tap
 
-#: The emulator's Meltano UI view (ga_emulator DatasetConfig.ui_view_ids).
-UI_VIEW = DATASET.ui_view_ids[0]
 BOOKMARK_KEPT = "The bookmark stays before this window."
 
 
@@ -26,7 +25,7 @@ def _day(yyyymmdd: str) -> str:
 
 
 def _expected(
-    view: str = UI_VIEW, start=START, end=END, *, titles: bool = False
+    view: str = UI_VIEW_ID, start=START, end=END, *, titles: bool = False
 ) -> dict[str, dict]:
     """What the tap must write per pageview_key: the emulator's rows, summed
     over the titles when none are asked for (GA then returns one row for them)."""
@@ -69,12 +68,12 @@ def _by_key(records: list[dict]) -> dict[str, dict]:
 @pytest.fixture
 def ui_config(config: dict) -> dict:
     """The UI view alone, a week in windows of three days."""
-    return {**config, "property_ids": [], "view_ids": [], "ui_view_ids": [UI_VIEW]}
+    return {**config, "property_ids": [], "view_ids": [], "ui_view_ids": [UI_VIEW_ID]}
 
 
 def test_the_emulator_serves_the_ui_view_a_weeks_worth():
     """The fixtures below mean something: rows, projects, several versions."""
-    rows = rows_in_range(DATASET, UI_VIEW, START, END)
+    rows = rows_in_range(DATASET, UI_VIEW_ID, START, END)
     assert len(rows) > 20
     assert len({r.dimension2 for r in rows}) > 1
     assert rows_in_range(DATASET, VIEW_ID, START, END) == []
@@ -119,13 +118,13 @@ def test_the_cli_view_has_no_pageviews(ui_config, tmp_path):
 
 
 def test_each_stream_keeps_its_own_state_per_view(config, tmp_path):
-    both = {**config, "ui_view_ids": [UI_VIEW]}
+    both = {**config, "ui_view_ids": [UI_VIEW_ID]}
     first = run_tap({**both, "end_date": "2021-03-06"}, tmp_path)
     assert first.returncode == 0, first.stderr
     state = first.states[-1]
     pageviews = state["bookmarks"]["pageviews"]["partitions"]
     assert [(p["context"], p["replication_key_value"]) for p in pageviews] == [
-        ({"api": "ua", "property_id": UI_VIEW}, "2021-03-06")
+        ({"api": "ua", "property_id": UI_VIEW_ID}, "2021-03-06")
     ]
     events = {
         p["context"]["api"]: p["replication_key_value"]
@@ -160,7 +159,7 @@ def test_a_bad_pageviews_bookmark_stops_before_any_report(
             "pageviews": {
                 "partitions": [
                     {
-                        "context": {"api": "ua", "property_id": UI_VIEW},
+                        "context": {"api": "ua", "property_id": UI_VIEW_ID},
                         "replication_key": "event_date",
                         "replication_key_value": "03/06/2021",
                     }
@@ -171,7 +170,7 @@ def test_a_bad_pageviews_bookmark_stops_before_any_report(
     run = run_tap(ui_config, tmp_path, state=state)
     assert run.returncode == 1
     assert (
-        f"UA view {UI_VIEW}: the state's bookmark '03/06/2021' is not a day as"
+        f"UA view {UI_VIEW_ID}: the state's bookmark '03/06/2021' is not a day as"
         " the tap writes it (YYYY-MM-DD)."
     ) in run.stderr
     assert emulator.state.requests == []
@@ -183,7 +182,7 @@ def test_transient_errors_are_retried(ui_config, emulator, tmp_path, status):
     run = run_tap(ui_config, tmp_path)
     assert run.returncode == 0, run.stderr
     assert _by_key(run.stream_records("pageviews")) == _expected()
-    assert f"UA view {UI_VIEW} (2021-03-04..2021-03-06): HTTP {status}" in run.stderr
+    assert f"UA view {UI_VIEW_ID} (2021-03-04..2021-03-06): HTTP {status}" in run.stderr
     assert "retry 2 of 3" in run.stderr
 
 
@@ -206,7 +205,7 @@ def test_a_client_error_stops_with_one_line(ui_config, emulator, tmp_path):
     run = run_tap(ui_config, tmp_path)
     assert run.returncode == 1
     (line,) = _error_lines(run)
-    assert f"UA view {UI_VIEW} (2021-03-04..2021-03-06): HTTP 400" in line
+    assert f"UA view {UI_VIEW_ID} (2021-03-04..2021-03-06): HTTP 400" in line
     assert "Traceback" not in run.stderr
     assert _bookmarks(run) == []
 
@@ -221,7 +220,7 @@ def test_totals_that_do_not_add_up_stop_without_a_bookmark(
     views = sum(r["pageviews"] for r in _expected(end=last).values())
     (line,) = _error_lines(run)
     assert line.endswith(
-        f"| UA view {UI_VIEW} ({START}..{last}): the rows add up to {views}"
+        f"| UA view {UI_VIEW_ID} ({START}..{last}): the rows add up to {views}"
         f" pageviews, GA's total for the window is {views + 1}: GA changed or"
         " dropped rows while they were read. Run again; if it persists, lower"
         f" window_days and report it. {BOOKMARK_KEPT}"
@@ -272,7 +271,7 @@ def test_a_malformed_page_stops_with_one_line(
     run = run_tap(ui_config, tmp_path)
     assert run.returncode == 1
     (line,) = _error_lines(run)
-    assert f"UA view {UI_VIEW} (2021-03-04..2021-03-06), page 1" in line
+    assert f"UA view {UI_VIEW_ID} (2021-03-04..2021-03-06), page 1" in line
     assert message in line, line
     assert line.endswith(BOOKMARK_KEPT)
     assert _bookmarks(run) == []

@@ -21,12 +21,12 @@ from tap_ga_legacy.archive_files import (
     read_export,
 )
 from tap_ga_legacy.rekey import pageview_key, resolve_project_id
-from tests.conftest import DATASET, END, START, run_tap
+from tests.support.dataset import DATASET, END, START, UI_VIEW_ID
+from tests.support.tap import run_tap
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-UI_VIEW = "188384771"
 PROJECT = "6C1D7C44-0A2B-4B7A-9D1E-1F2D3C4B5A69"
 HEADER = {
     "en": "Date,Page,Project ID,Meltano Version,Pageviews,Unique Pageviews",
@@ -151,7 +151,7 @@ def _config(folder: Path) -> dict:
     return {
         "start_date": "2021-01-01",
         "archive_files": [
-            {"path": f"{folder}/*.csv", "view_id": UI_VIEW, "format": "pages"}
+            {"path": f"{folder}/*.csv", "view_id": UI_VIEW_ID, "format": "pages"}
         ],
     }
 
@@ -171,7 +171,7 @@ def test_pages_exports_become_pageviews_keyed_like_api_rows(tmp_path: Path) -> N
         assert (record["origin"], record["api"], record["property_id"]) == (
             "archive_file",
             "ua",
-            UI_VIEW,
+            UI_VIEW_ID,
         )
         assert (record["page_path"], record["page_title"]) == (page, None)
         assert (record["pageviews"], record["unique_pageviews"]) == (views, unique)
@@ -179,7 +179,7 @@ def test_pages_exports_become_pageviews_keyed_like_api_rows(tmp_path: Path) -> N
             resolve_project_id("", project)
         )
         assert record["pageview_key"] == pageview_key(
-            "ua", UI_VIEW, record["event_date"], page, None, project, version
+            "ua", UI_VIEW_ID, record["event_date"], page, None, project, version
         )
     sources = [r["project_id_source"] for r in records]
     assert sources == ["custom_dimension", "custom_dimension", "missing", "derived"]

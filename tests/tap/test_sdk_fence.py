@@ -31,10 +31,8 @@ from tap_ga_legacy.streams import (
     ReportWindowsStream,
 )
 from tap_ga_legacy.tap import TapGaLegacy
-from tests.support.dataset import VIEW_ID
+from tests.support.dataset import UI_VIEW_ID, VIEW_ID
 
-#: The emulator's Meltano UI view (ga_emulator DatasetConfig.ui_view_ids).
-UI_VIEW_ID = "188384771"
 #: Every stream the fenced overrides serve: each must inherit them.
 REPORT_STREAMS = (EventsStream, PageviewsStream)
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 import snowplow_sample as snowplow
+from tests.support.dataset import UI_VIEW_ID
 from tests.support.warehouse import (
     FIRST_RUN,
     GA_DATASET,
@@ -35,12 +36,14 @@ def warehouse(
 def built_once(
     tmp_path_factory: pytest.TempPathFactory, emulators: Emulators
 ) -> Warehouse:
-    """The chain's warehouse after one full dbt build (data tests included):
-    never handed to a test itself, only copied (``built``)."""
+    """The chain's warehouse, UI pageviews included, after one full dbt build
+    (data tests included): never handed to a test itself, only copied
+    (``built``)."""
     workdir = tmp_path_factory.mktemp("transform-built")
     rows, plan = snowplow.generate()
     house = Warehouse.create(workdir, plan, emulators.serving(GA_DATASET).url)
-    house.run_tap(*FIRST_RUN)
+    # The Meltano UI's view too: its pageviews are in every mart built here.
+    house.run_tap(*FIRST_RUN, ui_view_ids=[UI_VIEW_ID])
     snowplow.load(house.path, rows)
     house.dbt("build", "--exclude-resource-type", "unit_test")
     return house

@@ -23,15 +23,13 @@ import pytest
 from scripts.tool_venvs import DBT_DUCKDB, DUCKDB_PROFILE, tool_venv
 from snowplow_sample import table_ddl
 from tap_ga_legacy.rekey import event_key
-
-from .conftest import run_dbt
+from tests.support.dataset import UI_VIEW_ID, VIEW_ID
+from tests.support.warehouse import run_dbt
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 MARTS = "analytics_marts"
-UI_VIEW = "188384771"
-CLI_VIEW = "188392047"
 MARCH = dt.date(2021, 3, 1)
 #: Project A uses the CLI and the UI, B the CLI only, C the UI only.
 PROJECT_A = "6f1e9b52-6d1c-4c8e-9a0b-1d2e3f4a5b6c"
@@ -127,14 +125,14 @@ class Pageview:
         """The row in the raw table's column order (RAW_COLUMNS)."""
         dimension = self.project.upper() if self.project else "(not set)"
         key = pageview_key(
-            "ua", UI_VIEW, self.day.isoformat(), self.path, self.title or "",
+            "ua", UI_VIEW_ID, self.day.isoformat(), self.path, self.title or "",
             dimension, self.version,
         )  # fmt: skip
         return (
             self.batch, None, self.batch, "ua", self.day.isoformat(), self.version,
             self.origin, self.path, self.title, key, self.pageviews, dimension,
             self.project, "custom_dimension" if self.project else "missing",
-            UI_VIEW, self.unique,
+            UI_VIEW_ID, self.unique,
         )  # fmt: skip
 
 
@@ -191,8 +189,8 @@ def cli_events() -> list[tuple]:
             ("2021-02-20", "meltano add", "meltano add extractor tap-gitlab"),
             *((day, *elt) for day in elt_days),
         ):
-            key = event_key("ua", CLI_VIEW, day, category, action, project, project)
-            rows.append((key, CLI_VIEW, "ua", day, category, action, project,
+            key = event_key("ua", VIEW_ID, day, category, action, project, project)
+            rows.append((key, VIEW_ID, "ua", day, category, action, project,
                          project, 1, project, "label", "api"))  # fmt: skip
     return rows
 
@@ -249,7 +247,7 @@ def write_raw(path: Path) -> None:
             ("pageviews", "2021-03-01", "2021-04-30", len(api_views),
              sum(view.pageviews for view in api_views)),
         ):  # fmt: skip
-            view = CLI_VIEW if stream is None else UI_VIEW
+            view = VIEW_ID if stream is None else UI_VIEW_ID
             con.execute(
                 "insert into tap_ga_legacy.report_windows values (?, 'ua', ?, ?,"
                 " ?, ?, ?, false, null, null, null, 0, null, true,"
