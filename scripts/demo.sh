@@ -175,6 +175,10 @@ loaded = sum(int(n) for n in re.findall(r"Loading (\d+) rows into '[^']*\bevents
 proof = sum(
     int(n) for n in re.findall(r"Loading (\d+) rows into '[^']*\breport_windows\b", text)
 )
+# The Meltano UI's view (dev's ui_view_ids): its stream, counted apart.
+pageviews = sum(
+    int(n) for n in re.findall(r"Loading (\d+) rows into '[^']*\bpageviews\b", text)
+)
 con = duckdb.connect(path, read_only=True)
 rows, projects, missing, first, last = con.execute(
     """
@@ -201,6 +205,7 @@ print(f"rows loaded this run:    {loaded}")
 print(f"rows in the table:       {rows} ({first}..{last}, tap_ga_legacy.events)")
 print(f"projects found:          {projects}")
 print(f"rows without project_id: {missing}")
+print(f"UI pageview rows loaded:  {pageviews} (tap_ga_legacy.pageviews)")
 print(f"report windows loaded:   {proof} (tap_ga_legacy.report_windows)")
 print("project_id_source:       " + ", ".join(f"{s}={n}" for s, n in sources))
 if models:
@@ -215,6 +220,12 @@ if coverage in models:
         "GA days by origin (UA):  "
         + "; ".join(f"{o} {a}..{b} ({n} days)" for o, a, b, n in spans)
     )
+ui_mart = "analytics_marts.fct_ui_daily_route_usage"
+if ui_mart in models:
+    ui_projects, routes = con.execute(
+        f"select count(distinct project_id), count(distinct page_route) from {ui_mart}"
+    ).fetchone()
+    print(f"UI use (Meltano UI):     {ui_projects} projects on {routes} routes ({ui_mart})")
 print(f"DuckDB file:             {path}")
 hub = pathlib.Path("output/hub_metrics/variant_metrics.yml")
 if hub.is_file():

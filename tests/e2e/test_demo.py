@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from ga_emulator import ui_views
 from ga_emulator.dataset import DatasetConfig, rows_in_range
-from tests.support.dataset import VIEW_ID, dev_rows
+from tests.support.dataset import UI_VIEW_ID, VIEW_ID, dev_rows
 from tests.support.fresh_copy import fresh_copy
 from tests.support.meltano import base_env
 
@@ -21,6 +22,14 @@ if TYPE_CHECKING:
 #: environments/dev.meltano.yml's range, and the tap's default lookback (3 days).
 FULL = dev_rows(dt.date(2022, 3, 1), dt.date(2022, 5, 31))
 LOOKBACK = dev_rows(dt.date(2022, 5, 29), dt.date(2022, 5, 31))
+#: The Meltano UI view's rows over the same range and lookback.
+DEV_END = dt.date(2022, 5, 31)
+PAGEVIEWS, PAGEVIEWS_LOOKBACK = (
+    len(
+        ui_views.rows_in_range(DatasetConfig(), UI_VIEW_ID, start, dt.date(2022, 5, 31))
+    )
+    for start in (dt.date(2022, 3, 1), dt.date(2022, 5, 29))
+)
 #: The GA interface export the demo writes for February 2022: one row per
 #: (day, category, action, label), read once (state remembers the file).
 EXPORT = len(
@@ -61,9 +70,14 @@ def test_a_deleted_warehouse_is_rebuilt_in_full(clone: Path) -> None:
     assert FULL == 19_360
     assert EXPORT == 2_920
     assert _figure(first, "rows loaded this run") == FULL + EXPORT
+    # The Meltano UI's pageviews, a stream of their own, and the UI marts.
+    assert PAGEVIEWS == 523
+    assert _figure(first, "UI pageview rows loaded") == PAGEVIEWS
+    assert "UI use (Meltano UI):" in first
     # The proof of the API rows, not counted as rows: 2022-03-01..05-31 in
-    # windows of 31 days (the dev environment's window_days) per API.
-    assert _figure(first, "report windows loaded") == 2 * 3
+    # windows of 31 days (the dev environment's window_days) per view and
+    # property: GA4, the CLI's UA view and the UI's.
+    assert _figure(first, "report windows loaded") == 3 * 3
     # One continuous history: the old table, then the export, then the API.
     assert (
         "GA days by origin (UA):  archive_table 2022-01-01..2022-01-31 (31 days);"
@@ -83,6 +97,7 @@ def test_a_deleted_warehouse_is_rebuilt_in_full(clone: Path) -> None:
     assert "seeding the old warehouse table" not in second
     assert "archive_table 2022-01-01..2022-01-31 (31 days)" in second
     assert _figure(second, "rows loaded this run") == LOOKBACK
+    assert _figure(second, "UI pageview rows loaded") == PAGEVIEWS_LOOKBACK
     assert _figure(second, "rows in the table") == FULL + EXPORT
     # The bookmark in .meltano/ survives; the warehouse it described does not.
     shutil.rmtree(clone / "output")
