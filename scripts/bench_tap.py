@@ -1,8 +1,9 @@
 """Benchmark: tap-ga-legacy on full pages vs ``requests`` + ``json.loads``.
 
-``--apis pageviews`` measures the ``pageviews`` stream instead: the
-emulator's Meltano UI view over the UI's whole era (2019-10-16..2022-09-23),
-as sparse as the UI's real traffic, in growing windows.
+``--apis`` picks what is measured (default ``ga4,ua,pageviews``); ``pageviews``
+is the ``pageviews`` stream: the emulator's Meltano UI view over the UI's
+whole era (2019-10-16..2022-09-23), as sparse as the UI's real traffic, in
+growing windows.
 
 Not a test: it measures and reports. The emulated property is dense (30,000
 rows a weekday by default) and each run pulls one window of 10 days, about
@@ -194,7 +195,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--days", type=int, default=10)
     parser.add_argument("--rows-per-day", type=int, default=30_000)
-    parser.add_argument("--apis", default="ga4,ua")
+    parser.add_argument("--apis", default="ga4,ua,pageviews")
     parser.add_argument("--replay", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.replay:
