@@ -54,6 +54,9 @@ def _types(schema: dict[str, Any]) -> set[str]:
 
 
 def _meltano_kind(schema: dict[str, Any]) -> str:
+    if "enum" in schema:
+        # Meltano then offers the choices (`meltano config ... set --interactive`).
+        return "options"
     types = _types(schema) - {"null"}
     if {"string", "object"} <= types:
         # A secret given as an object or its JSON string: as `object`, Meltano
@@ -93,6 +96,13 @@ def meltano_settings_yaml() -> str:
         lines += [f"        - name: {name}", f"          kind: {_meltano_kind(schema)}"]
         if "default" in schema:
             lines.append(f"          value: {_yaml_scalar(schema['default'])}")
+        if "enum" in schema:
+            lines.append("          options:")
+            for choice in map(_yaml_scalar, schema["enum"]):
+                lines += [
+                    f"            - label: {choice}",
+                    f"              value: {choice}",
+                ]
         if schema.get("secret"):
             lines.append("          sensitive: true")
         lines += [

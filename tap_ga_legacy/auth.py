@@ -5,7 +5,8 @@ Order: ``credentials_json``, then ``key_file_location``, then
 ``api_endpoint`` points at an emulator, else Application Default Credentials.
 
 No message here ever quotes a value from a credential: they name the setting
-and what is wrong with it.
+and what is wrong with it. A token that cannot be renewed later, mid-run, is
+worded here too (``token_lost``), as it is before the first request.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ import google.auth.exceptions
 import google.auth.transport.requests
 from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
+from singer_sdk.exceptions import RetriableAPIError
 
-from tap_ga_legacy.errors import socket_reason
+from tap_ga_legacy.errors import ReportError, socket_reason
 
 SCOPES = ("https://www.googleapis.com/auth/analytics.readonly",)
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"  # noqa: S105
@@ -197,6 +199,26 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())[:_REASON_CHARS]
 
 
+#: What fetching an access token fails with: the endpoint refused the
+#: credentials (RefreshError), or it could not be reached (TransportError).
+TOKEN_ERRORS = (
+    google.auth.exceptions.RefreshError,
+    google.auth.exceptions.TransportError,
+)
+
+
+def token_failure(
+    exc: google.auth.exceptions.GoogleAuthError, token_uri: str | None = None
+) -> str:
+    """Why no access token came (one of TOKEN_ERRORS), in one line, no secret."""
+    if isinstance(exc, google.auth.exceptions.TransportError):
+        return (
+            f"cannot reach the token endpoint{_host(token_uri)}: {socket_reason(exc)}"
+        )
+    reason = _one_line(str(exc.args[0] if exc.args else exc)).rstrip(".")
+    return f"the token endpoint refused the credentials: {reason}"
+
+
 def build_credentials(config: dict[str, Any]) -> google.auth.credentials.Credentials:
     """The credentials to send requests with, holding a fresh access token.
 
@@ -212,17 +234,27 @@ def build_credentials(config: dict[str, Any]) -> google.auth.credentials.Credent
         return credentials
     try:
         credentials.refresh(google.auth.transport.requests.Request())
-    except google.auth.exceptions.RefreshError as exc:
-        reason = _one_line(str(exc.args[0] if exc.args else exc)).rstrip(".")
-        msg = f"{source.setting}: the token endpoint refused the credentials: {reason}."
-        raise CredentialsError(msg) from None
-    except google.auth.exceptions.TransportError as exc:
-        msg = (
-            f"{source.setting}: cannot reach the token endpoint"
-            f"{_host((source.info or {}).get('token_uri'))}: {socket_reason(exc)}."
-        )
-        raise CredentialsError(msg) from None
+    except TOKEN_ERRORS as exc:
+        why = token_failure(exc, (source.info or {}).get("token_uri"))
+        raise CredentialsError(f"{source.setting}: {why}.") from None
     return credentials
+
+
+def token_lost(
+    subject: str, principal: str, exc: google.auth.exceptions.GoogleAuthError
+) -> Exception:
+    """The error for a token that expired mid-run and could not be renewed.
+
+    In the words ``build_credentials`` uses before the first request; retried
+    when the endpoint was not reached, a stop when it refused.
+    """
+    msg = (
+        f"{subject}: could not get an access token for {principal}:"
+        f" {token_failure(exc)}."
+    )
+    if isinstance(exc, google.auth.exceptions.TransportError):
+        return RetriableAPIError(msg)
+    return ReportError(msg)
 
 
 def describe(credentials: google.auth.credentials.Credentials) -> str:

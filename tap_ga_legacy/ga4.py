@@ -38,18 +38,11 @@ from google.analytics.data_v1beta.types import (
 )
 from google.protobuf import json_format
 
+from tap_ga_legacy.auth import token_lost
 from tap_ga_legacy.errors import ChecksFailedError, ReportError, classify
 from tap_ga_legacy.ga_values import rolled_into_other
-from tap_ga_legacy.http_session import HttpTransport, decode, server_time
-from tap_ga_legacy.report_client import (
-    Answer,
-    Cells,
-    PageRequest,
-    ReportClient,
-    RowShapeError,
-    shape,
-    total_value,
-)
+from tap_ga_legacy.http_session import JsonReportClient, decode, server_time
+from tap_ga_legacy.report_client import Answer, ReportClient, shape, total_value
 from tap_ga_legacy.responses import Ga4Response, Ga4Row
 
 if TYPE_CHECKING:
@@ -57,37 +50,34 @@ if TYPE_CHECKING:
 
     from google.analytics.data_v1beta.types.data import Row as PbRow
 
+    from tap_ga_legacy.report_client import Cells, PageRequest
+
 T = TypeVar("T")
 GA4_HOST = "https://analyticsdata.googleapis.com"
-_ROW = msgspec.json.Decoder(Ga4Row)
 
 
-def ga4_request(  # noqa: PLR0917 - mirrors the request's own fields
-    fields: tuple[str, ...],
-    property_id: str,
-    start: dt.date,
-    end: dt.date,
-    offset: int,
-    limit: int,
-    metrics: int = 1,
+def ga4_request(
+    fields: tuple[str, ...], page: PageRequest, metrics: int = 1
 ) -> RunReportRequest:
-    """The runReport request for one page: ``fields`` ends with ``metrics`` metrics.
+    """The runReport request for ``page``: ``fields`` ends with ``metrics`` metrics.
 
     Ordered by every dimension, date first: offset paging is only stable with
     a total order, and date order lets state advance window by window.
     """
     dimensions, metric_names = fields[:-metrics], fields[-metrics:]
     return RunReportRequest(
-        property=f"properties/{property_id}",
+        property=f"properties/{page.property_id}",
         dimensions=[Dimension(name=name) for name in dimensions],
         metrics=[Metric(name=name) for name in metric_names],
-        date_ranges=[DateRange(start_date=start.isoformat(), end_date=end.isoformat())],
+        date_ranges=[
+            DateRange(start_date=page.start.isoformat(), end_date=page.end.isoformat())
+        ],
         order_bys=[
             OrderBy(dimension=OrderBy.DimensionOrderBy(dimension_name=name))
             for name in dimensions
         ],
-        offset=offset,
-        limit=limit,
+        offset=page.offset,
+        limit=page.limit,
         # GA's own total of the window, to reconcile the rows against.
         metric_aggregations=[MetricAggregation.TOTAL],
         return_property_quota=True,
@@ -112,15 +102,7 @@ class _Ga4Client(ReportClient):
 
     def _request(self, page: PageRequest) -> RunReportRequest:
         """The runReport request for ``page``."""
-        return ga4_request(
-            self.fields,
-            page.property_id,
-            page.start,
-            page.end,
-            page.offset,
-            page.limit,
-            len(self.report.spec.metrics),
-        )
+        return ga4_request(self.fields, page, len(self.report.spec.metrics))
 
     def _metadata(self, subject: str, property_id: str) -> Metadata:
         raise NotImplementedError
@@ -177,16 +159,12 @@ class _Ga4Client(ReportClient):
             raise ChecksFailedError(problems)
 
 
-class Ga4RestClient(_Ga4Client):
+class Ga4RestClient(JsonReportClient, _Ga4Client):
     """GA4 Data API ``runReport`` over REST, decoded with msgspec."""
 
+    host = GA4_HOST
+    row_decoder = msgspec.json.Decoder(Ga4Row)
     _decoder = msgspec.json.Decoder(Ga4Response)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.http = self.clock = HttpTransport(
-            self.settings, self.credentials, self.principal, GA4_HOST
-        )
 
     def _fetch(self, page: PageRequest) -> Answer:
         subject, property_id = page.subject, page.property_id
@@ -244,15 +222,9 @@ class Ga4RestClient(_Ga4Client):
         return self._json(subject, raw, CheckCompatibilityResponse())
 
     @staticmethod
-    def cells(row: msgspec.Raw, dimensions: int, metrics: int) -> Cells:
-        """The values of one row of the JSON body."""
-        try:
-            r = _ROW.decode(row)
-        except msgspec.DecodeError as exc:
-            raise RowShapeError(
-                f"a row that is not the documented JSON ({exc})"
-            ) from None
-        return _values(r.dimensionValues, r.metricValues, dimensions, metrics)
+    def values(row: Ga4Row, dimensions: int, metrics: int) -> Cells:
+        """The values of one decoded row."""
+        return _values(row.dimensionValues, row.metricValues, dimensions, metrics)
 
 
 class ServerClock(grpc.UnaryUnaryClientInterceptor):
@@ -350,8 +322,7 @@ class Ga4GrpcClient(_Ga4Client):
                 subject=subject,
                 principal=self.principal,
             )
-        msg = f"{subject}: could not get an access token for {self.principal}: {exc}"
-        return ReportError(msg)
+        return token_lost(subject, self.principal, exc)
 
     def _metadata(self, subject: str, property_id: str) -> Metadata:
         request = GetMetadataRequest(name=f"properties/{property_id}/metadata")
@@ -365,7 +336,9 @@ class Ga4GrpcClient(_Ga4Client):
     def _call(self, subject: str, method: Callable[..., T], request: Any) -> T:
         """One gRPC call; its failures become the tap's retry-or-stop errors."""
         try:
-            return method(request=request, timeout=self.settings.request_timeout)
+            return method(
+                request=request, timeout=self.settings.request_timeout_seconds
+            )
         except (
             google.api_core.exceptions.GoogleAPICallError,
             google.auth.exceptions.RefreshError,

@@ -13,19 +13,21 @@ import datetime as dt
 import email.utils
 from typing import TYPE_CHECKING, Any
 
-import google.auth.exceptions
 import msgspec
 import requests
 from google.auth.credentials import AnonymousCredentials
 from google.auth.transport.requests import AuthorizedSession
 from singer_sdk.exceptions import RetriableAPIError
 
+from tap_ga_legacy.auth import TOKEN_ERRORS, token_lost
 from tap_ga_legacy.errors import ReportError, classify, socket_reason
+from tap_ga_legacy.report_client import ReportClient, RowShapeError
 from tap_ga_legacy.responses import ErrorEnvelope, GoogleError
 
 if TYPE_CHECKING:
     import google.auth.credentials
 
+    from tap_ga_legacy.report_client import Cells
     from tap_ga_legacy.settings import Settings
 
 
@@ -70,12 +72,12 @@ class HttpTransport:
                 url,
                 data=body,
                 headers={"Content-Type": "application/json"} if body else None,
-                timeout=settings.request_timeout,
+                timeout=settings.request_timeout_seconds,
             )
         except requests.Timeout:
             msg = (
                 f"{subject}: ReadTimeout: no answer from {self.base_url} within"
-                f" {settings.request_timeout:g} s (request_timeout_seconds)"
+                f" {settings.request_timeout_seconds:g} s (request_timeout_seconds)"
             )
             raise RetriableAPIError(msg) from None
         except requests.ConnectionError as exc:
@@ -95,15 +97,8 @@ class HttpTransport:
                 " api_endpoint setting."
             )
             raise ReportError(msg) from None
-        except google.auth.exceptions.RefreshError as exc:
-            msg = (
-                f"{subject}: could not get an access token for {self.principal}:"
-                f" {exc.args[0] if exc.args else exc}. Check the credentials."
-            )
-            raise ReportError(msg) from None
-        except google.auth.exceptions.TransportError as exc:
-            msg = f"{subject}: token endpoint unreachable: {socket_reason(exc)}"
-            raise RetriableAPIError(msg) from None
+        except TOKEN_ERRORS as exc:
+            raise token_lost(subject, self.principal, exc) from None
         except requests.RequestException as exc:
             # The answer broke off mid-body (ChunkedEncodingError and the like):
             # like a dropped connection, worth another try.
@@ -151,3 +146,36 @@ def _error_text(raw: bytes) -> tuple[str, str]:
         status = f"{error.status}: " if error.status else ""
         return f"{status}{error.message}", reason
     return f"{error}: {envelope.error_description}".strip(": "), ""
+
+
+class JsonReportClient(ReportClient):
+    """A report client whose pages come as JSON over HTTP: UA, and GA4 over REST.
+
+    A page's rows stay ``msgspec.Raw`` slices of its body until ``cells``
+    decodes one, as it is written.
+    """
+
+    #: Google's host of the API, unless ``api_endpoint`` replaces it.
+    host: str
+    #: Decodes one row of a page's body into the API's row struct.
+    row_decoder: msgspec.json.Decoder
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.http = self.clock = HttpTransport(
+            self.settings, self.credentials, self.principal, self.host
+        )
+
+    def cells(self, row: msgspec.Raw, dimensions: int, metrics: int) -> Cells:
+        """The values of one row of the JSON body."""
+        try:
+            decoded = self.row_decoder.decode(row)
+        except msgspec.DecodeError as exc:
+            msg = f"a row that is not the documented JSON ({exc})"
+            raise RowShapeError(msg) from None
+        return self.values(decoded, dimensions, metrics)
+
+    @staticmethod
+    def values(row: Any, dimensions: int, metrics: int) -> Cells:
+        """The values of one decoded row; RowShapeError unless it has that many."""
+        raise NotImplementedError

@@ -32,7 +32,7 @@ import datetime as dt
 import itertools
 import zoneinfo
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from time import sleep  # by name: a test on a fake clock replaces it
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -116,11 +116,24 @@ class Answer:
 
 @dataclass(slots=True)
 class Window:
-    """One window of one property: GA's first page, then every page's rows."""
+    """One window of one property: GA's first page, then every page's rows.
+
+    It carries what the stream asks while it writes the window (how messages
+    name it, Google's clock, how many rows a page holds), so the stream deals
+    with the window alone once the client has opened it.
+    """
 
     first: dt.date
     last: dt.date
     answer: Answer
+    #: How messages name the property: ``UA view 188392047``.
+    name: str
+    #: How messages name the window: ``UA view 188392047 (2021-01-01..2021-01-07)``.
+    subject: str
+    #: The most rows a page holds (``page_size``, capped for the API).
+    page_size: int
+    #: Google's clock as its last answer told it (``ReportClient.server_now``).
+    server_now: Callable[[], dt.datetime]
     pages: Iterator[Iterator[Row]] = field(default_factory=lambda: iter(()))
     requests: int = 1
     tokens: int | None = None
@@ -134,12 +147,19 @@ class PageRequest:
     property_id: str
     start: dt.date
     end: dt.date
-    #: Rows already received (GA4's offset paging).
-    offset: int
-    #: UA's page token ("" for the first page).
-    token: str
     #: Rows to ask for.
     limit: int
+    #: Rows already received (GA4's offset paging).
+    offset: int = 0
+    #: UA's page token ("" for the first page).
+    token: str = ""
+    #: The page's place in the window, from 1.
+    number: int = 1
+
+    @property
+    def where(self) -> str:
+        """How messages name the page: the window's subject and its number."""
+        return f"{self.subject}, page {self.number}"
 
 
 class ReportClient:
@@ -171,16 +191,15 @@ class ReportClient:
         # The widest row seen so far, in body bytes: it sizes the next pages.
         self._row_bytes = 0
 
-    def subject(self, property_id: str, start: dt.date, end: dt.date) -> str:
-        """How messages name one window of one property."""
-        return f"{self.noun} {property_id} ({start}..{end})"
+    def name(self, property_id: str) -> str:
+        """How messages name one property: ``UA view 188392047``."""
+        return f"{self.noun} {property_id}"
 
     def _fetch(self, page: PageRequest) -> Answer:
         """One page of the report (implemented per API)."""
         raise NotImplementedError
 
-    @staticmethod
-    def cells(row: Any, dimensions: int, metrics: int) -> Cells:
+    def cells(self, row: Any, dimensions: int, metrics: int) -> Cells:
         """The values of one encoded row; RowShapeError unless it has that many."""
         raise NotImplementedError
 
@@ -198,25 +217,27 @@ class ReportClient:
 
     def open(self, property_id: str, start: dt.date, end: dt.date) -> Window:
         """A window's first page, fetched and checked; its rows not yet read."""
-        subject = self.subject(property_id, start, end)
-        answer = self._page(f"{subject}, page 1", subject, property_id, start, end)
-        window = Window(start, end, answer, tokens=answer.tokens)
-        window.pages = self._pages(window, subject, property_id)
+        name = self.name(property_id)
+        page = PageRequest(
+            f"{name} ({start}..{end})", property_id, start, end, self.page_limit()
+        )
+        answer = self._page(page)
+        window = Window(
+            start,
+            end,
+            answer,
+            name,
+            page.subject,
+            self.page_size,
+            self.server_now,
+            tokens=answer.tokens,
+        )
+        window.pages = self._pages(window, page)
         return window
 
-    def _page(  # noqa: PLR0917 - one page's whole coordinates
-        self,
-        where: str,
-        subject: str,
-        property_id: str,
-        start: dt.date,
-        end: dt.date,
-        offset: int = 0,
-        token: str = "",
-    ) -> Answer:
-        page = PageRequest(
-            subject, property_id, start, end, offset, token, self.page_limit()
-        )
+    def _page(self, page: PageRequest) -> Answer:
+        """One page, its quotas waited out (or stopped at), its columns checked."""
+        subject = page.subject
         while True:
             try:
                 answer = self._send(lambda: self._fetch(page))
@@ -225,7 +246,7 @@ class ReportClient:
                 why = str(exc).removeprefix(f"{subject}: ")
                 self._quota_stop_or_wait(subject, exc, why)
         if answer.headers != list(self.fields):
-            raise deviation(where, "columns", list(self.fields), answer.headers)
+            raise deviation(page.where, "columns", list(self.fields), answer.headers)
         log_quota(self.logger, subject, answer.quota)
         low = [
             name
@@ -251,7 +272,7 @@ class ReportClient:
             )
             # The Date header counts whole seconds: one more makes sure.
             wait = (back - now).total_seconds() + 1
-            if wait <= self.settings.max_quota_wait:
+            if wait <= self.settings.max_quota_wait_seconds:
                 self.logger.warning(
                     "%s: %s; waiting %.0f s for it to come back at %s UTC"
                     " (max_quota_wait_seconds %d)",
@@ -259,13 +280,13 @@ class ReportClient:
                     why,
                     wait,
                     back.strftime("%H:%M"),
-                    self.settings.max_quota_wait,
+                    self.settings.max_quota_wait_seconds,
                 )
                 sleep(wait)
                 return
             when = (
                 f"{back:%Y-%m-%d %H:%M} UTC, in {wait:.0f} s, longer than"
-                f" max_quota_wait_seconds ({self.settings.max_quota_wait})"
+                f" max_quota_wait_seconds ({self.settings.max_quota_wait_seconds})"
             )
         else:
             midnight = dt.datetime.combine(
@@ -284,23 +305,31 @@ class ReportClient:
         )
         raise QuotaError(msg, exc.quota) from None
 
-    def _pages(
-        self, window: Window, subject: str, property_id: str
-    ) -> Iterator[Iterator[Row]]:
-        """Every page of one window, each checked, its rows checked as they go."""
+    def _pages(self, window: Window, first: PageRequest) -> Iterator[Iterator[Row]]:
+        """Every page of one window, each checked, its rows checked as they go.
+
+        ``first`` is the request of the page already in ``window.answer``.
+        """
         start, end = window.first, window.last
         received, token = 0, ""
         expected = window.answer.row_count
         answer: Answer | None = window.answer
-        for page in itertools.count(1):
-            where = f"{subject}, page {page}"
+        page = first
+        for number in itertools.count(1):
             if answer is None:
-                answer = self._page(
-                    where, subject, property_id, start, end, received, token
+                # Sized now: the rows of the pages before tell how wide rows are.
+                page = replace(
+                    first,
+                    offset=received,
+                    token=token,
+                    limit=self.page_limit(),
+                    number=number,
                 )
+                answer = self._page(page)
                 window.requests += 1
                 if answer.tokens is not None:
                     window.tokens = (window.tokens or 0) + answer.tokens
+            where = page.where
             if answer.row_count != expected:
                 raise deviation(
                     where,
@@ -326,7 +355,7 @@ class ReportClient:
                 break
         if received != expected:
             raise deviation(
-                subject,
+                window.subject,
                 "rows received in all pages (rowCount)",
                 expected,
                 received,

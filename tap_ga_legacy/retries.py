@@ -35,7 +35,9 @@ def with_retries(
             if attempt >= settings.max_retries:
                 msg = f"{exc} (gave up after {attempt + 1} attempts)"
                 raise ReportError(msg) from None
-            wait = min(settings.backoff_max, settings.backoff_base * 2**attempt)
+            wait = min(
+                settings.backoff_max_seconds, settings.backoff_base_seconds * 2**attempt
+            )
             wait *= random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not crypto
             attempt += 1
             logger.warning(

@@ -1,9 +1,10 @@
 """The tap's settings: the JSON schema users see, and the checks beyond it.
 
-JSON Schema catches wrong types (``schema_errors``, which never quotes a
-secret); ``parse_settings`` catches the rest (dates that do not exist, a range
-that ends before it starts, no property at all, a transport that does not
-exist) and turns a config dict into ``Settings``.
+JSON Schema catches wrong types, values out of bounds and choices that do not
+exist (``schema_errors``, which never quotes a secret); ``parse_settings``
+catches the rest (dates that do not exist, a range that ends before it starts,
+no property at all, an id that is not one) and turns a config dict into
+``Settings``.
 """
 
 from __future__ import annotations
@@ -29,8 +30,6 @@ from tap_ga_legacy.reports import EVENTS, PAGEVIEWS, SPECS
 if TYPE_CHECKING:
     from tap_ga_legacy.reports import Report, ReportSpec
 
-TRANSPORTS = ("rest", "grpc")
-ON_SAMPLED = ("split", "fail")
 #: What an ``archive_files`` entry can read (archive_files.COLUMN_ROLES), by
 #: the name a config gives it. ``ua_interface_csv`` is the older name of
 #: ``events``, kept so that configs written before ``pages`` still work.
@@ -85,6 +84,37 @@ def _bounded(
     )
 
 
+def _choice(name: str, title: str, what: str, choices: dict[str, str]) -> th.Property:
+    """A setting of fixed choices, the first its default, each explained.
+
+    The schema's ``enum`` and the description come from ``choices`` alone, so
+    Meltano's options and the docs name the same values.
+    """
+    explained = [f"`{value}` ({why})" for value, why in choices.items()]
+    return th.Property(
+        name,
+        th.StringType(allowed_values=list(choices)),
+        default=next(iter(choices)),
+        title=title,
+        description=f"{what}: {_or(explained)}.",
+    )
+
+
+def _ids_setting(
+    name: str, title: str, example: str, description: str, **kwargs: Any
+) -> th.Property:
+    """A setting listing GA ids; its description says how ``_ids`` reads them."""
+    return th.Property(
+        name,
+        th.ArrayType(th.StringType),
+        title=title,
+        examples=[[example]],
+        description=f"{description} ASCII digits, compared as numbers:"
+        f" `0{example}` is `{example}`.",
+        **kwargs,
+    )
+
+
 def _fields_schema(
     name: str, spec: ReportSpec, api: str, what: str = ""
 ) -> th.Property:
@@ -109,33 +139,27 @@ def _fields_schema(
 
 
 CONFIG_SCHEMA = th.PropertiesList(
-    th.Property(
+    _ids_setting(
         "property_ids",
-        th.ArrayType(th.StringType),
-        title="GA4 property ids",
-        examples=[["123456789"]],
-        description="GA4 property ids to pull through the Data API (ASCII digits,"
-        " e.g. `312647579`; compared as numbers, so `0312647579` is the same"
-        " id).",
+        "GA4 property ids",
+        "312647579",
+        "GA4 property ids to pull through the Data API.",
     ),
-    th.Property(
+    _ids_setting(
         "view_ids",
-        th.ArrayType(th.StringType),
-        title="UA view ids",
-        examples=[["188392047"]],
-        description="Universal Analytics view ids to pull through the Reporting API"
-        " v4 (Meltano's CLI view was `188392047`; ASCII digits, compared as"
-        " numbers).",
+        "UA view ids",
+        "188392047",
+        "Universal Analytics view ids to pull through the Reporting API v4"
+        " (Meltano's CLI view was `188392047`).",
     ),
-    th.Property(
+    _ids_setting(
         "ui_view_ids",
-        th.ArrayType(th.StringType),
-        default=[],
-        title="UA views of Meltano UI",
-        examples=[["188384771"]],
-        description="Universal Analytics view ids whose pageviews to pull into the"
+        "UA views of Meltano UI",
+        "188384771",
+        "Universal Analytics view ids whose pageviews to pull into the"
         " `pageviews` stream (Meltano UI's view was `188384771`, property"
-        " UA-132758957-2; ASCII digits, compared as numbers). Default: none.",
+        " UA-132758957-2); none by default.",
+        default=[],
     ),
     th.Property(
         "ui_page_titles",
@@ -251,15 +275,15 @@ CONFIG_SCHEMA = th.PropertiesList(
         default=31,
         title="Max window days",
     ),
-    th.Property(
+    _choice(
         "on_sampled",
-        th.StringType,
-        default="split",
-        title="On sampled",
-        description="What to do with a single day GA still answers sampled or"
-        " with `(other)` rows: `split` (emit it, flag it in `report_windows`,"
-        " warn) or `fail` (stop without moving the bookmark, naming the property,"
-        " the day and what GA reported).",
+        "On sampled",
+        "What to do with a single day GA still answers sampled or with `(other)` rows",
+        {
+            "split": "emit it, flag it in `report_windows`, warn",
+            "fail": "stop without moving the bookmark, naming the property, the"
+            " day and what GA reported",
+        },
     ),
     _bounded(
         "finality_hours",
@@ -368,14 +392,14 @@ CONFIG_SCHEMA = th.PropertiesList(
         " anonymous requests; without it and without credentials it uses"
         " Application Default Credentials.",
     ),
-    th.Property(
+    _choice(
         "transport",
-        th.StringType,
-        default="rest",
-        title="GA4 transport",
-        description="Transport of the GA4 client: `rest` (JSON over HTTP, decoded"
-        " without protobuf objects: fastest) or `grpc` (the google-analytics-data"
-        " gRPC client).",
+        "GA4 transport",
+        "Transport of the GA4 client",
+        {
+            "rest": "JSON over HTTP, decoded without protobuf objects: fastest",
+            "grpc": "the google-analytics-data gRPC client",
+        },
     ),
     th.Property(
         "page_size",
@@ -557,7 +581,12 @@ class ArchiveSource:
 
 @dataclass(frozen=True)
 class Settings:
-    """Validated, typed settings."""
+    """Validated, typed settings, each field named as its setting.
+
+    Except where one setting is parsed into what its users need: ``reports``
+    (from ``dimensions`` and ``ui_page_titles``) and the page sizes (from
+    ``page_size``). Credentials are auth.py's, read from the config itself.
+    """
 
     property_ids: tuple[str, ...]
     view_ids: tuple[str, ...]
@@ -570,17 +599,19 @@ class Settings:
     max_window_days: int
     on_sampled: str
     finality_hours: int
-    max_quota_wait: int
+    max_quota_wait_seconds: int
     transport: str
     api_endpoint: str | None
-    #: Every report as each API is asked for it (``dimensions``, ``ui_page_titles``).
+    #: The ``dimensions`` and ``ui_page_titles`` settings: every report as
+    #: each API is asked for it.
     reports: tuple[Report, ...]
+    #: The ``page_size`` setting per API: its default and cap are the API's.
     ga4_page_size: int
     ua_page_size: int
-    request_timeout: float
+    request_timeout_seconds: float
     max_retries: int
-    backoff_base: float
-    backoff_max: float
+    backoff_base_seconds: float
+    backoff_max_seconds: float
     ua_use_resource_quotas: bool
     archive_files: tuple[ArchiveSource, ...] = ()
 
@@ -660,13 +691,8 @@ def _archive_sources(value: Any, errors: list[str]) -> tuple[ArchiveSource, ...]
             errors.append(f"{name}: needs a path (a glob) and a view_id.")
             continue
         (view_id,) = _ids(f"{name}.view_id", [entry.get("view_id") or ""], errors)
-        written = entry.get("format") or EVENTS_FORMAT
-        if written not in ARCHIVE_FORMATS:
-            errors.append(
-                f"{name}.format: {written!r} is not a format this tap reads;"
-                f" use {_or(list(map(repr, ARCHIVE_FORMATS)))}."
-            )
-        file_format = ARCHIVE_FORMATS.get(written, EVENTS_FORMAT)
+        # The schema holds the format to ARCHIVE_FORMATS and defaults it.
+        file_format = ARCHIVE_FORMATS[entry.get("format") or EVENTS_FORMAT]
         columns = _archive_columns(
             f"{name}.columns", entry.get("columns"), COLUMN_ROLES[file_format], errors
         )
@@ -716,7 +742,7 @@ def _reports(config: dict[str, Any]) -> tuple[Report, ...]:
 
 
 def parse_settings(config: dict[str, Any], today: dt.date | None = None) -> Settings:
-    """Check a config dict and return typed settings.
+    """Check a config that passed the schema (``schema_errors``); typed settings.
 
     Raises:
         SettingsError: naming every problem found.
@@ -751,16 +777,6 @@ def parse_settings(config: dict[str, Any], today: dt.date | None = None) -> Sett
                 f"{name}: {day} is in the future (today is {today} UTC): GA has"
                 f" no data for it.{hint}"
             )
-    on_sampled = config.get("on_sampled") or DEFAULTS["on_sampled"]
-    if on_sampled not in ON_SAMPLED:
-        errors.append(
-            f"on_sampled: {on_sampled!r} is not a choice; use 'split' or 'fail'."
-        )
-    transport = config.get("transport") or DEFAULTS["transport"]
-    if transport not in TRANSPORTS:
-        errors.append(
-            f"transport: {transport!r} is not a transport; use 'rest' or 'grpc'."
-        )
     page_size = config.get("page_size")
     if page_size is not None and (not isinstance(page_size, int) or page_size < 1):
         errors.append(f"page_size: {page_size!r} must be a positive integer.")
@@ -781,18 +797,18 @@ def parse_settings(config: dict[str, Any], today: dt.date | None = None) -> Sett
             int(_setting(config, "max_window_days")),
             int(_setting(config, "window_days")),
         ),
-        on_sampled=on_sampled,
+        on_sampled=_setting(config, "on_sampled"),
         finality_hours=int(_setting(config, "finality_hours")),
-        max_quota_wait=int(_setting(config, "max_quota_wait_seconds")),
-        transport=transport,
+        max_quota_wait_seconds=int(_setting(config, "max_quota_wait_seconds")),
+        transport=_setting(config, "transport"),
         api_endpoint=(config.get("api_endpoint") or "").rstrip("/") or None,
         reports=_reports(config),
         ga4_page_size=min(page_size or GA4_MAX_PAGE_SIZE, GA4_MAX_PAGE_SIZE),
         ua_page_size=min(page_size or UA_MAX_PAGE_SIZE, UA_MAX_PAGE_SIZE),
-        request_timeout=float(_setting(config, "request_timeout_seconds")),
+        request_timeout_seconds=float(_setting(config, "request_timeout_seconds")),
         max_retries=int(_setting(config, "max_retries")),
-        backoff_base=float(_setting(config, "backoff_base_seconds")),
-        backoff_max=float(_setting(config, "backoff_max_seconds")),
+        backoff_base_seconds=float(_setting(config, "backoff_base_seconds")),
+        backoff_max_seconds=float(_setting(config, "backoff_max_seconds")),
         ua_use_resource_quotas=bool(_setting(config, "ua_use_resource_quotas")),
         archive_files=archive_files,
     )

@@ -269,7 +269,7 @@ class ReportStream(FastRecordsMixin, Stream):
             )
             if problem:
                 problems.append(
-                    f"{client.noun} {context['property_id']}: the state's bookmark"
+                    f"{client.name(context['property_id'])}: the state's bookmark"
                     f" {problem}. {RESET}"
                 )
             elif context["api"] == "ga4" and plan_range(
@@ -314,7 +314,7 @@ class ReportStream(FastRecordsMixin, Stream):
         # Checked before the run's first request (preflight).
         day, _ = bookmark_problem(bookmark, None, client.server_now())
         span = plan_range(self.settings, day, context["api"], client.server_now())
-        label = f"{client.noun} {property_id}"
+        label = client.name(property_id)
         if span is None:
             self.logger.info(
                 "%s: up to date (bookmark %s, end_date %s)",
@@ -328,6 +328,7 @@ class ReportStream(FastRecordsMixin, Stream):
             "%s: pulling %s..%s (bookmark %s)", label, start, end, bookmark
         )
         settings = self.settings
+        report = client.report
         planner = Planner(start, end, settings.window_days, settings.max_window_days)
         totals = WindowTally()
         # The bookmark moves only while every day so far is final.
@@ -336,15 +337,14 @@ class ReportStream(FastRecordsMixin, Stream):
             first, last, depth = piece
             window = client.open(property_id, first, last)
             answer = window.answer
-            if settings.end_date is None and past_yesterday(planner, client, window):
+            if settings.end_date is None and past_yesterday(planner, window):
                 planner.pending.append((first, last, depth))
                 continue
-            if self._split(planner, client, window, property_id, depth):
+            if self._split(planner, window, depth):
                 continue
-            report = client.report
             warn_quality(
                 self.logger,
-                client.subject(property_id, first, last),
+                window.subject,
                 sampled=answer.sampled,
                 other_row=answer.other_row,
                 thresholded=answer.thresholded,
@@ -354,9 +354,9 @@ class ReportStream(FastRecordsMixin, Stream):
             for rows in window.pages:
                 self.set_time_extracted(dt.datetime.now(dt.UTC))
                 yield from records(report, context, rows, tally)
-            reconcile(client.subject(property_id, first, last), report, tally, answer)
+            reconcile(window.subject, report, tally, answer)
             through = final_through(
-                answer, first, last, client.server_now(), settings.finality_hours
+                answer, first, last, window.server_now(), settings.finality_hours
             )
             if final_so_far and through is not None:
                 done = through.isoformat()
@@ -367,7 +367,7 @@ class ReportStream(FastRecordsMixin, Stream):
             # Every row of the window has been written: it is safe to say so.
             self.finalize_state_progress_markers(state)
             totals.add(tally)
-            planner.done(first, last, depth, easy=tally.rows < client.page_size // 4)
+            planner.done(first, last, depth, easy=tally.rows < window.page_size // 4)
             self._log_window(label, first, last, tally, totals, through)
         self.logger.info(
             "%s: done, %d rows, %d without project_id (%s)",
@@ -377,14 +377,7 @@ class ReportStream(FastRecordsMixin, Stream):
             ", ".join(f"{s}={totals.sources[s]}" for s in SOURCES),
         )
 
-    def _split(
-        self,
-        planner: Planner,
-        client: ReportClient,
-        window: Window,
-        property_id: str,
-        depth: int,
-    ) -> bool:
+    def _split(self, planner: Planner, window: Window, depth: int) -> bool:
         """Whether the window is to be pulled again as halves.
 
         Decided on its first page: a sampled or ``(other)`` answer is never
@@ -395,9 +388,8 @@ class ReportStream(FastRecordsMixin, Stream):
         reasons = doubt(window.answer)
         if reasons and first < last:
             self.logger.info(
-                "%s %s: %s..%s: %s: pulling it again as two halves",
-                client.noun,
-                property_id,
+                "%s: %s..%s: %s: pulling it again as two halves",
+                window.name,
                 first,
                 last,
                 reasons,
@@ -406,7 +398,7 @@ class ReportStream(FastRecordsMixin, Stream):
             return True
         if reasons and self.settings.on_sampled == "fail":
             msg = (
-                f"{client.subject(property_id, first, last)}: GA still reports"
+                f"{window.subject}: GA still reports"
                 f" {reasons} for this single day (on_sampled: fail). {STOPPED}"
             )
             raise ReportError(msg)

@@ -8,70 +8,52 @@ import msgspec
 
 from tap_ga_legacy.errors import ReportError
 from tap_ga_legacy.ga_values import rolled_into_other
-from tap_ga_legacy.http_session import HttpTransport, decode
-from tap_ga_legacy.report_client import (
-    Answer,
-    Cells,
-    PageRequest,
-    ReportClient,
-    RowShapeError,
-    shape,
-    total_value,
-)
+from tap_ga_legacy.http_session import JsonReportClient, decode
+from tap_ga_legacy.report_client import Answer, shape, total_value
 from tap_ga_legacy.responses import UaResponse, UaRow
 
 if TYPE_CHECKING:
-    import datetime as dt
-
-UA_HOST = "https://analyticsreporting.googleapis.com"
-_ROW = msgspec.json.Decoder(UaRow)
+    from tap_ga_legacy.report_client import Cells, PageRequest
 
 
-class UaClient(ReportClient):
+class UaClient(JsonReportClient):
     """UA Reporting API v4 ``reports:batchGet``, nextPageToken paging."""
 
     api = "ua"
     noun = "UA view"
+    host = "https://analyticsreporting.googleapis.com"
+    row_decoder = msgspec.json.Decoder(UaRow)
     _decoder = msgspec.json.Decoder(UaResponse)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.http = self.clock = HttpTransport(
-            self.settings, self.credentials, self.principal, UA_HOST
-        )
-
-    def _body(
-        self, view_id: str, start: dt.date, end: dt.date, token: str, limit: int
-    ) -> bytes:
+    def _body(self, page: PageRequest) -> bytes:
         width = self.report.width
         dimensions, metrics = self.fields[:width], self.fields[width:]
         request: dict[str, Any] = {
-            "viewId": view_id,
+            "viewId": page.property_id,
             "dateRanges": [
-                {"startDate": start.isoformat(), "endDate": end.isoformat()}
+                {"startDate": page.start.isoformat(), "endDate": page.end.isoformat()}
             ],
             "dimensions": [{"name": name} for name in dimensions],
             "metrics": [{"expression": metric} for metric in metrics],
             "orderBys": [
                 {"fieldName": name, "sortOrder": "ASCENDING"} for name in dimensions
             ],
-            "pageSize": limit,
+            "pageSize": page.limit,
             # LARGE: the most precise sampling UA offers (the default is faster).
             "samplingLevel": "LARGE",
             "hideValueRanges": True,
         }
-        if token:
-            request["pageToken"] = token
+        if page.token:
+            request["pageToken"] = page.token
         body: dict[str, Any] = {"reportRequests": [request]}
         if self.settings.ua_use_resource_quotas:
             body["useResourceQuotas"] = True
         return msgspec.json.encode(body)
 
     def _fetch(self, page: PageRequest) -> Answer:
-        subject, property_id = page.subject, page.property_id
+        subject = page.subject
         url = f"{self.http.base_url}/v4/reports:batchGet"
-        body = self._body(property_id, page.start, page.end, page.token, page.limit)
-        raw = self.http.post(subject, url, body)
+        raw = self.http.post(subject, url, self._body(page))
         response: UaResponse = decode(subject, self._decoder, raw)
         if len(response.reports) != 1:
             msg = f"{subject}: expected 1 report, got {len(response.reports)}."
@@ -100,14 +82,9 @@ class UaClient(ReportClient):
         )
 
     @staticmethod
-    def cells(row: msgspec.Raw, dimensions: int, metrics: int) -> Cells:
+    def values(row: UaRow, dimensions: int, metrics: int) -> Cells:
         """The values of one row: one date range, so one list of metrics."""
-        try:
-            r = _ROW.decode(row)
-        except msgspec.DecodeError as exc:
-            msg = f"a row that is not the documented JSON ({exc})"
-            raise RowShapeError(msg) from None
-        d, m = r.dimensions, r.metrics
+        d, m = row.dimensions, row.metrics
         if len(d) != dimensions or len(m) != 1 or len(m[0].values) != metrics:
             raise shape(len(d), sum(len(v.values) for v in m))
         return d + m[0].values

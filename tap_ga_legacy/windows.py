@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tap_ga_legacy.report_client import Answer, ReportClient, Window
+    from tap_ga_legacy.report_client import Answer, Window
     from tap_ga_legacy.settings import Settings
 
 #: A bookmark as the tap writes it.
@@ -134,14 +134,14 @@ def final_through(
     return min(last, last_final) if last_final >= first else None
 
 
-def past_yesterday(planner: Planner, client: ReportClient, window: Window) -> bool:
+def past_yesterday(planner: Planner, window: Window) -> bool:
     """End the range at yesterday in the property's time zone, by Google's clock.
 
     True if the window reaches past it: it is pulled again, shorter.
     """
     # UA answers carry no time zone: a UA view's days are taken as UTC.
     zone = zoneinfo.ZoneInfo(window.answer.time_zone or "UTC")
-    today = client.server_now().astimezone(zone).date()
+    today = window.server_now().astimezone(zone).date()
     # The plan's end was this machine's guess until Google's clock was known:
     # Google's yesterday replaces it, earlier or later.
     planner.end = today - dt.timedelta(days=1)

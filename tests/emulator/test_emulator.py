@@ -24,6 +24,7 @@ from google.protobuf import json_format
 from googleapiclient.discovery import build
 
 from tap_ga_legacy.ga4 import ga4_request
+from tap_ga_legacy.report_client import PageRequest
 from tap_ga_legacy.settings import GA4_DEFAULT_FIELDS, UA_DEFAULT_FIELDS
 from tests.support.dataset import END, PROPERTY_ID, START, VIEW_ID, expected_rows
 from tests.support.tap import run_tap
@@ -130,9 +131,8 @@ def test_ga4_library_rest_client_reads_the_emulator(emulator):
         credentials=AnonymousCredentials(),
         client_options={"api_endpoint": emulator.url},
     )
-    request = ga4_request(
-        tuple(GA4_DEFAULT_FIELDS.values()), PROPERTY_ID, START, END, 0, 250
-    )
+    page = PageRequest("the emulator", PROPERTY_ID, START, END, limit=250)
+    request = ga4_request(tuple(GA4_DEFAULT_FIELDS.values()), page)
     with client:
         response = client.run_report(request=request)
     assert len(response.rows) == 250

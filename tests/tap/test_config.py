@@ -159,7 +159,7 @@ SERVICE_ACCOUNT_LIKE_OAUTH_CLIENT = json.dumps(
         ),
         pytest.param(
             {"transport": "http2"},
-            "transport: 'http2' is not a transport",
+            "transport: 'http2' is not one of ['rest', 'grpc']",
             id="unknown-transport",
         ),
     ],
