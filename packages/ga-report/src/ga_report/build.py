@@ -68,8 +68,24 @@ class Page:
 
     slug: str
     title: str
-    context: Callable[[Query], dict[str, Any]]
+    context: Callable[[Marts], dict[str, Any]]
     marts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Marts:
+    """The marts' schema: called with SQL, it runs it (a ``Query``).
+
+    ``tables`` are the tables and views there, listed once per report: which
+    pages can be drawn, and which optional sections.
+    """
+
+    query: Query
+    tables: frozenset[str]
+
+    def __call__(self, sql: str) -> Rows:
+        """The rows of one statement."""
+        return self.query(sql)
 
 
 @dataclass(frozen=True)
@@ -130,13 +146,13 @@ def _mondays(first: str, last: str) -> list[str]:
     ]
 
 
-def _tables(query: Query) -> set[str]:
+def _tables(query: Query) -> frozenset[str]:
     """The tables and views in the marts' schema, lower case."""
     rows = query(
         "select lower(table_name) as name from information_schema.tables"
         " where lower(table_schema) = lower(current_schema())"
     )
-    return {row["name"] for row in rows}
+    return frozenset(row["name"] for row in rows)
 
 
 def _chart(spec: dict[str, Any], rows: Rows, chart_id: str) -> Chart:
@@ -435,7 +451,7 @@ def command_mix(query: Query) -> dict[str, Any]:
     }
 
 
-def data_quality(query: Query) -> dict[str, Any]:
+def data_quality(query: Marts) -> dict[str, Any]:
     """GA rows without a project_id per week, and how project ids were found."""
     weeks = _weeks(query, "fct_ga_legacy_daily_coverage", "event_date")
     weekly = query(
@@ -746,7 +762,7 @@ WINDOW_DAYS_COLUMNS = (
 )  # fmt: skip
 
 
-def _window_days(query: Query) -> dict[str, Any] | None:
+def _window_days(query: Marts) -> dict[str, Any] | None:
     """Sampled, non-final and reconciled days per property, once the mart has rows.
 
     None without the mart (a warehouse older than the report_windows stream)
@@ -767,7 +783,7 @@ def _window_days(query: Query) -> dict[str, Any] | None:
             group by property_id, api order by property_id, api
             """  # noqa: S608
         )
-        if WINDOW_DAYS_MART in _tables(query)
+        if WINDOW_DAYS_MART in query.tables
         else []
     )
     if not rows:
@@ -836,10 +852,11 @@ def build_report(warehouse: Warehouse, out_dir: Path) -> Report:
             or the warehouse refused a query.
     """
     try:
-        tables = _tables(warehouse.query)
+        marts = Marts(warehouse.query, _tables(warehouse.query))
     except QueryError as exc:
         msg = f"cannot list the marts in {warehouse.where}: {exc}"
         raise ReportError(msg) from exc
+    tables = marts.tables
     if not any(mart in tables for page in PAGES for mart in page.marts):
         msg = f"no dbt mart in {warehouse.where} (has dbt built the marts?)"
         raise ReportError(msg)
@@ -852,9 +869,7 @@ def build_report(warehouse: Warehouse, out_dir: Path) -> Report:
             text = (
                 _render("missing.html.j2", page.title, missing=missing)
                 if missing
-                else _render(
-                    f"{page.slug}.html.j2", page.title, **page.context(warehouse.query)
-                )
+                else _render(f"{page.slug}.html.j2", page.title, **page.context(marts))
             )
         except QueryError as exc:
             msg = f"{page.title}: {exc} (has dbt built the marts?)"
