@@ -49,16 +49,3 @@
         where 1 = 0
     {%- endif -%}
 {% endmacro %}
-
-{#
-    The rank of a GA row's origin for int_ga_legacy_events_prioritised: a
-    day's rows come from the lowest there is (api, then archive_file, then
-    archive_table).
-#}
-{% macro ga_origin_rank(origin) %}
-    case {{ origin }}
-        when 'api' then 1
-        when 'archive_file' then 2
-        else 3
-    end
-{% endmacro %}

@@ -26,23 +26,9 @@ events as (
 
 ),
 
-ranked as (
+one_origin as (
 
-    select
-        *,
-        {{ ga_origin_rank('origin') }} as origin_rank
-    from events
-
-),
-
-chosen as (
-
-    select
-        *,
-        min(origin_rank) over (
-            partition by api, property_id, event_date
-        ) as chosen_rank
-    from ranked
+    {{ ga_one_origin_per_day('events') }}
 
 ),
 
@@ -61,14 +47,14 @@ mirror_losers as (
 
 prioritised as (
 
-    select * exclude (origin_rank, chosen_rank)
-    from chosen
-    where origin_rank = chosen_rank
-        and not exists (
+    select * from one_origin
+    where
+        not exists (
             select 1 from mirror_losers
-            where mirror_losers.api = chosen.api
-                and mirror_losers.property_id = chosen.property_id
-                and mirror_losers.event_date = chosen.event_date
+            where
+                mirror_losers.api = one_origin.api
+                and mirror_losers.property_id = one_origin.property_id
+                and mirror_losers.event_date = one_origin.event_date
         )
 
 ),

@@ -3,9 +3,9 @@
     mapped to the UI route it was, with every user-chosen name gone. The
     raw page_path and page_title end here.
 
-    Origins as for events (int_ga_legacy_events_prioritised): per view and
-    day the rows of one origin, api before archive_file, so an export of a
-    day the API also gave is not counted twice.
+    Origins as for events (ga_one_origin_per_day): per view and day the
+    rows of one origin, api before archive_file, so an export of a day the
+    API also gave is not counted twice.
 
     Routes (seed meltano_ui_routes): the path without its query string and
     trailing slash, matched case-insensitively as vue-router did, against
@@ -47,33 +47,18 @@ hub_plugins as (
 
 ),
 
-ranked as (
+one_origin as (
 
-    select
-        *,
-        {{ ga_origin_rank('origin') }} as origin_rank
-    from pageviews
-
-),
-
-chosen as (
-
-    select
-        *,
-        min(origin_rank) over (
-            partition by api, property_id, event_date
-        ) as chosen_rank
-    from ranked
+    {{ ga_one_origin_per_day('pageviews') }}
 
 ),
 
 prioritised as (
 
     select
-        * exclude (origin_rank, chosen_rank, meltano_version),
+        * exclude (meltano_version),
         coalesce(meltano_version, '(not set)') as meltano_version
-    from chosen
-    where origin_rank = chosen_rank
+    from one_origin
 
 ),
 
