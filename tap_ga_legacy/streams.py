@@ -42,7 +42,6 @@ from tap_ga_legacy.schemas import (
     PAGEVIEWS_SCHEMA,
     REPORT_WINDOWS_SCHEMA,
 )
-from tap_ga_legacy.settings import Settings, parse_settings
 from tap_ga_legacy.sync import WindowTally, reconcile, records
 from tap_ga_legacy.ua import UaClient
 from tap_ga_legacy.windows import (
@@ -63,7 +62,7 @@ if TYPE_CHECKING:
     from tap_ga_legacy.archive_files import Export
     from tap_ga_legacy.report_client import ReportClient, Window
     from tap_ga_legacy.reports import Report, ReportSpec
-    from tap_ga_legacy.settings import ArchiveSource
+    from tap_ga_legacy.settings import ArchiveSource, Settings
 
 #: Failures whose message says what and why: they end the run with that line.
 EXPLAINED = (ReportError, CredentialsError)
@@ -140,6 +139,8 @@ class ReportStream(FastRecordsMixin, Stream):
     #: The run's credentials, built (and their token fetched) once for all
     #: report streams (set by the tap).
     login: Callable[[], google.auth.credentials.Credentials]
+    #: The run's settings, parsed once for all report streams (set by the tap).
+    parsed: Callable[[], Settings]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """The stream, its logger filtered (ExplainedFailureFilter)."""
@@ -155,10 +156,10 @@ class ReportStream(FastRecordsMixin, Stream):
         """Off: a lookback window starts before the saved bookmark on purpose."""
         return False
 
-    @cached_property
+    @property
     def settings(self) -> Settings:
-        """The validated settings."""
-        return parse_settings(dict(self.config))
+        """The validated settings, parsed once for the run (``parsed``)."""
+        return self.parsed()
 
     @cached_property
     def property_ids(self) -> dict[str, tuple[str, ...]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from singer_sdk import Tap
@@ -31,6 +31,9 @@ from tap_ga_legacy.streams import (
     ReportStream,
     ReportWindowsStream,
 )
+
+if TYPE_CHECKING:
+    from tap_ga_legacy.settings import Settings
 
 #: ``report_windows`` records are written by the report syncs, per window.
 PROOF_ALONE = (
@@ -80,7 +83,7 @@ class TapGaLegacy(Tap):
             # Only values of the right types and within bounds can be parsed.
             credential_errors = check_credentials(dict(self.config))
             try:
-                parse_settings(dict(self.config))
+                self.settings  # noqa: B018 - parsed here, once for the run
             except SettingsError as exc:
                 errors.extend(exc.errors)
             errors.extend(credential_errors)
@@ -89,6 +92,15 @@ class TapGaLegacy(Tap):
                 "Config validation failed", errors=errors, schema=CONFIG_SCHEMA
             )
         return errors
+
+    @functools.cached_property
+    def settings(self) -> Settings:
+        """The typed settings, parsed once: by the config check, for every stream.
+
+        Raises:
+            SettingsError: naming every problem (the config check lists them).
+        """
+        return parse_settings(dict(self.config))
 
     def sync_all(self) -> None:
         """Sync; a failure the tap explains itself ends with that line, exit 1.
@@ -133,6 +145,8 @@ class TapGaLegacy(Tap):
         login = functools.cache(lambda: build_credentials(dict(self.config)))
         for stream in reports:
             stream.proof, stream.login = proof, login
+            # Not parsed here: discovery needs no valid config.
+            stream.parsed = lambda: self.settings
         return [*reports, proof]
 
 
