@@ -3,6 +3,8 @@
 Every failure leaves here as one of two exceptions (see errors.py): a
 ``RetriableAPIError``, which ``retries.with_retries`` sends again after a
 backoff, or a ``ReportError`` whose message names the cause and the fix.
+``JsonReportClient`` is what the two JSON report clients (UA, GA4 over REST)
+share: this transport, and a page's rows decoded one at a time.
 (Not ``http.py``: run as a script, tap.py would put this folder first on the
 path, and the file would shadow the standard library's ``http``.)
 """
