@@ -98,7 +98,9 @@ def meltano_settings_yaml() -> str:
             lines.append(f"          value: {_yaml_scalar(schema['default'])}")
         if "enum" in schema:
             lines.append("          options:")
-            for choice in map(_yaml_scalar, schema["enum"]):
+            # null (the default) is no option to pick.
+            choices = [c for c in schema["enum"] if c is not None]
+            for choice in map(_yaml_scalar, choices):
                 lines += [
                     f"            - label: {choice}",
                     f"              value: {choice}",

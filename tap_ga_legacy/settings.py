@@ -88,12 +88,13 @@ def _choice(name: str, title: str, what: str, choices: dict[str, str]) -> th.Pro
     """A setting of fixed choices, the first its default, each explained.
 
     The schema's ``enum`` and the description come from ``choices`` alone, so
-    Meltano's options and the docs name the same values.
+    Meltano's options and the docs name the same values. The enum holds null
+    too, as the setting's type does: null means the default.
     """
     explained = [f"`{value}` ({why})" for value, why in choices.items()]
     return th.Property(
         name,
-        th.StringType(allowed_values=list(choices)),
+        th.StringType(allowed_values=[*choices, None]),
         default=next(iter(choices)),
         title=title,
         description=f"{what}: {_or(explained)}.",
@@ -540,6 +541,10 @@ def _message(error: ValidationError, secret: frozenset[str]) -> str:
                 f"{where}: {float(error.instance):g} is {_BOUNDS[error.validator]}"
                 f" {error.validator_value:g}."
             )
+        if error.validator == "enum":
+            # The choices, without the null that stands for the default.
+            choices = [v for v in error.validator_value if v is not None]
+            return f"{where}: {error.instance!r} is not one of {choices!r}"
         return f"{where}: {error.message}"
     if not path and error.validator in _NAME_ONLY_VALIDATORS:
         return error.message

@@ -247,3 +247,14 @@ def test_every_numeric_setting_is_bounded_in_the_schema() -> None:
         "Greater than 0, at most 86400."
         in (numeric["request_timeout_seconds"]["description"])
     )
+
+
+def test_a_choice_given_as_null_takes_its_default(config: dict, tmp_path) -> None:
+    """A JSON config may hold null for a setting it leaves unset."""
+    unset = {"transport": None, "on_sampled": None}
+    run = run_tap({**config, **unset}, tmp_path)
+    (tmp_path / "default").mkdir()
+    default = run_tap(config, tmp_path / "default")
+    assert run.returncode == 0, run.stderr
+    assert run.records
+    assert run.records == default.records
