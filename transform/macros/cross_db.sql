@@ -8,16 +8,65 @@
 
 {# ---- JSON --------------------------------------------------------------- #}
 
-{% macro json_parse(text) %}
-    {{- return(adapter.dispatch('json_parse', 'meltano_telemetry')(text)) -}}
+{#
+    `paths` (optional): the dotted paths the model will read from the value
+    with json_get_field. DuckDB then parses the text once, into a struct of
+    just those paths (from_json), instead of once per json_get_text; a path's
+    value is text whatever its JSON type, as json_extract_string gives it.
+    Snowflake parses to a VARIANT either way.
+#}
+{% macro json_parse(text, paths=none) %}
+    {{- return(adapter.dispatch('json_parse', 'meltano_telemetry')(text, paths)) -}}
 {% endmacro %}
 
-{% macro default__json_parse(text) -%}
-    cast({{ text }} as json)
+{% macro default__json_parse(text, paths=none) -%}
+    {%- if paths -%}
+        from_json({{ text }}, '{{ json_paths_type(paths) }}')
+    {%- else -%}
+        cast({{ text }} as json)
+    {%- endif -%}
 {%- endmacro %}
 
-{% macro snowflake__json_parse(text) -%}
+{% macro snowflake__json_parse(text, paths=none) -%}
     try_parse_json({{ text }})
+{%- endmacro %}
+
+
+{#
+    DuckDB's JSON structure type of dotted `paths`, each leaf VARCHAR:
+    ['a', 'b.c'] -> {"a": "VARCHAR", "b": {"c": "VARCHAR"}}.
+#}
+{% macro json_paths_type(paths) -%}
+    {%- set heads = [] -%}
+    {%- for path in paths -%}
+        {%- if path.split('.')[0] not in heads -%}
+            {%- do heads.append(path.split('.')[0]) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {
+    {%- for head in heads -%}
+        {%- set tails = [] -%}
+        {%- for path in paths if path.split('.')[0] == head and '.' in path -%}
+            {%- do tails.append(path.split('.', 1)[1]) -%}
+        {%- endfor -%}
+        "{{ head }}": {% if tails %}{{ json_paths_type(tails) }}{% else %}"VARCHAR"{% endif %}
+        {%- if not loop.last %}, {% endif -%}
+    {%- endfor -%}
+    }
+{%- endmacro %}
+
+
+{# Text at a dotted path of a value parsed with `paths` (json_parse, json_find_context). #}
+{% macro json_get_field(parsed, path) %}
+    {{- return(adapter.dispatch('json_get_field', 'meltano_telemetry')(parsed, path)) -}}
+{% endmacro %}
+
+{% macro default__json_get_field(parsed, path) -%}
+    {{ parsed }}{% for name in path.split('.') %}."{{ name }}"{% endfor %}
+{%- endmacro %}
+
+{% macro snowflake__json_get_field(parsed, path) -%}
+    {{ snowflake__json_get_text(parsed, path) }}
 {%- endmacro %}
 
 
@@ -56,20 +105,24 @@
 {#
     The `data` of the first context whose `schema` starts with `schema_prefix`
     (e.g. 'iglu:com.meltano/project_context/') in contexts parsed by
-    json_parse_contexts, as JSON; null when there is none.
+    json_parse_contexts, as JSON; null when there is none. With `paths`, as
+    json_parse gives it: read it with json_get_field.
 #}
-{% macro json_find_context(contexts, schema_prefix) %}
-    {{- return(adapter.dispatch('json_find_context', 'meltano_telemetry')(contexts, schema_prefix)) -}}
+{% macro json_find_context(contexts, schema_prefix, paths=none) %}
+    {{- return(adapter.dispatch('json_find_context', 'meltano_telemetry')(contexts, schema_prefix, paths)) -}}
 {% endmacro %}
 
-{% macro default__json_find_context(contexts, schema_prefix) -%}
+{% macro default__json_find_context(contexts, schema_prefix, paths=none) -%}
+    {%- set found -%}
     list_filter(
         {{ contexts }}.data,
         element -> starts_with(element.schema, '{{ schema_prefix }}')
     )[1].data
+    {%- endset -%}
+    {{ default__json_parse(found, paths) if paths else found }}
 {%- endmacro %}
 
-{% macro snowflake__json_find_context(contexts, schema_prefix) -%}
+{% macro snowflake__json_find_context(contexts, schema_prefix, paths=none) -%}
     filter(
         {{ contexts }}:data,
         element -> startswith(element:schema::varchar, '{{ schema_prefix }}')
