@@ -33,6 +33,25 @@
 
 
 {#
+    A parsed JSON value (json_find_context, json_array_elements) to read
+    the dotted `paths` from with json_get_field: in DuckDB parsed once more,
+    into a struct of just those paths (as json_parse with `paths`); in
+    Snowflake the VARIANT itself.
+#}
+{% macro json_fields(json, paths) %}
+    {{- return(adapter.dispatch('json_fields', 'meltano_telemetry')(json, paths)) -}}
+{% endmacro %}
+
+{% macro default__json_fields(json, paths) -%}
+    {{ default__json_parse(json, paths) }}
+{%- endmacro %}
+
+{% macro snowflake__json_fields(json, paths) -%}
+    {{ json }}
+{%- endmacro %}
+
+
+{#
     DuckDB's JSON structure type of dotted `paths`, each leaf VARCHAR:
     ['a', 'b.c'] -> {"a": "VARCHAR", "b": {"c": "VARCHAR"}}.
 #}
@@ -56,7 +75,7 @@
 {%- endmacro %}
 
 
-{# Text at a dotted path of a value parsed with `paths` (json_parse, json_find_context). #}
+{# Text at a dotted path of a value from json_parse with `paths` or json_fields. #}
 {% macro json_get_field(parsed, path) %}
     {{- return(adapter.dispatch('json_get_field', 'meltano_telemetry')(parsed, path)) -}}
 {% endmacro %}
@@ -105,24 +124,20 @@
 {#
     The `data` of the first context whose `schema` starts with `schema_prefix`
     (e.g. 'iglu:com.meltano/project_context/') in contexts parsed by
-    json_parse_contexts, as JSON; null when there is none. With `paths`, as
-    json_parse gives it: read it with json_get_field.
+    json_parse_contexts, as JSON; null when there is none.
 #}
-{% macro json_find_context(contexts, schema_prefix, paths=none) %}
-    {{- return(adapter.dispatch('json_find_context', 'meltano_telemetry')(contexts, schema_prefix, paths)) -}}
+{% macro json_find_context(contexts, schema_prefix) %}
+    {{- return(adapter.dispatch('json_find_context', 'meltano_telemetry')(contexts, schema_prefix)) -}}
 {% endmacro %}
 
-{% macro default__json_find_context(contexts, schema_prefix, paths=none) -%}
-    {%- set found -%}
+{% macro default__json_find_context(contexts, schema_prefix) -%}
     list_filter(
         {{ contexts }}.data,
         element -> starts_with(element.schema, '{{ schema_prefix }}')
     )[1].data
-    {%- endset -%}
-    {{ default__json_parse(found, paths) if paths else found }}
 {%- endmacro %}
 
-{% macro snowflake__json_find_context(contexts, schema_prefix, paths=none) -%}
+{% macro snowflake__json_find_context(contexts, schema_prefix) -%}
     filter(
         {{ contexts }}:data,
         element -> startswith(element:schema::varchar, '{{ schema_prefix }}')
