@@ -81,7 +81,9 @@
 {% endmacro %}
 
 {% macro default__json_get_field(parsed, path) -%}
-    {{ parsed }}{% for name in path.split('.') %}."{{ name }}"{% endfor %}
+    {%- set names = path.split('.') -%}
+    {% for name in names %}struct_extract({% endfor %}{{ parsed }}
+    {%- for name in names %}, '{{ name }}'){% endfor %}
 {%- endmacro %}
 
 {% macro snowflake__json_get_field(parsed, path) -%}

@@ -71,29 +71,48 @@ contexts as (
 
     select
         *,
-{%- for name, paths in [
-    ('project', [
-        'project_uuid',
-        'context_uuid',
-        'client_uuid',
-        'project_uuid_source',
-        'environment_name_hash',
-    ]),
-    ('environment', [
-        'meltano_version', 'python_version', 'system_name', 'is_ci_environment'
-    ]),
-    ('cli', ['command', 'options.set.interactive']),
-    ('exception', [
-        'exception.type', 'exception.str_hash', 'exception.cause.str_hash'
-    ]),
-] %}
         {{ json_fields(
             json_find_context(
-                'contexts_json', 'iglu:com.meltano/' ~ name ~ '_context/'
+                'contexts_json', 'iglu:com.meltano/project_context/'
             ),
-            paths
-        ) }} as {{ name }}_context,
-{%- endfor %}
+            [
+                'project_uuid',
+                'context_uuid',
+                'client_uuid',
+                'project_uuid_source',
+                'environment_name_hash',
+            ]
+        ) }} as project_context,
+        {{ json_fields(
+            json_find_context(
+                'contexts_json', 'iglu:com.meltano/environment_context/'
+            ),
+            [
+                'meltano_version',
+                'python_version',
+                'system_name',
+                'is_ci_environment',
+            ]
+        ) }} as environment_context,
+        {{ json_fields(
+            json_find_context(
+                'contexts_json', 'iglu:com.meltano/cli_context/'
+            ),
+            [
+                'command',
+                'options.set.interactive',
+            ]
+        ) }} as cli_context,
+        {{ json_fields(
+            json_find_context(
+                'contexts_json', 'iglu:com.meltano/exception_context/'
+            ),
+            [
+                'exception.type',
+                'exception.str_hash',
+                'exception.cause.str_hash',
+            ]
+        ) }} as exception_context,
         {{ json_find_context(
             'contexts_json', 'iglu:com.meltano/plugins_context/'
         ) }} as plugins_context

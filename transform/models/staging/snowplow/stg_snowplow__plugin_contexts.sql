@@ -55,24 +55,28 @@ plugins as (
 
     select
         -- ids
-        event_id,
-        execution_id,
-        plugins_context_uuid,
+        elements.event_id,
+        elements.execution_id,
+        elements.plugins_context_uuid,
 
         -- strings
-        {{ json_get_field('plugin_fields', 'category') }} as category,
-        {{ json_get_field('plugin_fields', 'name_hash') }} as name_hash,
-        {{ json_get_field('plugin_fields', 'namespace_hash') }} as namespace_hash,
-        {{ json_get_field('plugin_fields', 'executable_hash') }} as executable_hash,
-        {{ json_get_field('plugin_fields', 'variant_name_hash') }}
+        {{ json_get_field('elements.plugin_fields', 'category') }} as category,
+        {{ json_get_field('elements.plugin_fields', 'name_hash') }}
+            as name_hash,
+        {{ json_get_field('elements.plugin_fields', 'namespace_hash') }}
+            as namespace_hash,
+        {{ json_get_field('elements.plugin_fields', 'executable_hash') }}
+            as executable_hash,
+        {{ json_get_field('elements.plugin_fields', 'variant_name_hash') }}
             as variant_name_hash,
-        {{ json_get_field('plugin_fields', 'parent_name_hash') }}
+        {{ json_get_field('elements.plugin_fields', 'parent_name_hash') }}
             as parent_name_hash,
-        {{ json_get_field('plugin_fields', 'pip_url_hash') }} as pip_url_hash,
-        {{ json_get_field('plugin_fields', 'command') }} as command,
+        {{ json_get_field('elements.plugin_fields', 'pip_url_hash') }}
+            as pip_url_hash,
+        {{ json_get_field('elements.plugin_fields', 'command') }} as command,
 
         -- numerics
-        cast(plugin_offset as integer) + 1 as plugin_index
+        cast(elements.plugin_offset as integer) + 1 as plugin_index
 
     from elements
 
