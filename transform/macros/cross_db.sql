@@ -166,8 +166,9 @@
     row per element of the JSON array at the dotted `path` of `json`, exposed
     as `<alias>.value` (JSON) and `<alias>.index` (0-based, the array order).
     A row whose array is null or empty gives no row (an inner lateral join).
-    DuckDB unnests a JSON list; Snowflake uses lateral flatten, whose output
-    columns these names are.
+    DuckDB unnests the path's elements as a JSON list (`[*]`: no second
+    parse, as a cast to JSON[] would be); Snowflake uses lateral flatten,
+    whose output columns these names are.
 #}
 {% macro json_array_elements(json, path, alias) %}
     {{- return(adapter.dispatch('json_array_elements', 'meltano_telemetry')(json, path, alias)) -}}
@@ -176,9 +177,9 @@
 {% macro default__json_array_elements(json, path, alias) -%}
     , lateral (
         select
-            unnest(cast(json_extract({{ json }}, '$.{{ path }}') as json [])) as value,
+            unnest(json_extract({{ json }}, '$.{{ path }}[*]')) as value,
             generate_subscripts(
-                cast(json_extract({{ json }}, '$.{{ path }}') as json []), 1
+                json_extract({{ json }}, '$.{{ path }}[*]'), 1
             ) - 1 as index
     ) as {{ alias }}
 {%- endmacro %}
