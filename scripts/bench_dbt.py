@@ -283,6 +283,8 @@ def main() -> int:
         f" run with nothing new {noop:.1f} s; peak RSS of dbt {peak:.0f} MB"
     )
     print(f"goal: full build < 60 s -> {'met' if full < 60 else 'MISSED'}")
+    # The machine is often shared: a figure means little without its load.
+    print("load average (1, 5, 15 min):", " ".join(f"{x:.2f}" for x in os.getloadavg()))
     return 0
 
 

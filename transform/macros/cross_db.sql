@@ -8,16 +8,86 @@
 
 {# ---- JSON --------------------------------------------------------------- #}
 
-{% macro json_parse(text) %}
-    {{- return(adapter.dispatch('json_parse', 'meltano_telemetry')(text)) -}}
+{#
+    `paths` (optional): the dotted paths the model will read from the value
+    with json_get_field. DuckDB then parses the text once, into a struct of
+    just those paths (from_json), instead of once per json_get_text; a path's
+    value is text whatever its JSON type, as json_extract_string gives it.
+    Snowflake parses to a VARIANT either way.
+#}
+{% macro json_parse(text, paths=none) %}
+    {{- return(adapter.dispatch('json_parse', 'meltano_telemetry')(text, paths)) -}}
 {% endmacro %}
 
-{% macro default__json_parse(text) -%}
-    cast({{ text }} as json)
+{% macro default__json_parse(text, paths=none) -%}
+    {%- if paths -%}
+        from_json({{ text }}, '{{ json_paths_type(paths) }}')
+    {%- else -%}
+        cast({{ text }} as json)
+    {%- endif -%}
 {%- endmacro %}
 
-{% macro snowflake__json_parse(text) -%}
+{% macro snowflake__json_parse(text, paths=none) -%}
     try_parse_json({{ text }})
+{%- endmacro %}
+
+
+{#
+    A parsed JSON value (json_find_context, json_array_elements) to read
+    the dotted `paths` from with json_get_field: in DuckDB parsed once more,
+    into a struct of just those paths (as json_parse with `paths`); in
+    Snowflake the VARIANT itself.
+#}
+{% macro json_fields(json, paths) %}
+    {{- return(adapter.dispatch('json_fields', 'meltano_telemetry')(json, paths)) -}}
+{% endmacro %}
+
+{% macro default__json_fields(json, paths) -%}
+    {{ default__json_parse(json, paths) }}
+{%- endmacro %}
+
+{% macro snowflake__json_fields(json, paths) -%}
+    {{ json }}
+{%- endmacro %}
+
+
+{#
+    DuckDB's JSON structure type of dotted `paths`, each leaf VARCHAR:
+    ['a', 'b.c'] -> {"a": "VARCHAR", "b": {"c": "VARCHAR"}}.
+#}
+{% macro json_paths_type(paths) -%}
+    {%- set heads = [] -%}
+    {%- for path in paths -%}
+        {%- if path.split('.')[0] not in heads -%}
+            {%- do heads.append(path.split('.')[0]) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {
+    {%- for head in heads -%}
+        {%- set tails = [] -%}
+        {%- for path in paths if path.split('.')[0] == head and '.' in path -%}
+            {%- do tails.append(path.split('.', 1)[1]) -%}
+        {%- endfor -%}
+        "{{ head }}": {% if tails %}{{ json_paths_type(tails) }}{% else %}"VARCHAR"{% endif %}
+        {%- if not loop.last %}, {% endif -%}
+    {%- endfor -%}
+    }
+{%- endmacro %}
+
+
+{# Text at a dotted path of a value from json_parse with `paths` or json_fields. #}
+{% macro json_get_field(parsed, path) %}
+    {{- return(adapter.dispatch('json_get_field', 'meltano_telemetry')(parsed, path)) -}}
+{% endmacro %}
+
+{% macro default__json_get_field(parsed, path) -%}
+    {%- set names = path.split('.') -%}
+    {% for name in names %}struct_extract({% endfor %}{{ parsed }}
+    {%- for name in names %}, '{{ name }}'){% endfor %}
+{%- endmacro %}
+
+{% macro snowflake__json_get_field(parsed, path) -%}
+    {{ snowflake__json_get_text(parsed, path) }}
 {%- endmacro %}
 
 
@@ -96,8 +166,9 @@
     row per element of the JSON array at the dotted `path` of `json`, exposed
     as `<alias>.value` (JSON) and `<alias>.index` (0-based, the array order).
     A row whose array is null or empty gives no row (an inner lateral join).
-    DuckDB unnests a JSON list; Snowflake uses lateral flatten, whose output
-    columns these names are.
+    DuckDB unnests the path's elements as a JSON list (`[*]`: no second
+    parse, as a cast to JSON[] would be); Snowflake uses lateral flatten,
+    whose output columns these names are.
 #}
 {% macro json_array_elements(json, path, alias) %}
     {{- return(adapter.dispatch('json_array_elements', 'meltano_telemetry')(json, path, alias)) -}}
@@ -106,9 +177,9 @@
 {% macro default__json_array_elements(json, path, alias) -%}
     , lateral (
         select
-            unnest(cast(json_extract({{ json }}, '$.{{ path }}') as json [])) as value,
+            unnest(json_extract({{ json }}, '$.{{ path }}[*]')) as value,
             generate_subscripts(
-                cast(json_extract({{ json }}, '$.{{ path }}') as json []), 1
+                json_extract({{ json }}, '$.{{ path }}[*]'), 1
             ) - 1 as index
     ) as {{ alias }}
 {%- endmacro %}

@@ -40,6 +40,22 @@ ga_rows as (
 
 ),
 
+-- Rows and metric per stream, property, day: what the windows' range join
+-- pairs with, so it pairs each window with its days, not with every row.
+ga_days as (
+
+    select
+        stream_name,
+        property_id,
+        api,
+        event_date,
+        count(row_key) as day_rows,
+        sum(metric) as day_metric
+    from ga_rows
+    group by stream_name, property_id, api, event_date
+
+),
+
 superseded as (
 
     select distinct earlier.report_window_key
@@ -58,14 +74,16 @@ loaded as (
 
     select
         windows.report_window_key,
-        count(ga_rows.row_key) as loaded_rows,
-        coalesce(sum(ga_rows.metric), 0) as loaded_events
+        -- bigint, as the count of rows it adds up
+        cast(coalesce(sum(ga_days.day_rows), 0) as {{ dbt.type_bigint() }})
+            as loaded_rows,
+        coalesce(sum(ga_days.day_metric), 0) as loaded_events
     from windows
-    left join ga_rows
-        on windows.property_id = ga_rows.property_id
-            and windows.api = ga_rows.api
-            and windows.stream_name = ga_rows.stream_name
-            and ga_rows.event_date between windows.first_day
+    left join ga_days
+        on windows.property_id = ga_days.property_id
+            and windows.api = ga_days.api
+            and windows.stream_name = ga_days.stream_name
+            and ga_days.event_date between windows.first_day
             and windows.last_day
     group by windows.report_window_key
 

@@ -16,22 +16,35 @@
 
 with
 
+-- Only the columns this model reads: the source has about 130, and the
+-- widest (contexts) is parsed before the dedupe, so the dedupe's window
+-- carries the parsed fields, not the text.
 source as (
 
-    select * from {{ source('snowplow', 'events') }}
+    select
+        event_id,
+        app_id,
+        event,
+        event_vendor,
+        event_name,
+        event_format,
+        event_version,
+        platform,
+        user_ipaddress,
+        geo_country,
+        se_category,
+        se_action,
+        se_label,
+        contexts,
+        unstruct_event,
+        derived_tstamp,
+        collector_tstamp,
+        etl_tstamp,
+        uploaded_at
+    from {{ source('snowplow', 'events') }}
     {% if is_incremental() %}
         where uploaded_at > (select max(uploaded_at) from {{ this }})
     {% endif %}
-
-),
-
-deduped as (
-
-    {{ dedupe_latest(
-        'source',
-        'event_id',
-        'derived_tstamp desc, uploaded_at desc, etl_tstamp desc'
-    ) }}
 
 ),
 
@@ -40,26 +53,65 @@ parsed as (
     select
         *,
         {{ json_parse_contexts('contexts') }} as contexts_json,
-        {{ json_parse('unstruct_event') }} as unstruct_json
-    from deduped
+        {{ json_parse('unstruct_event', [
+            'data.schema',
+            'data.data.event',
+            'data.data.type',
+            'data.data.exit_code',
+            'data.data.process_duration_microseconds',
+            'data.data.setting_name',
+            'data.data.changed_to',
+        ]) }} as unstruct_json
+    from source
 
 ),
 
+-- Each context found once and parsed once, into the fields read below.
 contexts as (
 
     select
         *,
-        {{ json_find_context(
-            'contexts_json', 'iglu:com.meltano/project_context/'
+        {{ json_fields(
+            json_find_context(
+                'contexts_json', 'iglu:com.meltano/project_context/'
+            ),
+            [
+                'project_uuid',
+                'context_uuid',
+                'client_uuid',
+                'project_uuid_source',
+                'environment_name_hash',
+            ]
         ) }} as project_context,
-        {{ json_find_context(
-            'contexts_json', 'iglu:com.meltano/environment_context/'
+        {{ json_fields(
+            json_find_context(
+                'contexts_json', 'iglu:com.meltano/environment_context/'
+            ),
+            [
+                'meltano_version',
+                'python_version',
+                'system_name',
+                'is_ci_environment',
+            ]
         ) }} as environment_context,
-        {{ json_find_context(
-            'contexts_json', 'iglu:com.meltano/cli_context/'
+        {{ json_fields(
+            json_find_context(
+                'contexts_json', 'iglu:com.meltano/cli_context/'
+            ),
+            [
+                'command',
+                'options.set.interactive',
+            ]
         ) }} as cli_context,
-        {{ json_find_context(
-            'contexts_json', 'iglu:com.meltano/exception_context/'
+        {{ json_fields(
+            json_find_context(
+                'contexts_json', 'iglu:com.meltano/exception_context/'
+            ),
+            [
+                'exception.type',
+                'exception.str_hash',
+                'exception.cause.str_hash',
+            ]
         ) }} as exception_context,
         {{ json_find_context(
             'contexts_json', 'iglu:com.meltano/plugins_context/'
@@ -78,15 +130,15 @@ renamed as (
         -- here, so it reaches no mart; has_invalid_project_uuid counts it
         -- (fct_snowplow_daily_coverage).
         coalesce(
-            {{ as_uuid(json_get_text('project_context', 'project_uuid')) }},
+            {{ as_uuid(json_get_field('project_context', 'project_uuid')) }},
             case
                 when contexts is null and event_name = 'event'
                     then {{ to_project_uuid('se_label') }}
             end
         ) as project_uuid,
-        {{ json_get_text('project_context', 'context_uuid') }}
+        {{ json_get_field('project_context', 'context_uuid') }}
             as context_uuid,
-        {{ sha256(json_get_text('project_context', 'client_uuid')) }}
+        {{ sha256(json_get_field('project_context', 'client_uuid')) }}
             as client_uuid_hash,
         {{ ip_address_hash('user_ipaddress') }} as ip_address_hash,
 
@@ -100,22 +152,22 @@ renamed as (
         se_category,
         se_action,
         se_label,
-        {{ json_get_text('unstruct_json', 'data.schema') }}
+        {{ json_get_field('unstruct_json', 'data.schema') }}
             as unstruct_event_schema,
         case
             when event_name = 'cli_event'
-                then {{ json_get_text('unstruct_json', 'data.data.event') }}
+                then {{ json_get_field('unstruct_json', 'data.data.event') }}
         end as cli_event,
         case
             when event_name = 'block_event'
-                then {{ json_get_text('unstruct_json', 'data.data.type') }}
+                then {{ json_get_field('unstruct_json', 'data.data.type') }}
         end as block_type,
         case
             when event_name = 'block_event'
-                then {{ json_get_text('unstruct_json', 'data.data.event') }}
+                then {{ json_get_field('unstruct_json', 'data.data.event') }}
         end as block_event,
         coalesce(
-            {{ json_get_text('project_context', 'project_uuid_source') }},
+            {{ json_get_field('project_context', 'project_uuid_source') }},
             -- structured events without contexts carry the raw project id in
             -- se_label, turned into a UUID the way Meltano 2.x does
             case
@@ -129,20 +181,20 @@ renamed as (
                         end
             end
         ) as project_uuid_source,
-        {{ json_get_text('project_context', 'environment_name_hash') }}
+        {{ json_get_field('project_context', 'environment_name_hash') }}
             as environment_name_hash,
-        {{ json_get_text('cli_context', 'command') }} as cli_command,
-        {{ json_get_text('environment_context', 'meltano_version') }}
+        {{ json_get_field('cli_context', 'command') }} as cli_command,
+        {{ json_get_field('environment_context', 'meltano_version') }}
             as meltano_version,
-        {{ json_get_text('environment_context', 'python_version') }}
+        {{ json_get_field('environment_context', 'python_version') }}
             as python_version,
-        {{ json_get_text('environment_context', 'system_name') }}
+        {{ json_get_field('environment_context', 'system_name') }}
             as system_name,
-        {{ json_get_text('exception_context', 'exception.type') }}
+        {{ json_get_field('exception_context', 'exception.type') }}
             as exception_type,
-        {{ json_get_text('exception_context', 'exception.str_hash') }}
+        {{ json_get_field('exception_context', 'exception.str_hash') }}
             as exception_str_hash,
-        {{ json_get_text('exception_context', 'exception.cause.str_hash') }}
+        {{ json_get_field('exception_context', 'exception.cause.str_hash') }}
             as exception_cause_str_hash,
         -- as text: stg_snowplow__plugin_contexts parses and unnests it
         {{ json_to_text('plugins_context') }} as plugins_context,
@@ -150,11 +202,11 @@ renamed as (
 
         -- numerics
         cast(
-            {{ json_get_text('unstruct_json', 'data.data.exit_code') }}
+            {{ json_get_field('unstruct_json', 'data.data.exit_code') }}
             as integer
         ) as exit_code,
         cast(
-            {{ json_get_text(
+            {{ json_get_field(
                 'unstruct_json', 'data.data.process_duration_microseconds'
             ) }} as bigint
         ) as process_duration_microseconds,
@@ -162,15 +214,15 @@ renamed as (
         -- booleans
         contexts is not null as has_contexts,
         coalesce(
-            {{ json_get_text('project_context', 'project_uuid') }} is not null
-            and {{ as_uuid(json_get_text('project_context', 'project_uuid')) }}
+            {{ json_get_field('project_context', 'project_uuid') }} is not null
+            and {{ as_uuid(json_get_field('project_context', 'project_uuid')) }}
             is null,
             false
         ) as has_invalid_project_uuid,
         event = 'struct' as is_struct_event,
         coalesce(
             cast(
-                {{ json_get_text('environment_context', 'is_ci_environment') }}
+                {{ json_get_field('environment_context', 'is_ci_environment') }}
                 as boolean
             ),
             false
@@ -179,15 +231,15 @@ renamed as (
         -- usage stats off; nothing follows it
         coalesce(
             event_name = 'telemetry_state_change_event'
-            and {{ json_get_text('unstruct_json', 'data.data.setting_name') }}
+            and {{ json_get_field('unstruct_json', 'data.data.setting_name') }}
             = 'send_anonymous_usage_stats'
-            and {{ json_get_text('unstruct_json', 'data.data.changed_to') }}
+            and {{ json_get_field('unstruct_json', 'data.data.changed_to') }}
             = 'false',
             false
         ) as is_opt_out_event,
         -- `meltano config <plugin> set --interactive`: cli_context's options.
         coalesce(
-            {{ json_get_text('cli_context', 'options.set.interactive') }}
+            {{ json_get_field('cli_context', 'options.set.interactive') }}
             = 'true',
             false
         ) as is_interactive_config,
@@ -205,6 +257,16 @@ renamed as (
 
 ),
 
+deduped as (
+
+    {{ dedupe_latest(
+        'renamed',
+        'event_id',
+        'event_created_at desc, uploaded_at desc, enriched_at desc'
+    ) }}
+
+),
+
 /* command_line_hash: the legacy struct event's action hashed, what models
     downstream of the command line parser join on instead of se_action.
     SHA-256 is slow, and there are few distinct actions: each is hashed
@@ -212,7 +274,7 @@ renamed as (
 struct_actions as (
 
     select distinct se_action
-    from renamed
+    from deduped
     where se_action is not null
 
 ),
@@ -229,11 +291,11 @@ hashed_actions as (
 final as (
 
     select
-        renamed.*,
+        deduped.*,
         hashed_actions.command_line_hash
-    from renamed
+    from deduped
     left join hashed_actions
-        on renamed.se_action = hashed_actions.se_action
+        on deduped.se_action = hashed_actions.se_action
 
 )
 

@@ -1,4 +1,10 @@
 /*
+    A table, not a view: its data tests and int_snowplow_plugin_executions
+    read it, and as a view each would unnest every plugins context again.
+*/
+{{ config(materialized='table') }}
+
+/*
     One row per plugin of an event's
     iglu:com.meltano/plugins_context/jsonschema/1-0-0 (its `plugins` array, in
     order), fields as Meltano sent them: the category in the clear, the name,
@@ -21,33 +27,58 @@ events as (
 
 ),
 
-plugins as (
+-- Each plugin parsed once, into the fields read below.
+elements as (
 
     select
-        -- ids
         events.event_id,
         events.context_uuid as execution_id,
         {{ json_get_text('events.plugins_json', 'context_uuid') }}
             as plugins_context_uuid,
-
-        -- strings
-        {{ json_get_text('plugin.value', 'category') }} as category,
-        {{ json_get_text('plugin.value', 'name_hash') }} as name_hash,
-        {{ json_get_text('plugin.value', 'namespace_hash') }} as namespace_hash,
-        {{ json_get_text('plugin.value', 'executable_hash') }}
-            as executable_hash,
-        {{ json_get_text('plugin.value', 'variant_name_hash') }}
-            as variant_name_hash,
-        {{ json_get_text('plugin.value', 'parent_name_hash') }}
-            as parent_name_hash,
-        {{ json_get_text('plugin.value', 'pip_url_hash') }} as pip_url_hash,
-        {{ json_get_text('plugin.value', 'command') }} as command,
-
-        -- numerics
-        cast(plugin.index as integer) + 1 as plugin_index
-
+        {{ json_fields('plugin.value', [
+            'category',
+            'name_hash',
+            'namespace_hash',
+            'executable_hash',
+            'variant_name_hash',
+            'parent_name_hash',
+            'pip_url_hash',
+            'command',
+        ]) }} as plugin_fields,
+        plugin.index as plugin_offset
     from events
     {{ json_array_elements('events.plugins_json', 'plugins', 'plugin') }}
+
+),
+
+plugins as (
+
+    select
+        -- ids
+        elements.event_id,
+        elements.execution_id,
+        elements.plugins_context_uuid,
+
+        -- strings
+        {{ json_get_field('elements.plugin_fields', 'category') }} as category,
+        {{ json_get_field('elements.plugin_fields', 'name_hash') }}
+            as name_hash,
+        {{ json_get_field('elements.plugin_fields', 'namespace_hash') }}
+            as namespace_hash,
+        {{ json_get_field('elements.plugin_fields', 'executable_hash') }}
+            as executable_hash,
+        {{ json_get_field('elements.plugin_fields', 'variant_name_hash') }}
+            as variant_name_hash,
+        {{ json_get_field('elements.plugin_fields', 'parent_name_hash') }}
+            as parent_name_hash,
+        {{ json_get_field('elements.plugin_fields', 'pip_url_hash') }}
+            as pip_url_hash,
+        {{ json_get_field('elements.plugin_fields', 'command') }} as command,
+
+        -- numerics
+        cast(elements.plugin_offset as integer) + 1 as plugin_index
+
+    from elements
 
 )
 
