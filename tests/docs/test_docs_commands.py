@@ -8,11 +8,12 @@ shell variables. What a block leaves running in the background is stopped
 after it. A ``# prints: <text>`` line in a block says its output holds that
 text, words compared with any run of spaces as one.
 
-The fresh copy is the session's demo copy (tests/support/demo.py) when nothing
-but its first `make demo` has run there: README's first runnable block is
-exactly that command, so its exit status and output are the ones recorded
-then, in the same copy, before any other block; every later block runs. Once
-another test has changed that copy, the blocks get a new fresh copy and all of
+The fresh copy is the session's demo copy (tests/support/demo.py) when the
+first runnable block is exactly the command the session ran there (README's
+`make demo`) and nothing else has run there yet: that block's exit status and
+output are the ones recorded then, in the same copy, before any other block;
+every later block runs. Otherwise (another test changed that copy first, or
+the first block is another command) the blocks get a new fresh copy and all of
 them run.
 """
 
@@ -93,16 +94,9 @@ class Copy:
     """The fresh copy the blocks run in, and what ran there before them."""
 
     root: Path
-    #: The output of the `make demo` that ran first in the copy, if one did.
+    #: The output of the `make demo` that ran first in the copy, if one did:
+    #: the first block's command, run by the session before any other block.
     demo: str | None
-
-
-@pytest.fixture(scope="module")
-def clone(demo_clone: DemoClone, tmp_path_factory: pytest.TempPathFactory) -> Copy:
-    if not demo_clone.pristine:
-        return Copy(fresh_copy(tmp_path_factory.mktemp("clone")), None)
-    demo_clone.changed()  # by the blocks after README's `make demo`
-    return Copy(demo_clone.root, demo_clone.first)
 
 
 def _commands(block: Block) -> list[str]:
@@ -114,9 +108,21 @@ def _commands(block: Block) -> list[str]:
 RUNNABLE = [b for b in shell_blocks() if b.runnable]
 
 
+@pytest.fixture(scope="module")
+def clone(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Copy:
+    if _commands(RUNNABLE[0]) == [DEMO]:
+        demo_clone: DemoClone = request.getfixturevalue("demo_clone")
+        if demo_clone.pristine:
+            demo_clone.changed()  # by the blocks after the first
+            return Copy(demo_clone.root, demo_clone.first)
+    return Copy(fresh_copy(tmp_path_factory.mktemp("clone")), None)
+
+
 @pytest.mark.parametrize("block", RUNNABLE, ids=lambda b: b.where)
 def test_runnable_block(clone: Copy, block: Block, tmp_path: Path) -> None:
-    if clone.demo is not None and block == RUNNABLE[0] and _commands(block) == [DEMO]:
+    if clone.demo is not None and block == RUNNABLE[0]:
         # Run first in this same fresh copy, and it exited 0 (run_demo).
         returncode, output = 0, clone.demo
     else:
