@@ -4,13 +4,15 @@
 # Each suite's costly session fixtures (an installed Meltano project, a
 # dbt-built warehouse, fakesnow, Airflow) are built once, in the half that
 # runs it; pytest-xdist's loadgroup would do this, but with pytest 9 it
-# ignores its xdist_group marks. The second half is "everything else", so a
-# new suite is never left out. Lines are prefixed with their half; each half
+# ignores its xdist_group marks. Suites that share a session fixture run in
+# the same half: e2e and airflow share the installed Meltano project, e2e and
+# docs the copy where `make demo` ran once (tests/support/demo.py). The second
+# half is "everything else", so a new suite is never left out. Lines are prefixed with their half; each half
 # ends with its own summary, and the run fails if either half does.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-FIRST="transform or docs or tap"
+FIRST="transform or tap"
 run_half() {
     local name=$1
     shift

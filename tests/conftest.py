@@ -1,5 +1,6 @@
-"""Session-wide settings and fixtures: the GA API emulators, a tap config, and
-the installed Meltano project with a workspace per test.
+"""Session-wide settings and fixtures: the GA API emulators, a tap config, the
+installed Meltano project with a workspace per test, and the fresh copy where
+`make demo` ran (shared by the e2e demo tests and the docs test).
 
 What the fixtures are built from is in tests/support/.
 """
@@ -14,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from tests.support.dataset import END, PROPERTY_ID, START, VIEW_ID
+from tests.support.demo import DemoClone, fresh_demo_clone
 from tests.support.emulator import EMULATORS, Emulators, reset
 from tests.support.meltano import Project, Workspace, base_env, has_dbt, install_project
 
@@ -99,3 +101,10 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 def workspace(project: Project, emulator: Emulator, tmp_path: Path) -> Workspace:
     """A fresh system database and DuckDB file, pointed at the emulator."""
     return Workspace(project, tmp_path, emulator.url)
+
+
+@pytest.fixture(scope="session")
+def demo_clone(tmp_path_factory: pytest.TempPathFactory) -> DemoClone:
+    """A fresh copy of the project where `make demo` ran once (the e2e demo
+    tests and README's first block in tests/docs): see tests/support/demo.py."""
+    return fresh_demo_clone(tmp_path_factory.mktemp("demo-clone"))

@@ -7,6 +7,14 @@ block may use the files an earlier one made (the demo's warehouse), never its
 shell variables. What a block leaves running in the background is stopped
 after it. A ``# prints: <text>`` line in a block says its output holds that
 text, words compared with any run of spaces as one.
+
+The fresh copy is the session's demo copy (tests/support/demo.py) when the
+first runnable block is exactly the command the session ran there (README's
+`make demo`) and nothing else has run there yet: that block's exit status and
+output are the ones recorded then, in the same copy, before any other block;
+every later block runs. Otherwise (another test changed that copy first, or
+the first block is another command) the blocks get a new fresh copy and all of
+them run.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.demo import DEMO, DemoClone
 from tests.support.fresh_copy import REPO, fresh_copy
 from tests.support.meltano import base_env
 
@@ -80,22 +89,59 @@ def test_the_commands_a_newcomer_pastes_are_runnable():
         assert command in runnable
 
 
+@dataclass(frozen=True)
+class Copy:
+    """The fresh copy the blocks run in, and what ran there before them."""
+
+    root: Path
+    #: The output of the `make demo` that ran first in the copy, if one did:
+    #: the first block's command, run by the session before any other block.
+    demo: str | None
+
+
+def _commands(block: Block) -> list[str]:
+    """The block's lines without comments or blank lines."""
+    lines = (line.split("#", 1)[0].strip() for line in block.body.splitlines())
+    return [line for line in lines if line]
+
+
+RUNNABLE = [b for b in shell_blocks() if b.runnable]
+
+
 @pytest.fixture(scope="module")
-def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return fresh_copy(tmp_path_factory.mktemp("clone"))
+def clone(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Copy:
+    if _commands(RUNNABLE[0]) == [DEMO]:
+        demo_clone: DemoClone = request.getfixturevalue("demo_clone")
+        if demo_clone.pristine:
+            demo_clone.changed()  # by the blocks after the first
+            return Copy(demo_clone.root, demo_clone.first)
+    return Copy(fresh_copy(tmp_path_factory.mktemp("clone")), None)
 
 
-@pytest.mark.parametrize(
-    "block", [b for b in shell_blocks() if b.runnable], ids=lambda b: b.where
-)
-def test_runnable_block(clone: Path, block: Block, tmp_path: Path) -> None:
-    log = tmp_path / "output.log"
+@pytest.mark.parametrize("block", RUNNABLE, ids=lambda b: b.where)
+def test_runnable_block(clone: Copy, block: Block, tmp_path: Path) -> None:
+    if clone.demo is not None and block == RUNNABLE[0]:
+        # Run first in this same fresh copy, and it exited 0 (run_demo).
+        returncode, output = 0, clone.demo
+    else:
+        returncode, output = _run(block, clone.root, tmp_path / "output.log")
+    assert returncode == 0, f"{block.where} exited {returncode}:\n{output[-4000:]}"
+    for claim in PRINTS.finditer(block.body):
+        assert _printed(claim["text"], output), (
+            f"{block.where} claims it prints {claim['text']!r}:\n{output[-4000:]}"
+        )
+
+
+def _run(block: Block, root: Path, log: Path) -> tuple[int, str]:
+    """Run the block with bash in ``root``: its exit status and output."""
     with log.open("w") as out:
         # Output to a file, not a pipe: a background process the block started
         # would hold a pipe open after bash exits.
         process = subprocess.Popen(
             ["bash", "-euo", "pipefail", "-c", block.body],
-            cwd=clone,
+            cwd=root,
             env=base_env(),
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -106,12 +152,7 @@ def test_runnable_block(clone: Path, block: Block, tmp_path: Path) -> None:
         finally:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGTERM)
-    output = log.read_text()
-    assert returncode == 0, f"{block.where} exited {returncode}:\n{output[-4000:]}"
-    for claim in PRINTS.finditer(block.body):
-        assert _printed(claim["text"], output), (
-            f"{block.where} claims it prints {claim['text']!r}:\n{output[-4000:]}"
-        )
+    return returncode, log.read_text()
 
 
 def _printed(claim: str, output: str) -> bool:

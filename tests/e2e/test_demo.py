@@ -1,4 +1,8 @@
-"""`make demo` in a fresh clone: the full range into a new warehouse, always."""
+"""`make demo` in a fresh clone: the full range into a new warehouse, always.
+
+The first `make demo` is the session's (the `demo_clone` fixture, shared with
+the docs test); the reruns here change that copy after it.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,12 @@ import shutil
 import subprocess
 from typing import TYPE_CHECKING
 
-import pytest
-
 from ga_emulator import ui_views
 from ga_emulator.dataset import DatasetConfig, rows_in_range
 from tests.support.dataset import UI_VIEW_ID, VIEW_ID, dev_rows
-from tests.support.fresh_copy import fresh_copy
-from tests.support.meltano import base_env
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from tests.support.demo import DemoClone
 
 #: environments/dev.meltano.yml's range, and the tap's default lookback (3 days).
 FULL = dev_rows(dt.date(2022, 3, 1), dt.date(2022, 5, 31))
@@ -42,31 +42,12 @@ EXPORT = len(
 )
 
 
-@pytest.fixture(scope="module")
-def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return fresh_copy(tmp_path_factory.mktemp("clone"))
-
-
-def _demo(root: Path) -> str:
-    done = subprocess.run(
-        ["make", "demo"],
-        cwd=root,
-        env=base_env(),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return done.stdout
-
-
 def _figure(output: str, label: str) -> int:
     return int(re.search(rf"^{label}:\s+(\d+)", output, re.MULTILINE)[1])
 
 
-def test_a_deleted_warehouse_is_rebuilt_in_full(clone: Path) -> None:
-    first = _demo(clone)
+def test_a_fresh_clone_loads_the_full_range(demo_clone: DemoClone) -> None:
+    first = demo_clone.first
     assert FULL == 19_360
     assert EXPORT == 2_920
     assert _figure(first, "rows loaded this run") == FULL + EXPORT
@@ -87,12 +68,17 @@ def test_a_deleted_warehouse_is_rebuilt_in_full(clone: Path) -> None:
     assert "demo: seeding the old warehouse table" in first
     # MeltanoHub's files, from the mart the same run built.
     assert "MeltanoHub files:        output/hub_metrics/variant_metrics.yml" in first
-    hub = clone / "output" / "hub_metrics"
+    hub = demo_clone.root / "output" / "hub_metrics"
     assert (hub / "variant_metrics.yml").read_text().count(
         "\n    all_projects: "
     ) > 1000
     assert (hub / "audit.yml").read_text().startswith("# Written by `hub-metrics")
-    second = _demo(clone)
+
+
+def test_a_rerun_is_incremental_and_a_deleted_warehouse_is_rebuilt_in_full(
+    demo_clone: DemoClone,
+) -> None:
+    second = demo_clone.demo()
     # The old table is seeded into a new warehouse only, and still read.
     assert "seeding the old warehouse table" not in second
     assert "archive_table 2022-01-01..2022-01-31 (31 days)" in second
@@ -100,20 +86,21 @@ def test_a_deleted_warehouse_is_rebuilt_in_full(clone: Path) -> None:
     assert _figure(second, "UI pageview rows loaded") == PAGEVIEWS_LOOKBACK
     assert _figure(second, "rows in the table") == FULL + EXPORT
     # The bookmark in .meltano/ survives; the warehouse it described does not.
-    shutil.rmtree(clone / "output")
-    third = _demo(clone)
+    demo_clone.changed()
+    shutil.rmtree(demo_clone.root / "output")
+    third = demo_clone.demo()
     assert _figure(third, "rows loaded this run") == FULL + EXPORT
     assert _figure(third, "rows in the table") == FULL + EXPORT
 
 
-def test_the_printed_query_works_when_pasted(clone: Path) -> None:
-    output = _demo(clone)
+def test_the_printed_query_works_when_pasted(demo_clone: DemoClone) -> None:
+    output = demo_clone.latest_demo()
     shown = output.split("Run it yourself from the project root:\n", 1)[1]
     command = shown.splitlines()[0].strip()
     assert command.startswith(".venv/bin/python -c ")
     pasted = subprocess.run(
         ["bash", "-c", command],
-        cwd=clone,
+        cwd=demo_clone.root,
         capture_output=True,
         text=True,
         check=False,

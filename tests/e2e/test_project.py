@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
@@ -24,12 +25,14 @@ def _plugins(kind: str, path: str) -> dict[str, dict]:
     return {p["name"]: p for p in data["plugins"][kind]}
 
 
+@functools.cache
 def _tap_settings() -> dict[str, dict]:
     """The properties of tap_ga_legacy.settings.CONFIG_SCHEMA, as written.
 
     Read in a fresh interpreter: once a TapGaLegacy has been built in this
     one, the SDK has appended its built-in settings (stream_maps,
-    flattening_*, ...) to that very dict.
+    flattening_*, ...) to that very dict. Read once per session (the tests
+    only read it).
     """
     code = (
         "import json; from tap_ga_legacy.settings import CONFIG_SCHEMA;"
