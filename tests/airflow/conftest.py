@@ -7,12 +7,14 @@ it. The Meltano project is the end-to-end tests' installed copy
 (tests/conftest.py's `project`), with that venv linked in as the utility's, so
 ``meltano invoke airflow ...`` runs the real utility definition. Each test gets
 a Workspace (its own Meltano system database and DuckDB file) plus its own
-AIRFLOW_HOME with a SQLite metadata database.
+AIRFLOW_HOME with a SQLite metadata database: a copy of one that
+``airflow db migrate`` made once for the session.
 """
 
 from __future__ import annotations
 
 import hashlib
+import shutil
 from typing import TYPE_CHECKING
 
 import pytest
@@ -50,30 +52,59 @@ def airflow_project(project: Project, airflow_venv: Path) -> Project:
     return project
 
 
-@pytest.fixture
-def airflow(
-    airflow_project: Project,
-    airflow_venv: Path,
-    emulators: Emulators,
-    tmp_path: Path,
+def _airflow_workspace(
+    project: Project, venv: Path, endpoint: str, directory: Path
 ) -> AirflowWorkspace:
-    """A fresh workspace and Airflow metadata database, pointed at the emulator."""
-    workspace = Workspace(airflow_project, tmp_path, emulators.serving().url)
+    """A fresh workspace in ``directory`` with an empty Airflow home there."""
+    workspace = Workspace(project, directory, endpoint)
     # Nothing from the caller's Airflow (AIRFLOW_HOME, AIRFLOW__*) or DAG settings.
     for name in list(workspace.env):
         if name.startswith("AIRFLOW"):
             del workspace.env[name]
-    home = tmp_path / "airflow"
     workspace.env |= {
         # What the utility's settings export under `meltano invoke`, for the
         # probes that run Airflow's Python directly.
-        "AIRFLOW_HOME": str(home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(airflow_project.root / DAGS_FOLDER),
+        "AIRFLOW_HOME": str(directory / "airflow"),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(project.root / DAGS_FOLDER),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "false",
-        "MELTANO_PROJECT_ROOT": str(airflow_project.root),
+        "MELTANO_PROJECT_ROOT": str(project.root),
         # A failed task fails the test at once instead of waiting 5 minutes.
         "MELTANO_DAGS_RETRIES": "0",
     }
-    result = AirflowWorkspace(workspace, airflow_venv / "bin" / "python")
-    result.airflow("db", "migrate").check()
+    return AirflowWorkspace(workspace, venv / "bin" / "python")
+
+
+@pytest.fixture(scope="session")
+def airflow_database(
+    airflow_project: Project,
+    airflow_venv: Path,
+    emulators: Emulators,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Path:
+    """A metadata database fresh from `airflow db migrate`, made once: each
+    test starts from a copy (a migration takes 10-15 s)."""
+    directory = tmp_path_factory.mktemp("airflow-migrated")
+    workspace = _airflow_workspace(
+        airflow_project, airflow_venv, emulators.serving().url, directory
+    )
+    workspace.airflow("db", "migrate").check()
+    return directory / "airflow" / "airflow.db"
+
+
+@pytest.fixture
+def airflow(
+    airflow_project: Project,
+    airflow_venv: Path,
+    airflow_database: Path,
+    emulators: Emulators,
+    tmp_path: Path,
+) -> AirflowWorkspace:
+    """A fresh workspace and Airflow metadata database, pointed at the emulator."""
+    result = _airflow_workspace(
+        airflow_project, airflow_venv, emulators.serving().url, tmp_path
+    )
+    home = tmp_path / "airflow"
+    home.mkdir()
+    # Airflow writes its airflow.cfg (paths of this home) on first use.
+    shutil.copyfile(airflow_database, home / "airflow.db")
     return result

@@ -254,7 +254,8 @@ def test_backfill_loads_each_interval_exactly_once(airflow: AirflowWorkspace) ->
     }
     assert states[DAILY_STATE_ID] == before
 
-    # Again over two of them (cleared and re-run): the same rows, no duplicate.
+    # Again from 2022-05-02 to 2022-05-03: one interval (logical date
+    # 2022-05-02T06:00), cleared and re-run: the same rows, no duplicate.
     backfill("2022-05-02", "2022-05-03", "--reset-dagruns", "--yes")
     assert loaded_per_day(airflow) == served_per_day(first, last)
     assert workspace.event_counts()[0] == workspace.event_counts()[1]

@@ -35,7 +35,13 @@ from tests.support.snowflake import (
     uploaded_now,
 )
 from tests.support.snowplow_batches import later_batch
-from tests.support.warehouse import FIRST_RUN, GA_DATASET, README_KEY, SECOND_RUN
+from tests.support.warehouse import (
+    FIRST_RUN,
+    GA_DATASET,
+    README_KEY,
+    SECOND_RUN,
+    assert_every_unit_test_passed,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -148,7 +154,11 @@ def test_snowflake_chain(  # noqa: PLR0915 - one long story, as tests/transform'
     assert sql("select count(*) from RAW.SNOWPLOW.EVENTS") == [(plan.rows,)]
 
     # -- first build: every model, data test and unit test passes ------------
+    # The unit tests run here only, on the Snowflake versions of the macros
+    # (tests/transform's test_chain runs them on DuckDB); later builds
+    # exclude them: they read no warehouse data.
     dbt("build")
+    assert_every_unit_test_passed(dbt.workdir / "target")
     dbt("source", "freshness")
 
     assert sql.one(f"select count(*) from {STAGING}.STG_SNOWPLOW__EVENTS") == (
@@ -271,7 +281,12 @@ def test_snowflake_chain(  # noqa: PLR0915 - one long story, as tests/transform'
     load_snowplow(
         sql, uploaded_now(_new_batch(rows, plan)), tmp_path / "enriched-2.tsv"
     )
-    dbt("build")
+    # What the assertions read: the three incremental models and the marts
+    # of executions, their parents and the data tests of those alone.
+    dbt(
+        "build", "--select", "+fct_cli_executions", "+stg_ga_legacy__events",
+        "--indirect-selection", "cautious", "--exclude-resource-type", "unit_test",
+    )  # fmt: skip
 
     assert sql.one(f"select count(*) from {STAGING}.STG_GA_LEGACY__EVENTS") == total
     assert (
@@ -368,11 +383,14 @@ def test_snowflake_archive_sources(
         " where origin = 'archive_file'"
     ) == [(len(_keys(*EXPORT)),) * 2]
 
+    # The marts read below, all they read, and the data tests of those alone.
     dbt("build", "--vars", json.dumps({
         "ga_archive_database": "RAW",
         "ga_archive_schema": "TAP_GOOGLE_ANALYTICS",
         "ga_archive_early_schema": "GOOGLE_ANALYTICS",
-    }))  # fmt: skip
+    }), "--select", "+fct_ga_legacy_daily_coverage", "+fct_daily_project_commands",
+        "+dim_projects", "--indirect-selection", "cautious",
+        "--exclude-resource-type", "unit_test")  # fmt: skip
 
     expected = {}
     day = OLD_TABLES[0][1]

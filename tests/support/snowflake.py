@@ -28,12 +28,14 @@ SHIM = HERE / "shim"
 
 
 #: Exact versions: fakesnow 0.12.1 fails to import with connector 5.x, and
-#: sqlglot/duckdb decide how fakesnow translates Snowflake SQL.
+#: sqlglot/duckdb decide how fakesnow translates Snowflake SQL. sqlglot[c] is
+#: the same release compiled (sqlglotc): the server spends most of its time
+#: parsing and rewriting SQL, and the chain's statements are large.
 FAKESNOW = (
     "fakesnow[server]==0.12.1",
     "snowflake-connector-python==4.8.1",
     "duckdb==2.0.1",
-    "sqlglot==30.22.0",
+    "sqlglot[c]==30.22.0",
     "pyarrow==26.0.1",
 )
 

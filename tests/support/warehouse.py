@@ -94,9 +94,15 @@ class Warehouse:
         )
 
     def copy_to(self, workdir: Path) -> Warehouse:
-        """The same warehouse, its DuckDB file copied to ``workdir``."""
+        """The same warehouse, its DuckDB file copied to ``workdir`` with the
+        record of the dbt run that left it so (target/'s manifest and results)."""
         copy = Warehouse.create(workdir, self.plan, self.emulator_url)
         shutil.copyfile(self.path, copy.path)
+        (workdir / "target").mkdir()
+        for record in ("manifest.json", "run_results.json"):
+            shutil.copyfile(
+                self.workdir / "target" / record, workdir / "target" / record
+            )
         return copy
 
     def run_tap(self, start: str, end: str, **settings: object) -> None:
@@ -146,6 +152,20 @@ class Warehouse:
         """Run a dbt command on the project; fails the test when dbt fails
         (unless ``check`` is false: then the caller reads its result)."""
         return run_dbt(self.dbt_bin, self.path, self.workdir, *args, check=check)
+
+
+def assert_every_unit_test_passed(target: Path) -> None:
+    """The last dbt build in ``target`` ran every unit test of the project,
+    and each passed (a build passes with none selected, too)."""
+    unit_tests = json.loads((target / "manifest.json").read_text())["unit_tests"]
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    ran = {
+        r["unique_id"]: r["status"]
+        for r in results
+        if r["unique_id"].startswith("unit_test.")
+    }
+    assert unit_tests
+    assert ran == dict.fromkeys(unit_tests, "pass")
 
 
 def run_dbt(

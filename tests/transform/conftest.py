@@ -1,5 +1,5 @@
-"""Fixtures: the chain's warehouse (tests/support/warehouse.py), loaded for a
-module to build, or built once for the session and copied for a module."""
+"""Fixtures: the chain's warehouse (tests/support/warehouse.py), built once for
+the session and copied for each module that reads it."""
 
 from __future__ import annotations
 
@@ -9,27 +9,10 @@ import pytest
 
 import snowplow_sample as snowplow
 from tests.support.dataset import UI_VIEW_ID
-from tests.support.warehouse import (
-    FIRST_RUN,
-    GA_DATASET,
-    Warehouse,
-)
+from tests.support.warehouse import FIRST_RUN, GA_DATASET, Warehouse
 
 if TYPE_CHECKING:
     from tests.support.emulator import Emulators
-
-
-@pytest.fixture(scope="module")
-def warehouse(
-    tmp_path_factory: pytest.TempPathFactory, emulators: Emulators
-) -> Warehouse:
-    """GA rows through the real tap and target, the Snowplow sample, no dbt yet."""
-    workdir = tmp_path_factory.mktemp("transform")
-    rows, plan = snowplow.generate()
-    house = Warehouse.create(workdir, plan, emulators.serving(GA_DATASET).url)
-    house.run_tap(*FIRST_RUN)
-    snowplow.load(house.path, rows)
-    return house
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +20,7 @@ def built_once(
     tmp_path_factory: pytest.TempPathFactory, emulators: Emulators
 ) -> Warehouse:
     """The chain's warehouse, UI pageviews included, after one full dbt build
-    (data tests included): never handed to a test itself, only copied
+    (data and unit tests included): never handed to a test itself, only copied
     (``built``)."""
     workdir = tmp_path_factory.mktemp("transform-built")
     rows, plan = snowplow.generate()
@@ -45,7 +28,7 @@ def built_once(
     # The Meltano UI's view too: its pageviews are in every mart built here.
     house.run_tap(*FIRST_RUN, ui_view_ids=[UI_VIEW_ID])
     snowplow.load(house.path, rows)
-    house.dbt("build", "--exclude-resource-type", "unit_test")
+    house.dbt("build")
     return house
 
 

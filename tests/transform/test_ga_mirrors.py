@@ -21,12 +21,15 @@ from tests.support.emulator import Emulators
 from tests.support.warehouse import GA_DATASET, Warehouse
 
 DAYS = ("2022-02-01", "2022-02-14")
-#: The models to build, and the tests of those alone (their parents all built).
+#: The models to build, and the data tests of those alone (their parents all
+#: built); the unit tests read no warehouse data (test_dbt_chain runs them).
 MODELS = (
     "+fct_daily_project_commands",
     "+fct_ga_legacy_daily_coverage",
     "--indirect-selection",
     "cautious",
+    "--exclude-resource-type",
+    "unit_test",
 )
 #: Each (api, property_id)'s events per day as loaded: with a project id
 #: (what the marts count), and all of them (what most_events_per_day compares).

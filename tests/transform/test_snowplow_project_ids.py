@@ -59,6 +59,8 @@ def planted(
     house.dbt(
         "build", "--select", "+dim_projects", "+fct_cli_executions",
         "+fct_snowplow_daily_coverage", "--indirect-selection", "cautious",
+        # The unit tests read no warehouse data: test_dbt_chain runs them.
+        "--exclude-resource-type", "unit_test",
     )  # fmt: skip
     return house, answer
 

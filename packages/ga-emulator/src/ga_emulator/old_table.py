@@ -27,6 +27,8 @@ from ga_emulator.dataset import DatasetConfig, rows_in_range
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from duckdb import DuckDBPyConnection
+
     from ga_emulator.dataset import Row
 
 #: The old table's columns, in its order.
@@ -91,6 +93,13 @@ def write_duckdb(
         last,
         dt.datetime(2022, 7, 1, 6, 0),
     )
+    with duckdb.connect(database) as con:
+        load_duckdb(con, schema, rows)
+    return len(rows)
+
+
+def load_duckdb(con: DuckDBPyConnection, schema: str, rows: list[tuple]) -> None:
+    """Create SCHEMA.events (replacing it) holding ``rows`` (old_table_rows)."""
     # One COPY from a CSV file: executemany took 45-67 s for 3,318 rows. The
     # CSV options are all stated (nothing sniffed); every field is quoted and
     # None is written as "", which COPY reads as NULL (no value here is "").
@@ -98,15 +107,13 @@ def write_duckdb(
         path = Path(tmp) / "events.csv"
         with path.open("w", newline="", encoding="utf-8") as file:
             csv.writer(file, quoting=csv.QUOTE_ALL).writerows(rows)
-        with duckdb.connect(database) as con:
-            con.execute(f"create schema if not exists {schema}")
-            con.execute(f"create or replace table {schema}.events ({DDL})")
-            con.execute(
-                f"copy {schema}.events from '{path}' (format csv, delimiter ',',"
-                " quote '\"', escape '\"', header false, nullstr '',"
-                " auto_detect false)"
-            )
-    return len(rows)
+        con.execute(f"create schema if not exists {schema}")
+        con.execute(f"create or replace table {schema}.events ({DDL})")
+        con.execute(
+            f"copy {schema}.events from '{path}' (format csv, delimiter ',',"
+            " quote '\"', escape '\"', header false, nullstr '',"
+            " auto_detect false)"
+        )
 
 
 def main() -> None:
