@@ -38,6 +38,7 @@ from tests.support.snowplow_batches import later_batch
 from tests.support.warehouse import (
     FIRST_RUN,
     GA_DATASET,
+    NO_UNIT_TESTS,
     README_KEY,
     SECOND_RUN,
     assert_every_unit_test_passed,
@@ -285,7 +286,7 @@ def test_snowflake_chain(  # noqa: PLR0915 - one long story, as tests/transform'
     # of executions, their parents and the data tests of those alone.
     dbt(
         "build", "--select", "+fct_cli_executions", "+stg_ga_legacy__events",
-        "--indirect-selection", "cautious", "--exclude-resource-type", "unit_test",
+        "--indirect-selection", "cautious", *NO_UNIT_TESTS,
     )  # fmt: skip
 
     assert sql.one(f"select count(*) from {STAGING}.STG_GA_LEGACY__EVENTS") == total
@@ -390,7 +391,7 @@ def test_snowflake_archive_sources(
         "ga_archive_early_schema": "GOOGLE_ANALYTICS",
     }), "--select", "+fct_ga_legacy_daily_coverage", "+fct_daily_project_commands",
         "+dim_projects", "--indirect-selection", "cautious",
-        "--exclude-resource-type", "unit_test")  # fmt: skip
+        *NO_UNIT_TESTS)  # fmt: skip
 
     expected = {}
     day = OLD_TABLES[0][1]

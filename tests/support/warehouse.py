@@ -54,6 +54,10 @@ README_KEY = (
 #: The tap's first run, then a second one that re-pulls two days (upserts).
 FIRST_RUN = ("2022-03-01", "2022-05-31")
 SECOND_RUN = ("2022-05-30", "2022-06-03")
+#: dbt's flags for a build without the unit tests: they read no warehouse
+#: data, so they run once per database, where `assert_every_unit_test_passed`
+#: checks them (tests/transform's session build, tests/snowflake's first).
+NO_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
 
 
 def planted_plugins(

@@ -24,7 +24,7 @@ from ga_emulator.old_table import load_duckdb, old_table_rows
 from ga_emulator.ui_exports import export_csv
 from tap_ga_legacy.rekey import event_key, resolve_project_id
 from tests.support.dataset import VIEW_ID
-from tests.support.warehouse import GA_DATASET, Warehouse
+from tests.support.warehouse import GA_DATASET, NO_UNIT_TESTS, Warehouse
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -112,8 +112,7 @@ def house(tmp_path_factory: pytest.TempPathFactory, emulators: Emulators) -> War
     built.run_tap(*(str(d) for d in API), archive_files=archive_files)
     _load_old_table(built.path)
     snowplow.load(built.path, rows)
-    # The unit tests read no warehouse data: test_dbt_chain runs them.
-    built.dbt("build", "--vars", VARS, "--exclude-resource-type", "unit_test")
+    built.dbt("build", "--vars", VARS, *NO_UNIT_TESTS)
     return built
 
 

@@ -18,18 +18,17 @@ import pytest
 import snowplow_sample as snowplow
 from tests.support.dataset import PROPERTY_ID, VIEW_ID
 from tests.support.emulator import Emulators
-from tests.support.warehouse import GA_DATASET, Warehouse
+from tests.support.warehouse import GA_DATASET, NO_UNIT_TESTS, Warehouse
 
 DAYS = ("2022-02-01", "2022-02-14")
 #: The models to build, and the data tests of those alone (their parents all
-#: built); the unit tests read no warehouse data (test_dbt_chain runs them).
+#: built).
 MODELS = (
     "+fct_daily_project_commands",
     "+fct_ga_legacy_daily_coverage",
     "--indirect-selection",
     "cautious",
-    "--exclude-resource-type",
-    "unit_test",
+    *NO_UNIT_TESTS,
 )
 #: Each (api, property_id)'s events per day as loaded: with a project id
 #: (what the marts count), and all of them (what most_events_per_day compares).

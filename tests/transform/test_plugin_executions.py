@@ -18,7 +18,7 @@ import duckdb
 
 import snowplow_sample as snowplow
 from scripts.tool_venvs import DBT_DUCKDB, DUCKDB_PROFILE, tool_venv
-from tests.support.warehouse import Warehouse
+from tests.support.warehouse import NO_UNIT_TESTS, Warehouse
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -191,7 +191,7 @@ def test_plugin_executions_from_raw_events(tmp_path: Path) -> None:
     # Only the plugin chain and the tests that read nothing else.
     house.dbt(
         "build", "--select", "+int_snowplow_plugin_executions",
-        "--indirect-selection", "cautious", "--exclude-resource-type", "unit_test",
+        "--indirect-selection", "cautious", *NO_UNIT_TESTS,
     )  # fmt: skip
     with duckdb.connect(str(house.path), read_only=True) as con:
         found = con.execute(

@@ -15,7 +15,7 @@ import pytest
 
 import snowplow_sample as snowplow
 from tests.support.emulator import Emulators
-from tests.support.warehouse import GA_DATASET, Warehouse
+from tests.support.warehouse import GA_DATASET, NO_UNIT_TESTS, Warehouse
 
 BAD_UUID = "proj&amp=1#frag+x"
 PROJECT_CONTEXT = "iglu:com.meltano/project_context/"
@@ -59,8 +59,7 @@ def planted(
     house.dbt(
         "build", "--select", "+dim_projects", "+fct_cli_executions",
         "+fct_snowplow_daily_coverage", "--indirect-selection", "cautious",
-        # The unit tests read no warehouse data: test_dbt_chain runs them.
-        "--exclude-resource-type", "unit_test",
+        *NO_UNIT_TESTS,
     )  # fmt: skip
     return house, answer
 

@@ -24,7 +24,7 @@ from scripts.tool_venvs import DBT_DUCKDB, DUCKDB_PROFILE, tool_venv
 from snowplow_sample import table_ddl
 from tap_ga_legacy.rekey import event_key
 from tests.support.dataset import UI_VIEW_ID, VIEW_ID
-from tests.support.warehouse import run_dbt
+from tests.support.warehouse import NO_UNIT_TESTS, run_dbt
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -260,8 +260,7 @@ def write_raw(path: Path) -> None:
 
 #: The models this file builds, all they read, the seeds and models the
 #: privacy test allows values from, and only tests whose every parent is
-#: built (cautious): the CLI-only marts are left out. No unit tests: they read
-#: no warehouse data (test_dbt_chain runs them).
+#: built (cautious): the CLI-only marts are left out.
 SELECT = (
     "--select", "+fct_ui_daily_route_usage", "+fct_ui_monthly_adoption",
     "+dim_projects", "fct_active_projects",
@@ -269,7 +268,7 @@ SELECT = (
     "resource_type:seed", "+int_hash_lookup",
     "assert_ga_pageview_key_recomputes",
     "assert_ga_event_days_covered_by_report_windows",
-    "--indirect-selection", "cautious", "--exclude-resource-type", "unit_test",
+    "--indirect-selection", "cautious", *NO_UNIT_TESTS,
 )  # fmt: skip
 
 
