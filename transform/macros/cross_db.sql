@@ -11,7 +11,7 @@
 {#
     `paths` (optional): the dotted paths the model will read from the value
     with json_get_field. DuckDB then parses the text once, into a struct of
-    just those paths (from_json), instead of once per json_get_text; a path's
+    just those paths (from_json), instead of once per path read; a path's
     value is text whatever its JSON type, as json_extract_string gives it.
     Snowflake parses to a VARIANT either way.
 #}
@@ -33,7 +33,7 @@
 
 
 {#
-    A parsed JSON value (json_find_context, json_array_elements) to read
+    A parsed JSON value (json_find_context) to read
     the dotted `paths` from with json_get_field: in DuckDB parsed once more,
     into a struct of just those paths (as json_parse with `paths`); in
     Snowflake the VARIANT itself.
@@ -52,8 +52,9 @@
 
 
 {#
-    DuckDB's JSON structure type of dotted `paths`, each leaf VARCHAR:
-    ['a', 'b.c'] -> {"a": "VARCHAR", "b": {"c": "VARCHAR"}}.
+    DuckDB's JSON structure type of dotted `paths`, each leaf VARCHAR; a name
+    ending in `[]` is an array of what follows it:
+    ['a', 'b.c', 'd[].e'] -> {"a": "VARCHAR", "b": {"c": "VARCHAR"}, "d": [{"e": "VARCHAR"}]}.
 #}
 {% macro json_paths_type(paths) -%}
     {%- set heads = [] -%}
@@ -68,7 +69,12 @@
         {%- for path in paths if path.split('.')[0] == head and '.' in path -%}
             {%- do tails.append(path.split('.', 1)[1]) -%}
         {%- endfor -%}
-        "{{ head }}": {% if tails %}{{ json_paths_type(tails) }}{% else %}"VARCHAR"{% endif %}
+        {%- set element = json_paths_type(tails) if tails else '"VARCHAR"' -%}
+        {%- if head.endswith('[]') -%}
+            "{{ head[:-2] }}": [{{ element }}]
+        {%- else -%}
+            "{{ head }}": {{ element }}
+        {%- endif -%}
         {%- if not loop.last %}, {% endif -%}
     {%- endfor -%}
     }
@@ -87,21 +93,7 @@
 {%- endmacro %}
 
 {% macro snowflake__json_get_field(parsed, path) -%}
-    {{ snowflake__json_get_text(parsed, path) }}
-{%- endmacro %}
-
-
-{# Text at a dotted path (`data.project_uuid`) of a parsed JSON value. #}
-{% macro json_get_text(json, path) %}
-    {{- return(adapter.dispatch('json_get_text', 'meltano_telemetry')(json, path)) -}}
-{% endmacro %}
-
-{% macro default__json_get_text(json, path) -%}
-    json_extract_string({{ json }}, '$.{{ path }}')
-{%- endmacro %}
-
-{% macro snowflake__json_get_text(json, path) -%}
-    get_path({{ json }}, '{{ path }}')::varchar
+    get_path({{ parsed }}, '{{ path }}')::varchar
 {%- endmacro %}
 
 
@@ -163,29 +155,30 @@
 
 {#
     A FROM-clause item, to follow a relation (it starts with the comma): one
-    row per element of the JSON array at the dotted `path` of `json`, exposed
-    as `<alias>.value` (JSON) and `<alias>.index` (0-based, the array order).
-    A row whose array is null or empty gives no row (an inner lateral join).
-    DuckDB unnests the path's elements as a JSON list (`[*]`: no second
-    parse, as a cast to JSON[] would be); Snowflake uses lateral flatten,
-    whose output columns these names are.
+    row per element of the array `name` of `parsed`, a value from json_parse
+    whose paths include `<name>[].<field>`, exposed as `<alias>.value` (read
+    its fields with json_get_field) and `<alias>.index` (0-based, the array
+    order). A row whose array is null or empty gives no row (an inner lateral
+    join). DuckDB unnests the list that from_json already typed, so nothing
+    is parsed again; Snowflake uses lateral flatten, whose output columns
+    these names are.
 #}
-{% macro json_array_elements(json, path, alias) %}
-    {{- return(adapter.dispatch('json_array_elements', 'meltano_telemetry')(json, path, alias)) -}}
+{% macro json_array_elements(parsed, name, alias) %}
+    {{- return(adapter.dispatch('json_array_elements', 'meltano_telemetry')(parsed, name, alias)) -}}
 {% endmacro %}
 
-{% macro default__json_array_elements(json, path, alias) -%}
+{% macro default__json_array_elements(parsed, name, alias) -%}
     , lateral (
         select
-            unnest(json_extract({{ json }}, '$.{{ path }}[*]')) as value,
+            unnest(struct_extract({{ parsed }}, '{{ name }}')) as value,
             generate_subscripts(
-                json_extract({{ json }}, '$.{{ path }}[*]'), 1
+                struct_extract({{ parsed }}, '{{ name }}'), 1
             ) - 1 as index
     ) as {{ alias }}
 {%- endmacro %}
 
-{% macro snowflake__json_array_elements(json, path, alias) -%}
-    , lateral flatten(input => get_path({{ json }}, '{{ path }}')) as {{ alias }}
+{% macro snowflake__json_array_elements(parsed, name, alias) -%}
+    , lateral flatten(input => get_path({{ parsed }}, '{{ name }}')) as {{ alias }}
 {%- endmacro %}
 
 

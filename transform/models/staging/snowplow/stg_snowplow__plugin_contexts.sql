@@ -16,35 +16,37 @@
 
 with
 
+-- Each plugins context parsed once, into the fields read below: DuckDB
+-- types the plugins array too, so unnesting it parses nothing again.
 events as (
 
     select
         event_id,
         context_uuid,
-        {{ json_parse('plugins_context') }} as plugins_json
+        {{ json_parse('plugins_context', [
+            'context_uuid',
+            'plugins[].category',
+            'plugins[].name_hash',
+            'plugins[].namespace_hash',
+            'plugins[].executable_hash',
+            'plugins[].variant_name_hash',
+            'plugins[].parent_name_hash',
+            'plugins[].pip_url_hash',
+            'plugins[].command',
+        ]) }} as plugins_json
     from {{ ref('stg_snowplow__events') }}
     where plugins_context is not null
 
 ),
 
--- Each plugin parsed once, into the fields read below.
 elements as (
 
     select
         events.event_id,
         events.context_uuid as execution_id,
-        {{ json_get_text('events.plugins_json', 'context_uuid') }}
+        {{ json_get_field('events.plugins_json', 'context_uuid') }}
             as plugins_context_uuid,
-        {{ json_fields('plugin.value', [
-            'category',
-            'name_hash',
-            'namespace_hash',
-            'executable_hash',
-            'variant_name_hash',
-            'parent_name_hash',
-            'pip_url_hash',
-            'command',
-        ]) }} as plugin_fields,
+        plugin.value as plugin_fields,
         plugin.index as plugin_offset
     from events
     {{ json_array_elements('events.plugins_json', 'plugins', 'plugin') }}
