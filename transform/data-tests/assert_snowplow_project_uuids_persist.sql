@@ -8,16 +8,23 @@
 
 with
 
-raw_projects as (
+raw_project_uuids as (
 
     {#- Read with a regular expression on the raw text, not with the JSON
         macros the model uses: an independent second reading. #}
     select distinct
-        {{ as_uuid(
-            regex_extract('contexts', '"project_uuid":"([^"]+)"')
-        ) }} as project_id
+        {{ regex_extract('contexts', '"project_uuid":"([^"]+)"') }}
+            as project_uuid
     from {{ source('snowplow', 'events') }}
     where contexts is not null
+
+),
+
+-- Normalised after the distinct: once per project, not once per event.
+raw_projects as (
+
+    select distinct {{ as_uuid('project_uuid') }} as project_id
+    from raw_project_uuids
 
 ),
 
