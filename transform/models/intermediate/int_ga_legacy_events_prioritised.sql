@@ -47,7 +47,12 @@ mirror_losers as (
 
 prioritised as (
 
-    select * from one_origin
+    select
+        *,
+        -- what every model downstream of the command line parser joins on
+        -- instead of the raw action
+        {{ sha256('event_action') }} as command_line_hash
+    from one_origin
     where
         not exists (
             select 1 from mirror_losers
@@ -57,36 +62,6 @@ prioritised as (
                 and mirror_losers.event_date = one_origin.event_date
         )
 
-),
-
-/* command_line_hash: what every model downstream of the command line
-    parser joins on instead of the raw action. SHA-256 is slow, and there
-    are few distinct actions: each is hashed once. */
-command_lines as (
-
-    select distinct event_action
-    from prioritised
-
-),
-
-hashed as (
-
-    select
-        event_action,
-        {{ sha256('event_action') }} as command_line_hash
-    from command_lines
-
-),
-
-final as (
-
-    select
-        prioritised.*,
-        hashed.command_line_hash
-    from prioritised
-    left join hashed
-        on prioritised.event_action = hashed.event_action
-
 )
 
-select * from final
+select * from prioritised

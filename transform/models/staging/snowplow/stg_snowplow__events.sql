@@ -141,6 +141,9 @@ renamed as (
         {{ sha256(json_get_field('project_context', 'client_uuid')) }}
             as client_uuid_hash,
         {{ ip_address_hash('user_ipaddress') }} as ip_address_hash,
+        -- the legacy struct event's action hashed: what models downstream of
+        -- the command line parser join on instead of se_action
+        {{ sha256('se_action') }} as command_line_hash,
 
         -- strings
         event as event_type,
@@ -265,38 +268,6 @@ deduped as (
         'event_created_at desc, uploaded_at desc, enriched_at desc'
     ) }}
 
-),
-
-/* command_line_hash: the legacy struct event's action hashed, what models
-    downstream of the command line parser join on instead of se_action.
-    SHA-256 is slow, and there are few distinct actions: each is hashed
-    once. */
-struct_actions as (
-
-    select distinct se_action
-    from deduped
-    where se_action is not null
-
-),
-
-hashed_actions as (
-
-    select
-        se_action,
-        {{ sha256('se_action') }} as command_line_hash
-    from struct_actions
-
-),
-
-final as (
-
-    select
-        deduped.*,
-        hashed_actions.command_line_hash
-    from deduped
-    left join hashed_actions
-        on deduped.se_action = hashed_actions.se_action
-
 )
 
-select * from final
+select * from deduped
