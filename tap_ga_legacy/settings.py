@@ -139,7 +139,9 @@ def _fields_schema(
     )
 
 
-CONFIG_SCHEMA = th.PropertiesList(
+#: What to pull: GA4 properties, UA views, interface exports, and the API
+#: field names of each column.
+_SOURCES = (
     _ids_setting(
         "property_ids",
         "GA4 property ids",
@@ -224,6 +226,27 @@ CONFIG_SCHEMA = th.PropertiesList(
         " by `columns` (docs/archive-files.md).",
     ),
     th.Property(
+        "dimensions",
+        th.ObjectType(
+            _fields_schema("ga4", EVENTS, "ga4"),
+            _fields_schema("ua", EVENTS, "ua"),
+            _fields_schema("pageviews", PAGEVIEWS, "ua", "The pageviews report's UA"),
+            additional_properties=False,
+        ),
+        title="API field names",
+        examples=[{"ga4": {"project_dimension": "customEvent:project_id"}}],
+        description="API field names of each column: the `events` stream's per API"
+        " (`ga4` and `ua` objects with keys "
+        + ", ".join(f"`{r}`" for r in EVENTS.roles)
+        + "), and the `pageviews` stream's (UA only: a `pageviews` object with keys "
+        + ", ".join(f"`{r}`" for r in PAGEVIEWS.roles)
+        + ").",
+    ),
+)
+
+#: Which days, in what report windows, and when a day is final.
+_WINDOWS = (
+    th.Property(
         "start_date",
         th.DateType,
         required=True,
@@ -276,16 +299,6 @@ CONFIG_SCHEMA = th.PropertiesList(
         default=31,
         title="Max window days",
     ),
-    _choice(
-        "on_sampled",
-        "On sampled",
-        "What to do with a single day GA still answers sampled or with `(other)` rows",
-        {
-            "split": "emit it, flag it in `report_windows`, warn",
-            "fail": "stop without moving the bookmark, naming the property, the"
-            " day and what GA reported",
-        },
-    ),
     _bounded(
         "finality_hours",
         th.IntegerType,
@@ -299,18 +312,21 @@ CONFIG_SCHEMA = th.PropertiesList(
         default=72,
         title="Finality hours",
     ),
-    _bounded(
-        "max_quota_wait_seconds",
-        th.IntegerType,
-        0,
-        MAX_WAIT_SECONDS,
-        "GA4: when an hourly token quota is used up, wait for the next"
-        " hour (timed by the server's `Date` header) if that is at most this many"
-        " seconds; otherwise, or with 0, stop with state saved. A daily quota"
-        " always stops the run with state saved.",
-        default=3600,
-        title="Max quota wait (s)",
+    _choice(
+        "on_sampled",
+        "On sampled",
+        "What to do with a single day GA still answers sampled or with `(other)` rows",
+        {
+            "split": "emit it, flag it in `report_windows`, warn",
+            "fail": "stop without moving the bookmark, naming the property, the"
+            " day and what GA reported",
+        },
     ),
+)
+
+#: How the tap signs in; with none of these, anonymously to `api_endpoint`
+#: or else with Application Default Credentials.
+_CREDENTIALS = (
     th.Property(
         "credentials_json",
         th.CustomType({"type": ["string", "object"]}),
@@ -383,6 +399,10 @@ CONFIG_SCHEMA = th.PropertiesList(
         description="OAuth user credentials: `client_id`, `client_secret` and"
         " `refresh_token`, as an object or a JSON string.",
     ),
+)
+
+#: How requests go: endpoint, transport, paging, timeouts, retries, quotas.
+_REQUESTS = (
     th.Property(
         "api_endpoint",
         th.URIType,
@@ -411,23 +431,6 @@ CONFIG_SCHEMA = th.PropertiesList(
         f" for GA4, {UA_MAX_PAGE_SIZE:,} for UA (larger values are capped). The"
         " tap asks for fewer when a page would exceed 16 MB of JSON, so memory"
         " stays flat whatever the page size.",
-    ),
-    th.Property(
-        "dimensions",
-        th.ObjectType(
-            _fields_schema("ga4", EVENTS, "ga4"),
-            _fields_schema("ua", EVENTS, "ua"),
-            _fields_schema("pageviews", PAGEVIEWS, "ua", "The pageviews report's UA"),
-            additional_properties=False,
-        ),
-        title="API field names",
-        examples=[{"ga4": {"project_dimension": "customEvent:project_id"}}],
-        description="API field names of each column: the `events` stream's per API"
-        " (`ga4` and `ua` objects with keys "
-        + ", ".join(f"`{r}`" for r in EVENTS.roles)
-        + "), and the `pageviews` stream's (UA only: a `pageviews` object with keys "
-        + ", ".join(f"`{r}`" for r in PAGEVIEWS.roles)
-        + ").",
     ),
     _bounded(
         "request_timeout_seconds",
@@ -474,6 +477,18 @@ CONFIG_SCHEMA = th.PropertiesList(
         default=600,
         title="Backoff max (s)",
     ),
+    _bounded(
+        "max_quota_wait_seconds",
+        th.IntegerType,
+        0,
+        MAX_WAIT_SECONDS,
+        "GA4: when an hourly token quota is used up, wait for the next"
+        " hour (timed by the server's `Date` header) if that is at most this many"
+        " seconds; otherwise, or with 0, stop with state saved. A daily quota"
+        " always stops the run with state saved.",
+        default=3600,
+        title="Max quota wait (s)",
+    ),
     th.Property(
         "ua_use_resource_quotas",
         th.BooleanType,
@@ -482,6 +497,10 @@ CONFIG_SCHEMA = th.PropertiesList(
         description="Send `useResourceQuotas` (Analytics 360 views only): higher"
         " sampling thresholds, and the response reports the tokens left.",
     ),
+)
+
+CONFIG_SCHEMA = th.PropertiesList(
+    *_SOURCES, *_WINDOWS, *_CREDENTIALS, *_REQUESTS
 ).to_dict()
 
 
