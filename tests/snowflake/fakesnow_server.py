@@ -1,4 +1,4 @@
-"""A fakesnow server on a free loopback port, with two server-side fixes.
+"""A fakesnow server on a free loopback port: three server-side fixes, two shortcuts.
 
 Run with the fakesnow virtualenv's Python (tests/snowflake/conftest.py does):
 ``python fakesnow_server.py READY_FILE``. Writes the connect kwargs as JSON to
