@@ -1,4 +1,4 @@
-"""A fakesnow server on a free loopback port, with two server-side fixes.
+"""A fakesnow server on a free loopback port: three server-side fixes, two shortcuts.
 
 Run with the fakesnow virtualenv's Python (tests/snowflake/conftest.py does):
 ``python fakesnow_server.py READY_FILE``. Writes the connect kwargs as JSON to
@@ -14,10 +14,20 @@ The fixes (fakesnow 0.12.1 bugs; Snowflake behaves as patched):
   optimistic transactions then failed a MERGE with HTTP 500: target-snowflake
   drains its two streams' sinks (events, report_windows) in parallel. They
   run one at a time here, as Snowflake's own locking would order them.
+
+Two shortcuts do the same work once instead of twice (the server spends most
+of its time in sqlglot, and dbt's unit tests send statements of up to 160 KB):
+
+* the request handler parses each statement for its type, then the cursor
+  parses the same text again: the cursor takes the handler's tree instead;
+* the result's column types came from re-parsing the DuckDB SQL fakesnow had
+  just generated and running ``DESCRIBE`` on the regenerated text: DuckDB
+  describes the generated text itself.
 """
 
 from __future__ import annotations
 
+import contextvars
 import importlib
 import json
 import signal
@@ -29,6 +39,8 @@ from typing import TYPE_CHECKING, Any
 
 import fakesnow
 import fakesnow.arrow
+import fakesnow.cursor
+import fakesnow.dialect
 import fakesnow.transforms.transforms
 import pyarrow as pa
 
@@ -84,6 +96,52 @@ async def _serialised(func: Callable[..., Any], *args: Any, **kwargs: Any) -> An
 
 
 _server_module.run_in_threadpool = _serialised
+
+#: The statement the current request parsed, as [text, tree] until a cursor
+#: takes it. A request runs in a task of its own and its thread-pool calls in
+#: copies of that task's context, so requests never see each other's; the
+#: list is shared by the copies, so a tree is taken once (fakesnow's
+#: transforms change it in place), even by a batch's repeated executes.
+_parsed: contextvars.ContextVar[list[Any]] = contextvars.ContextVar("parsed")
+
+
+def _parse_for_request(command: str) -> Any:
+    expression = fakesnow.dialect.parse_one(command)
+    _parsed.set([command, expression])
+    return expression
+
+
+def _parse_for_cursor(command: str) -> Any:
+    pending = _parsed.get(None)
+    if pending and pending[0] == command:
+        expression = pending[1]
+        pending.clear()
+        return expression
+    return fakesnow.dialect.parse_one(command)
+
+
+_server_module.parse_one = _parse_for_request
+fakesnow.cursor.parse_one = _parse_for_cursor
+
+
+_describe_regenerated = fakesnow.cursor.FakeSnowflakeCursor._describe_last_sql
+
+
+def _describe_last_sql(self: fakesnow.cursor.FakeSnowflakeCursor) -> list[Any]:
+    """DuckDB's DESCRIBE of the last statement, on the session's connection as
+    fakesnow's own, without the sqlglot round trip of a text fakesnow had just
+    generated for DuckDB."""
+    last = self._last_transformed
+    if last is not None and last.args.get("seed"):
+        # The text starts with a setseed() statement of its own.
+        return _describe_regenerated(self)
+    return self._duck_conn.execute(
+        f"DESCRIBE {self._last_sql}",
+        self._last_params,
+    ).fetchall()
+
+
+fakesnow.cursor.FakeSnowflakeCursor._describe_last_sql = _describe_last_sql
 
 
 def main() -> None:
