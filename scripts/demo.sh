@@ -95,7 +95,9 @@ for plugin in "${plugins[@]}"; do
 done
 if [ "$installed" = false ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
     echo "demo: meltano install ${plugins[*]}"
-    run_logged "$OUT/install.log" "$BIN/meltano" install "${plugins[@]}"
+    # uv writes the plugins' bytecode now: every later run starts from it, even
+    # where Python writes none itself (PYTHONDONTWRITEBYTECODE).
+    UV_COMPILE_BYTECODE=1 run_logged "$OUT/install.log" "$BIN/meltano" install "${plugins[@]}"
     echo "$wanted" >"$stamp"
 else
     echo "demo: plugins already installed (.meltano/, definitions unchanged)"
