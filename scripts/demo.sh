@@ -68,8 +68,9 @@ run_logged() {
     local what="${1##*/} ${2:-} ${3:-}"
     "$@" >"$log" 2>&1 &
     pid=$!
+    # Every 0.2 s: the next step starts at most that long after this one ends.
     while kill -0 "$pid" 2>/dev/null; do
-        sleep 1
+        sleep 0.2
         if ((SECONDS >= next)) && kill -0 "$pid" 2>/dev/null; then
             echo "demo: ... ${what% } still running ($((SECONDS - started)) s, log: $log)"
             next=$((next + 10))
