@@ -26,7 +26,7 @@ import yaml
 from moto.server import ThreadedMotoServer
 
 from scripts.tool_venvs import DBT_DUCKDB, DUCKDB_PROFILE, tool_venv
-from tests.support.warehouse import TRANSFORM
+from tests.support.warehouse import TRANSFORM, run_dbt
 
 HUB_METRICS = Path(sys.executable).with_name("hub-metrics")
 SEED = TRANSFORM / "seeds" / "meltanohub_plugins.csv"
@@ -154,23 +154,7 @@ class HubHouse:
     built_for: str | None = None
 
     def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        env = {
-            **os.environ,
-            "DBT_PROFILES_DIR": str(self.workdir),
-            "DBT_DUCKDB_PATH": str(self.path),
-            "DBT_TARGET_PATH": str(self.workdir / "target"),
-            "DBT_LOG_PATH": str(self.workdir / "logs"),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        }
-        env.pop("HUB_METRICS_AS_OF", None)
-        done = subprocess.run(
-            [self.dbt_bin, "--no-use-colors", *args,
-             "--project-dir", str(TRANSFORM), "--target", "dev"],
-            env=env, capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        if check:
-            assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
-        return done
+        return run_dbt(self.dbt_bin, self.path, self.workdir, *args, check=check)
 
     def build_mart(self, as_of: str, *, again: bool = False) -> None:
         if as_of == self.built_for and not again:
