@@ -173,12 +173,13 @@ def assert_every_unit_test_passed(target: Path) -> None:
 
 
 #: target/partial_parse.msgpack of the last dbt run in this process without
-#: --vars. dbt reuses a saved parse (about 1 s instead of 5) only when the
+#: --vars, as it was then (a later run there with --vars rewrites the file).
+#: dbt reuses a saved parse (about 1 s instead of 5) only when the
 #: project files, the CLI vars and the profile's connection values are those
 #: it was saved with; every warehouse here is ``warehouse.duckdb`` in a workdir
 #: of its own, given relative to it, so a parse saved in one workdir is valid in
 #: the next, and dbt itself checks that it is (it parses in full when not).
-_last_parse: Path | None = None
+_last_parse: bytes | None = None
 
 
 def run_dbt(
@@ -193,7 +194,7 @@ def run_dbt(
     saved = workdir / "target" / "partial_parse.msgpack"
     if _last_parse is not None and not saved.exists():
         saved.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(_last_parse, saved)
+        saved.write_bytes(_last_parse)
     env = {
         **os.environ,
         "DBT_PROFILES_DIR": str(workdir),
@@ -215,7 +216,7 @@ def run_dbt(
         check=False,
     )  # fmt: skip
     if "--vars" not in args and saved.exists():
-        _last_parse = saved
+        _last_parse = saved.read_bytes()
     if check:
         assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     return result
