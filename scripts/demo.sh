@@ -68,8 +68,9 @@ run_logged() {
     local what="${1##*/} ${2:-} ${3:-}"
     "$@" >"$log" 2>&1 &
     pid=$!
+    # Every 0.2 s: the next step starts at most that long after this one ends.
     while kill -0 "$pid" 2>/dev/null; do
-        sleep 1
+        sleep 0.2
         if ((SECONDS >= next)) && kill -0 "$pid" 2>/dev/null; then
             echo "demo: ... ${what% } still running ($((SECONDS - started)) s, log: $log)"
             next=$((next + 10))
@@ -95,7 +96,9 @@ for plugin in "${plugins[@]}"; do
 done
 if [ "$installed" = false ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
     echo "demo: meltano install ${plugins[*]}"
-    run_logged "$OUT/install.log" "$BIN/meltano" install "${plugins[@]}"
+    # uv writes the plugins' bytecode now: every later run starts from it, even
+    # where Python writes none itself (PYTHONDONTWRITEBYTECODE).
+    UV_COMPILE_BYTECODE=1 run_logged "$OUT/install.log" "$BIN/meltano" install "${plugins[@]}"
     echo "$wanted" >"$stamp"
 else
     echo "demo: plugins already installed (.meltano/, definitions unchanged)"

@@ -20,6 +20,11 @@ CACHE = ROOT / ".cache"
 PLUGIN_CONSTRAINTS = ROOT / "constraints" / "plugins.txt"
 #: The dbt-duckdb utility's packages; versions from PLUGIN_CONSTRAINTS.
 DBT_DUCKDB = ("dbt-core", "dbt-duckdb", "duckdb")
+#: Bytecode written at install: where bytecode caching is off
+#: (PYTHONDONTWRITEBYTECODE, as in many CI images) Python would otherwise
+#: compile every module from source in every process, 1-2 s of CPU per dbt or
+#: Airflow start. Part of the cache key, so a venv built without it is rebuilt.
+COMPILE = ("--compile-bytecode",)
 #: A dbt profile for a DuckDB file named by DBT_DUCKDB_PATH.
 DUCKDB_PROFILE = """\
 meltano_telemetry:
@@ -44,7 +49,9 @@ def tool_venv(
     cache key, so a changed pin builds a new venv.
     """
     pinned = constraints.read_text() if constraints else ""
-    key = hashlib.sha256("\n".join((sys.version, *requirements, pinned)).encode())
+    key = hashlib.sha256(
+        "\n".join((sys.version, *COMPILE, *requirements, pinned)).encode()
+    )
     # A local package (e.g. load/target-duckdb-patched) changes without its
     # requirement string changing: its files are part of the key.
     for requirement in requirements:
@@ -77,8 +84,6 @@ def _build(venv: Path, requirements: tuple[str, ...], constraints: Path | None) 
         check=True,
     )
     python = venv / "bin" / "python"
-    subprocess.run(
-        [uv, "pip", "install", "--quiet", "--python", python, *requirements, *pins],
-        check=True,
-    )
+    install = [uv, "pip", "install", "--quiet", *COMPILE, "--python", python]
+    subprocess.run([*install, *requirements, *pins], check=True)
     (venv / ".installed").touch()

@@ -18,6 +18,7 @@ import shutil
 from typing import TYPE_CHECKING
 
 import pytest
+from meltano.core.venv_service import fingerprint
 
 from scripts.tool_venvs import tool_venv
 from tests.support.airflow import (
@@ -49,6 +50,13 @@ def airflow_project(project: Project, airflow_venv: Path) -> Project:
     if not venv.exists():
         venv.parent.mkdir(parents=True, exist_ok=True)
         venv.symlink_to(airflow_venv, target_is_directory=True)
+    # Meltano reinstalls a utility (uv venv --clear, through the link) whose
+    # venv lacks the fingerprint of the pip_url as this project expands it:
+    # it did, over the cached venv, in every session. The fingerprint is
+    # Meltano's own, for the same arguments `meltano install` would pass.
+    (airflow_venv / ".meltano_plugin_fingerprint").write_text(
+        fingerprint(airflow_requirements(project.root))
+    )
     return project
 
 

@@ -15,11 +15,12 @@ PLUGIN_FILE = REPO / "orchestrate" / "airflow.meltano.yml"
 DAGS_FOLDER = "orchestrate/airflow/dags"
 
 
-def airflow_requirements() -> tuple[str, ...]:
-    """The utility's pip_url, as `meltano install` passes it to uv."""
+def airflow_requirements(root: Path = REPO) -> tuple[str, ...]:
+    """The utility's pip_url, as `meltano install` in the project at ``root``
+    passes it to uv."""
     (plugin,) = yaml.safe_load(PLUGIN_FILE.read_text())["plugins"]["utilities"]
     return tuple(
-        plugin["pip_url"].replace("${MELTANO_PROJECT_ROOT}", str(REPO)).split()
+        plugin["pip_url"].replace("${MELTANO_PROJECT_ROOT}", str(root)).split()
     )
 
 

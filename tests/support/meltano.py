@@ -133,7 +133,9 @@ def install_project(root: Path, *plugins: str, env: dict[str, str]) -> Project:
     done = subprocess.run(
         [MELTANO, "install", *plugins],
         cwd=root,
-        env=env,
+        # Bytecode written once here, not compiled again by each of the
+        # session's runs where Python writes none (PYTHONDONTWRITEBYTECODE).
+        env=env | {"UV_COMPILE_BYTECODE": "1"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

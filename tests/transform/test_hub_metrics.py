@@ -26,7 +26,7 @@ import yaml
 from moto.server import ThreadedMotoServer
 
 from scripts.tool_venvs import DBT_DUCKDB, DUCKDB_PROFILE, tool_venv
-from tests.support.warehouse import TRANSFORM
+from tests.support.warehouse import TRANSFORM, run_dbt
 
 HUB_METRICS = Path(sys.executable).with_name("hub-metrics")
 SEED = TRANSFORM / "seeds" / "meltanohub_plugins.csv"
@@ -150,27 +150,12 @@ class HubHouse:
     path: Path
     workdir: Path
     dbt_bin: Path
-    #: The as_of the mart was last built for: tests reuse it (dbt is slow).
+    #: The as_of the mart was last built for: tests reuse it (dbt is slow),
+    #: so the tests of one as_of follow each other in this file.
     built_for: str | None = None
 
     def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        env = {
-            **os.environ,
-            "DBT_PROFILES_DIR": str(self.workdir),
-            "DBT_DUCKDB_PATH": str(self.path),
-            "DBT_TARGET_PATH": str(self.workdir / "target"),
-            "DBT_LOG_PATH": str(self.workdir / "logs"),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        }
-        env.pop("HUB_METRICS_AS_OF", None)
-        done = subprocess.run(
-            [self.dbt_bin, "--no-use-colors", *args,
-             "--project-dir", str(TRANSFORM), "--target", "dev"],
-            env=env, capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        if check:
-            assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
-        return done
+        return run_dbt(self.dbt_bin, self.path, self.workdir, *args, check=check)
 
     def build_mart(self, as_of: str, *, again: bool = False) -> None:
         if as_of == self.built_for and not again:
@@ -290,6 +275,26 @@ def test_ga_era_planted_answers(house: HubHouse, tmp_path: Path) -> None:
     }
 
 
+def test_a_mart_built_for_another_day_is_not_published(
+    house: HubHouse, tmp_path: Path
+) -> None:
+    house.build_mart("2022-05-31")
+    done = house.hub_metrics(
+        "write",
+        "--database",
+        str(house.path),
+        "--build-dir",
+        str(tmp_path),
+        HUB_METRICS_AS_OF="2023-06-30",
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "hub-metrics: fct_hub_variant_metrics was built for hub_metrics_as_of"
+        " 2022-05-31, not 2023-06-30: run its dbt build with the same HUB_METRICS_AS_OF"
+    ]
+    assert not list(tmp_path.iterdir())
+
+
 def test_snowplow_era_planted_answers(house: HubHouse, tmp_path: Path) -> None:
     files = house.publish("2023-06-30", tmp_path)
     metrics = files["metrics"]["metrics"]
@@ -358,73 +363,6 @@ def test_a_rerun_writes_byte_identical_files(house: HubHouse, tmp_path: Path) ->
         ).read_bytes()
 
 
-def test_an_as_of_before_the_first_event_gives_zeros(
-    house: HubHouse, tmp_path: Path
-) -> None:
-    files = house.publish("2019-06-01", tmp_path)
-    metrics = files["metrics"]["metrics"]
-    assert set(metrics) == _seed_repos()
-    assert all(_counts_of(value) == ZERO for value in metrics.values())
-    assert files["audit"]["audit_log"]["meltano_metrics"] == {"UPDATED_DATE": None}
-
-
-def test_dbt_stops_on_a_malformed_as_of_with_a_line_naming_the_var(
-    house: HubHouse,
-) -> None:
-    done = house.dbt(
-        "run",
-        "--select",
-        "fct_hub_variant_metrics",
-        "--vars",
-        "{hub_metrics_as_of: '2022-02-30'}",
-        check=False,
-    )
-    house.built_for = None
-    assert done.returncode != 0
-    assert "hub_metrics_as_of must be a date YYYY-MM-DD, got '2022-02-30'" in (
-        done.stdout
-    )
-
-
-@pytest.mark.parametrize("as_of", ["2022-02-30", "31/05/2022", "yesterday", "2022-5-1"])
-def test_the_writer_stops_on_a_malformed_as_of_with_one_line(
-    house: HubHouse, as_of: str, tmp_path: Path
-) -> None:
-    written = house.hub_metrics(
-        "write",
-        "--database",
-        str(house.path),
-        "--build-dir",
-        str(tmp_path),
-        HUB_METRICS_AS_OF=as_of,
-    )
-    assert written.returncode == 1
-    assert written.stderr.splitlines() == [
-        f"hub-metrics: hub_metrics_as_of must be a date YYYY-MM-DD, got {as_of!r}"
-    ]
-    assert not list(tmp_path.iterdir())
-
-
-def test_a_mart_built_for_another_day_is_not_published(
-    house: HubHouse, tmp_path: Path
-) -> None:
-    house.build_mart("2022-05-31")
-    done = house.hub_metrics(
-        "write",
-        "--database",
-        str(house.path),
-        "--build-dir",
-        str(tmp_path),
-        HUB_METRICS_AS_OF="2023-06-30",
-    )
-    assert done.returncode == 1
-    assert done.stderr.splitlines() == [
-        "hub-metrics: fct_hub_variant_metrics was built for hub_metrics_as_of"
-        " 2022-05-31, not 2023-06-30: run its dbt build with the same HUB_METRICS_AS_OF"
-    ]
-    assert not list(tmp_path.iterdir())
-
-
 @pytest.fixture
 def s3(monkeypatch: pytest.MonkeyPatch) -> str:
     """A local S3 server (moto) on loopback; its endpoint URL."""
@@ -473,3 +411,50 @@ def test_the_copy_to_s3(house: HubHouse, tmp_path: Path, s3: str) -> None:
     )
     assert "NoSuchBucket" in line
     assert SECRET not in line
+
+
+def test_an_as_of_before_the_first_event_gives_zeros(
+    house: HubHouse, tmp_path: Path
+) -> None:
+    files = house.publish("2019-06-01", tmp_path)
+    metrics = files["metrics"]["metrics"]
+    assert set(metrics) == _seed_repos()
+    assert all(_counts_of(value) == ZERO for value in metrics.values())
+    assert files["audit"]["audit_log"]["meltano_metrics"] == {"UPDATED_DATE": None}
+
+
+def test_dbt_stops_on_a_malformed_as_of_with_a_line_naming_the_var(
+    house: HubHouse,
+) -> None:
+    done = house.dbt(
+        "run",
+        "--select",
+        "fct_hub_variant_metrics",
+        "--vars",
+        "{hub_metrics_as_of: '2022-02-30'}",
+        check=False,
+    )
+    house.built_for = None
+    assert done.returncode != 0
+    assert "hub_metrics_as_of must be a date YYYY-MM-DD, got '2022-02-30'" in (
+        done.stdout
+    )
+
+
+@pytest.mark.parametrize("as_of", ["2022-02-30", "31/05/2022", "yesterday", "2022-5-1"])
+def test_the_writer_stops_on_a_malformed_as_of_with_one_line(
+    house: HubHouse, as_of: str, tmp_path: Path
+) -> None:
+    written = house.hub_metrics(
+        "write",
+        "--database",
+        str(house.path),
+        "--build-dir",
+        str(tmp_path),
+        HUB_METRICS_AS_OF=as_of,
+    )
+    assert written.returncode == 1
+    assert written.stderr.splitlines() == [
+        f"hub-metrics: hub_metrics_as_of must be a date YYYY-MM-DD, got {as_of!r}"
+    ]
+    assert not list(tmp_path.iterdir())
