@@ -283,11 +283,12 @@ redelivered as (
 
 redelivered_rows as (
 
-    select * from renamed
-    where exists (
-        select 1 from redelivered
-        where redelivered.event_id = renamed.event_id
-    )
+    select * from renamed  -- noqa: AM04
+    where
+        exists (
+            select 1 from redelivered
+            where redelivered.event_id = renamed.event_id
+        )
 
 ),
 
@@ -304,10 +305,11 @@ latest_redelivered as (
 deduped as (
 
     select * from renamed
-    where not exists (
-        select 1 from redelivered
-        where redelivered.event_id = renamed.event_id
-    )
+    where
+        not exists (
+            select 1 from redelivered
+            where redelivered.event_id = renamed.event_id
+        )
     union all
     select * from latest_redelivered
 
